@@ -1,0 +1,92 @@
+import type { Reply, ReplyBlock } from '../../src/core/index.ts';
+import { escapeHtml, safeHref } from './escape.ts';
+import { renderMarkdown } from './markdown.ts';
+
+/**
+ * Reply → HTML for the web chat (pure). Every string in a Reply comes from a user or the model, so every
+ * string is escaped; buttons carry their ids in data attributes for the page's click handler.
+ */
+export function renderReplyHtml(reply: Reply, messageId: string): string {
+  const blocks = reply.blocks.map((block) => renderBlock(block, messageId)).join('');
+  const feedback = reply.feedback
+    ? renderButtons(
+        [
+          { id: 'feedback.up', label: '👍', style: 'default' },
+          { id: 'feedback.down', label: '👎', style: 'default' },
+        ],
+        messageId,
+      )
+    : '';
+  return `<div class="reply">${blocks}${feedback}</div>`;
+}
+
+/** A user's own message: plain text with line breaks, no markup at all. */
+export function renderUserText(text: string): string {
+  return `<div class="user-text">${escapeHtml(text).replace(/\n/g, '<br>')}</div>`;
+}
+
+function renderBlock(block: ReplyBlock, messageId: string): string {
+  switch (block.type) {
+    case 'markdown':
+      return `<div class="block markdown">${renderMarkdown(block.text)}</div>`;
+    case 'context':
+      return `<div class="block context">${renderMarkdown(block.text)}</div>`;
+    case 'fields':
+      return `<dl class="block fields">${block.fields
+        .map(
+          (field) => `<div><dt>${escapeHtml(field.label)}</dt><dd>${renderMarkdown(field.value)}</dd></div>`,
+        )
+        .join('')}</dl>`;
+    case 'table':
+      return `<table class="block table"><thead><tr>${block.columns.map((column) => `<th>${escapeHtml(column)}</th>`).join('')}</tr></thead><tbody>${block.rows
+        .map((row) => `<tr>${row.map((cell) => `<td>${escapeHtml(cell)}</td>`).join('')}</tr>`)
+        .join('')}</tbody></table>`;
+    case 'image': {
+      const src = safeHref(block.url);
+      return src
+        ? `<figure class="block image"><img src="${escapeHtml(src)}" alt="${escapeHtml(block.alt)}" loading="lazy">${block.title ? `<figcaption>${escapeHtml(block.title)}</figcaption>` : ''}</figure>`
+        : '';
+    }
+    case 'file': {
+      const href = block.url
+        ? safeHref(block.url)
+        : block.contentBase64
+          ? `data:${block.mimeType};base64,${block.contentBase64}`
+          : null;
+      const name = escapeHtml(block.name);
+      return `<div class="block file">📎 ${href ? `<a href="${escapeHtml(href)}" download="${name}">${name}</a>` : name}</div>`;
+    }
+    case 'buttons':
+      return renderButtons(block.buttons, messageId);
+    case 'approval':
+      return `<div class="block approval status-${block.status}"><strong>${escapeHtml(block.title)}</strong><dl>${block.summary
+        .map((item) => `<div><dt>${escapeHtml(item.label)}</dt><dd>${escapeHtml(item.value)}</dd></div>`)
+        .join('')}</dl><div class="approval-status">${escapeHtml(block.status)}${block.decisions
+        .map((decision) => ` · ${escapeHtml(decision.decision)} by ${escapeHtml(decision.by)}`)
+        .join('')}</div></div>`;
+    case 'progress':
+      return `<div class="block progress"><span class="spinner" aria-hidden="true"></span>${escapeHtml(block.step)}${block.percent === undefined ? '' : ` (${Math.round(block.percent)}%)`}</div>`;
+    case 'divider':
+      return '<hr class="block divider">';
+  }
+}
+
+function renderButtons(
+  buttons: {
+    id: string;
+    label: string;
+    value?: string | undefined;
+    style: string;
+    url?: string | undefined;
+  }[],
+  messageId: string,
+): string {
+  const items = buttons.map((button) => {
+    const href = button.url ? safeHref(button.url) : null;
+    if (href)
+      return `<a class="button ${escapeHtml(button.style)}" href="${escapeHtml(href)}" target="_blank" rel="noopener noreferrer">${escapeHtml(button.label)}</a>`;
+    const value = button.value === undefined ? '' : ` data-value="${escapeHtml(button.value)}"`;
+    return `<button type="button" class="button ${escapeHtml(button.style)}" data-message-id="${escapeHtml(messageId)}" data-action-id="${escapeHtml(button.id)}"${value}>${escapeHtml(button.label)}</button>`;
+  });
+  return `<div class="block buttons">${items.join('')}</div>`;
+}

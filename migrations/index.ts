@@ -1,0 +1,12 @@
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261122000000EnableVector } from './Migration20261122000000_enable_vector.ts';
+import { Migration20261122000100CoreTables } from './Migration20261122000100_core_tables.ts';
+
+/**
+ * Migrations in order. An explicit list (not a folder scan) so the same code runs from source, in tests
+ * and in a bundled image. Append new migrations at the end; never edit one that has shipped.
+ */
+export const migrations: MigrationObject[] = [
+  { name: 'Migration20261122000000_enable_vector', class: Migration20261122000000EnableVector },
+  { name: 'Migration20261122000100_core_tables', class: Migration20261122000100CoreTables },
+];

@@ -1,0 +1,170 @@
+import { ChatOpsError, toChatOpsError } from '../core/errors.ts';
+import type { Clock, LiveEvents, Logger, Sender } from '../core/ports.ts';
+import type { Caller, SkillContext, SystemInfo } from '../core/skill.ts';
+import type { SkillCatalog } from '../core/skill-catalog.ts';
+import type { Platform, Task } from '../core/task.ts';
+import type { Directory } from '../db/directory.ts';
+import type { MessageStore } from '../db/message-store.ts';
+import type { TaskLedger } from '../db/task-ledger.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import { failureReply } from './failure-reply.ts';
+import { ReplyChannel } from './reply-channel.ts';
+import type { Router } from './router.ts';
+import { chooseRoute } from './supervisor.ts';
+
+/** Everything the worker needs to run a task; built once in src/main.ts, fakes in tests. */
+export interface WorkerServices {
+  ledger: TaskLedger;
+  messages: MessageStore;
+  directory: Directory;
+  senders: ReadonlyMap<Platform, Sender>;
+  catalog: SkillCatalog;
+  router: Router;
+  system: SystemInfo;
+  live: LiveEvents;
+  metrics: Metrics;
+  clock: Clock;
+  log: Logger;
+}
+
+export interface Attempt {
+  /** 1 for the first run. */
+  number: number;
+  max: number;
+}
+
+export type TaskOutcome =
+  | { status: 'succeeded' | 'failed' | 'awaiting_approval'; skill: string | null; error?: ChatOpsError }
+  | { status: 'skipped' };
+
+/** Thrown when the queue should run the task again later (transient failure, attempts left). */
+export class RetryLaterError extends Error {
+  override readonly cause: ChatOpsError;
+  constructor(cause: ChatOpsError) {
+    super(cause.message);
+    this.name = 'RetryLaterError';
+    this.cause = cause;
+  }
+}
+
+/**
+ * Runs one task: claim it in the ledger (a task that already ended is skipped, so a duplicate job runs
+ * nothing), route it, run the skill with its context, record the outcome. A failure becomes one clear
+ * reply, never silence; transient failures with attempts left are handed back to the queue instead.
+ */
+export async function processTask(
+  task: Task,
+  services: WorkerServices,
+  attempt: Attempt,
+): Promise<TaskOutcome> {
+  const log = services.log.child({ taskId: task.id, platform: task.platform });
+  const started = await services.ledger.start(task.id);
+  if (started === null) {
+    log.info('task-skipped', { reason: 'already finished' });
+    return { status: 'skipped' };
+  }
+  const sender = services.senders.get(task.replyTo.platform);
+  if (!sender)
+    throw new ChatOpsError('CONFIG_INVALID', `No sender is configured for ${task.replyTo.platform}.`);
+  const startedAt = services.clock.now().getTime();
+  let skillId: string | null = null;
+  let channel = new ReplyChannel({
+    task,
+    skill: null,
+    messages: services.messages,
+    sender,
+    live: services.live,
+    log,
+  });
+  try {
+    const route = await chooseRoute(task, services.catalog, services.router, services.system.languageModel);
+    skillId = route.skill.id;
+    channel = new ReplyChannel({
+      task,
+      skill: skillId,
+      messages: services.messages,
+      sender,
+      live: services.live,
+      log,
+      ...(route.note ? { note: route.note } : {}),
+    });
+    const caller = callerOf(task, services.directory);
+    await checkPermissions(route.skill.permissions, caller, route.skill.id);
+    log.debug('skill-run-started', { skill: skillId, via: route.via });
+    await route.skill.handle(contextFor(task, caller, channel, services, log));
+    if (channel.posted === 0) await channel.reply(`Done (${skillId} had nothing to add).`);
+    await services.ledger.finish(task.id, 'succeeded', skillId);
+    observe(services, task, skillId, startedAt);
+    services.metrics.tasksCompleted.inc({ platform: task.platform, skill: skillId });
+    log.info('task-succeeded', { skill: skillId, attempt: attempt.number });
+    return { status: 'succeeded', skill: skillId };
+  } catch (thrown) {
+    const error = toChatOpsError(thrown);
+    if (error.retryable && attempt.number < attempt.max) {
+      await services.ledger.release(task.id, { code: error.code, message: error.message });
+      log.warn('task-retry-scheduled', { skill: skillId, attempt: attempt.number, error });
+      throw new RetryLaterError(error);
+    }
+    await channel.reply(failureReply(error, task)).catch((replyError: unknown) => {
+      log.error('failure-reply-failed', { error: replyError });
+    });
+    const detail = {
+      code: error.code,
+      message: error.message,
+      ...(error.remedy ? { remedy: error.remedy } : {}),
+    };
+    await services.ledger.finish(task.id, 'failed', skillId, detail);
+    observe(services, task, skillId ?? 'none', startedAt);
+    services.metrics.tasksFailed.inc({ platform: task.platform, skill: skillId ?? 'none', code: error.code });
+    log.warn('task-failed', { skill: skillId, code: error.code, error: error.message });
+    return { status: 'failed', skill: skillId, error };
+  }
+}
+
+function observe(services: WorkerServices, task: Task, skill: string, startedAt: number): void {
+  const seconds = (services.clock.now().getTime() - startedAt) / 1000;
+  services.metrics.taskDuration.observe({ platform: task.platform, skill }, seconds);
+}
+
+function callerOf(task: Task, directory: Directory): Caller {
+  let roles: Promise<string[]> | null = null;
+  return {
+    id: task.user.id,
+    name: task.user.name ?? task.user.id,
+    roles: () => {
+      roles ??= directory.rolesOf(task.tenantId, task.platform, task.user.id);
+      return roles;
+    },
+  };
+}
+
+async function checkPermissions(required: readonly string[], caller: Caller, skillId: string): Promise<void> {
+  if (required.length === 0) return;
+  const held = await caller.roles();
+  if (required.some((role) => held.includes(role))) return;
+  throw new ChatOpsError(
+    'FORBIDDEN',
+    `${caller.name} may not use ${skillId}: it needs one of the roles ${required.join(', ')}.`,
+    {
+      remedy: `Ask an administrator to run: chatops role grant ${caller.id} ${required[0]}`,
+    },
+  );
+}
+
+function contextFor(
+  task: Task,
+  caller: Caller,
+  channel: ReplyChannel,
+  services: WorkerServices,
+  log: Logger,
+): SkillContext {
+  return {
+    task,
+    caller,
+    log,
+    system: services.system,
+    catalog: services.catalog.manifests,
+    reply: (reply) => channel.reply(reply),
+    progress: (step, percent) => channel.progress(step, percent),
+  };
+}

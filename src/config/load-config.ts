@@ -1,0 +1,108 @@
+import { ChatOpsError } from '../core/errors.ts';
+import { processEnvironment } from './process-environment.ts';
+import { defaultFor, type ProcessMode, VARIABLES, type Variable } from './variables.ts';
+
+/** Configuration, read once at start-up and passed down; frozen so nothing changes it later. */
+export interface Config {
+  readonly mode: ProcessMode;
+  readonly http: {
+    readonly host: string;
+    readonly port: number;
+    readonly maxBodyBytes: number;
+    readonly rateLimitPerMinute: number;
+    /** The REST API demands an API key everywhere but `chatops dev`. */
+    readonly requireApiKey: boolean;
+    readonly webChat: boolean;
+  };
+  readonly database:
+    | { readonly kind: 'postgresql'; readonly url: string; readonly poolMax: number }
+    | { readonly kind: 'pglite'; readonly dataDir: string };
+  readonly redis: { readonly url: string; readonly explicit: boolean };
+  readonly queue: {
+    readonly prefix: string;
+    readonly name: 'tasks';
+    readonly maxAttempts: number;
+    readonly backoffMs: number;
+    readonly lockDurationMs: number;
+    readonly stalledIntervalMs: number;
+  };
+  readonly worker: {
+    readonly concurrency: number;
+    readonly metricsPort: number;
+    readonly shutdownTimeoutMs: number;
+  };
+  readonly tenant: { readonly defaultId: string };
+  readonly log: { readonly level: 'debug' | 'info' | 'warn' | 'error'; readonly format: 'json' | 'pretty' };
+  readonly llm: { readonly anthropicApiKey: string | undefined };
+}
+
+export type Environment = Record<string, string | undefined>;
+
+/**
+ * Validates the environment against the variable table. Every problem is collected, so one start-up
+ * attempt tells the operator everything that needs fixing.
+ */
+export function loadConfig(env: Environment = processEnvironment(), mode: ProcessMode = 'cli'): Config {
+  const values: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const variable of VARIABLES) {
+    const raw = env[variable.name]?.trim();
+    const input = raw === undefined || raw === '' ? defaultFor(variable, mode) : raw;
+    if (input === undefined) continue;
+    const result = variable.schema.safeParse(input);
+    if (result.success) values[variable.name] = result.data;
+    else problems.push(describeProblem(variable, raw, result.error.issues[0]?.message ?? 'invalid value'));
+  }
+  if (problems.length > 0) {
+    throw new ChatOpsError('CONFIG_INVALID', `Configuration is invalid:\n${problems.join('\n')}`, {
+      remedy: 'Fix these variables (see .env.example for every setting and its default) and start again.',
+      details: { problems },
+    });
+  }
+  return Object.freeze(buildConfig(values, env, mode));
+}
+
+function describeProblem(variable: Variable, raw: string | undefined, issue: string): string {
+  const shown = variable.secret ? '(value hidden)' : JSON.stringify(raw);
+  return `  - ${variable.name} ${shown}: ${issue}. ${variable.remedy}`;
+}
+
+function buildConfig(values: Record<string, unknown>, env: Environment, mode: ProcessMode): Config {
+  const number = (name: string) => values[name] as number;
+  const text = (name: string) => values[name] as string;
+  const databaseUrl = values.DATABASE_URL as string | undefined;
+  return {
+    mode,
+    http: {
+      host: text('HOST'),
+      port: number('PORT'),
+      maxBodyBytes: number('API_MAX_BODY_BYTES'),
+      rateLimitPerMinute: number('API_RATE_LIMIT_PER_MINUTE'),
+      requireApiKey: mode !== 'dev',
+      webChat: mode === 'dev',
+    },
+    database: databaseUrl
+      ? { kind: 'postgresql', url: databaseUrl, poolMax: number('DATABASE_POOL_MAX') }
+      : { kind: 'pglite', dataDir: text('CHATOPS_DATA_DIR') },
+    redis: { url: text('REDIS_URL'), explicit: Boolean(env.REDIS_URL?.trim()) },
+    queue: {
+      prefix: text('QUEUE_PREFIX'),
+      name: 'tasks',
+      maxAttempts: number('TASK_MAX_ATTEMPTS'),
+      backoffMs: number('TASK_BACKOFF_MS'),
+      lockDurationMs: number('QUEUE_LOCK_DURATION_MS'),
+      stalledIntervalMs: number('QUEUE_STALLED_INTERVAL_MS'),
+    },
+    worker: {
+      concurrency: number('WORKER_CONCURRENCY'),
+      metricsPort: number('WORKER_METRICS_PORT'),
+      shutdownTimeoutMs: number('SHUTDOWN_TIMEOUT_MS'),
+    },
+    tenant: { defaultId: text('DEFAULT_TENANT') },
+    log: {
+      level: values.LOG_LEVEL as Config['log']['level'],
+      format: values.LOG_FORMAT as Config['log']['format'],
+    },
+    llm: { anthropicApiKey: values.ANTHROPIC_API_KEY as string | undefined },
+  };
+}

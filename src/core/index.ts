@@ -1,0 +1,9 @@
+/** The core: types, schemas and ports shared by adapters, skills and the runtime. Imports nothing of ours. */
+export * from './command-text.ts';
+export * from './errors.ts';
+export * from './ids.ts';
+export * from './ports.ts';
+export * from './reply.ts';
+export * from './skill.ts';
+export * from './skill-catalog.ts';
+export * from './task.ts';

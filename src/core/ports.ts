@@ -1,0 +1,108 @@
+import type { Reply } from './reply.ts';
+import type { Platform, ReplyAddress, Task, TaskStatus } from './task.ts';
+
+/**
+ * Ports: the narrow interfaces through which adapters, skills and the worker reach the outside world.
+ * Concrete implementations are wired in src/main.ts; tests pass fakes.
+ */
+
+export interface Clock {
+  now(): Date;
+}
+
+export type LogFields = Record<string, unknown>;
+
+/** Structured logger; events are noun-verb names such as `task-received`. */
+export interface Logger {
+  debug(event: string, fields?: LogFields): void;
+  info(event: string, fields?: LogFields): void;
+  warn(event: string, fields?: LogFields): void;
+  error(event: string, fields?: LogFields): void;
+  child(fields: LogFields): Logger;
+}
+
+export interface QueueDepth {
+  waiting: number;
+  active: number;
+  delayed: number;
+  failed: number;
+}
+
+export interface TaskQueue {
+  /** Adds the task with a job id derived from it; adding the same task twice is a no-op. */
+  enqueue(task: Task): Promise<void>;
+  depth(): Promise<QueueDepth>;
+}
+
+/** The bot's own record of a message it posted, handed to the sender with the Reply. */
+export interface OutboundMessage {
+  /** Our message id (also what buttons in the rendered message refer to). */
+  id: string;
+  taskId: string;
+  skill: string | null;
+  createdAt: Date;
+}
+
+export interface SentMessage {
+  /** The platform's id for the posted message (Slack ts, Teams activity id), used to update it. */
+  platformMessageId: string | null;
+}
+
+/** Sends Replies to one platform. Receive and send are separate modules; the worker only ever sends. */
+export interface Sender {
+  readonly platform: Platform;
+  send(address: ReplyAddress, reply: Reply, message: OutboundMessage): Promise<SentMessage>;
+  update(
+    address: ReplyAddress,
+    platformMessageId: string,
+    reply: Reply,
+    message: OutboundMessage,
+  ): Promise<void>;
+}
+
+/** A message as the API and the web chat show it. */
+export interface MessageView {
+  id: string;
+  tenantId: string;
+  platform: Platform;
+  channel: string;
+  thread: string;
+  author: { kind: 'user' | 'bot'; id: string; name: string };
+  text: string;
+  reply: Reply | null;
+  actions: { id: string; label: string; value?: string; style: string }[];
+  skill: string | null;
+  taskId: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type LiveEvent =
+  | { type: 'message.created' | 'message.updated'; message: MessageView }
+  | { type: 'task.updated'; taskId: string; tenantId: string; channel: string; status: TaskStatus };
+
+/** Fan-out of live updates from workers to every gateway (web chat, consoles). */
+export interface LiveEvents {
+  publish(event: LiveEvent): Promise<void>;
+  subscribe(listener: (event: LiveEvent) => void): () => void;
+}
+
+export interface AcceptedTask {
+  task: Task;
+  /** True when this source event was seen before: nothing new was recorded or run. */
+  duplicate: boolean;
+}
+
+/** The user's own message, stored with the task so threads show both sides. */
+export interface InboundMessage {
+  id: string;
+  text: string;
+}
+
+/**
+ * Intake is what every receiver calls after verifying and mapping a request: record the task in the
+ * dedupe ledger (unique per platform event), store the user's message, enqueue, return. Nothing slow.
+ */
+export interface Intake {
+  accept(task: Task, message?: InboundMessage): Promise<AcceptedTask>;
+}

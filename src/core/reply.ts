@@ -1,0 +1,94 @@
+import { z } from 'zod';
+
+/**
+ * A Reply is a platform-neutral rich message. Adapters render it (Block Kit, Adaptive Card, HTML); the
+ * renderers escape everything in it, because text here comes from users and from the model.
+ */
+export const REPLY_VERSION = 1;
+
+const ShortText = z.string().max(3000);
+
+export const ButtonSchema = z.object({
+  /** Stable id the click comes back with, e.g. `status.refresh`. */
+  id: z.string().min(1).max(255),
+  label: z.string().min(1).max(75),
+  value: z.string().max(2000).optional(),
+  style: z.enum(['primary', 'danger', 'default']).default('default'),
+  /** A link button opens a URL instead of sending a click. */
+  url: z.url({ protocol: /^https?$/ }).optional(),
+});
+export type Button = z.infer<typeof ButtonSchema>;
+
+export const ReplyBlockSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('markdown'), text: z.string().max(40_000) }),
+  z.object({ type: z.literal('context'), text: ShortText }),
+  z.object({
+    type: z.literal('fields'),
+    fields: z
+      .array(z.object({ label: z.string().max(200), value: ShortText }))
+      .min(1)
+      .max(50),
+  }),
+  z.object({
+    type: z.literal('table'),
+    columns: z.array(z.string().max(200)).min(1).max(20),
+    rows: z.array(z.array(z.string().max(2000))).max(500),
+  }),
+  z.object({
+    type: z.literal('image'),
+    url: z.url({ protocol: /^https?$/ }),
+    alt: z.string().max(2000),
+    title: z.string().max(200).optional(),
+  }),
+  z.object({
+    type: z.literal('file'),
+    name: z.string().min(1).max(255),
+    mimeType: z.string().max(255),
+    /** Inline content (base64) for generated files; platforms upload it. */
+    contentBase64: z.string().max(14_000_000).optional(),
+    url: z.url({ protocol: /^https?$/ }).optional(),
+  }),
+  z.object({ type: z.literal('buttons'), buttons: z.array(ButtonSchema).min(1).max(25) }),
+  z.object({
+    type: z.literal('approval'),
+    approvalId: z.string().min(1).max(255),
+    title: ShortText,
+    summary: z.array(z.object({ label: z.string().max(200), value: ShortText })).max(20),
+    status: z.enum(['pending', 'approved', 'rejected', 'expired', 'cancelled']),
+    decisions: z
+      .array(z.object({ by: z.string(), decision: z.enum(['approved', 'rejected']), at: z.iso.datetime() }))
+      .default([]),
+  }),
+  z.object({
+    type: z.literal('progress'),
+    step: ShortText,
+    /** 0..100 when known. */
+    percent: z.number().min(0).max(100).optional(),
+  }),
+  z.object({ type: z.literal('divider') }),
+]);
+export type ReplyBlock = z.infer<typeof ReplyBlockSchema>;
+
+export const ReplySchema = z.object({
+  v: z.literal(REPLY_VERSION),
+  /** Plain-text summary: notifications, screen readers, platforms that cannot render blocks. */
+  text: z.string().max(40_000),
+  blocks: z.array(ReplyBlockSchema).max(200),
+  /** `ephemeral` replies are shown to `ephemeralUser` only (per-user errors, usage hints). */
+  visibility: z.enum(['channel', 'ephemeral']).default('channel'),
+  ephemeralUser: z.string().optional(),
+  /** Offer 👍/👎 buttons under the answer. */
+  feedback: z.boolean().default(false),
+});
+export type Reply = z.infer<typeof ReplySchema>;
+export type ReplyInput = z.input<typeof ReplySchema>;
+
+/** The common case: a markdown answer, optionally with more blocks after it. */
+export function markdownReply(text: string, more: ReplyBlock[] = []): Reply {
+  return ReplySchema.parse({ v: REPLY_VERSION, text, blocks: [{ type: 'markdown', text }, ...more] });
+}
+
+/** Buttons the reply carries, in order: what a click can come back with. */
+export function replyButtons(reply: Reply): Button[] {
+  return reply.blocks.flatMap((block) => (block.type === 'buttons' ? block.buttons : []));
+}

@@ -1,0 +1,49 @@
+import { ChatOpsError } from './errors.ts';
+import { type CommandSpec, manifestOf, type Skill, type SkillManifest } from './skill.ts';
+
+/**
+ * The installed skills, indexed by id and by command. Routes are data: the command table and `/help`
+ * come from the manifests. A duplicate id or command is a start-up error, never a silent override.
+ */
+export class SkillCatalog {
+  readonly skills: readonly Skill[];
+  readonly manifests: readonly SkillManifest[];
+  readonly #byId = new Map<string, Skill>();
+  readonly #byCommand = new Map<string, { skill: Skill; command: CommandSpec }>();
+
+  constructor(skills: readonly Skill[]) {
+    this.skills = skills;
+    for (const skill of skills) {
+      if (this.#byId.has(skill.id)) {
+        throw new ChatOpsError('CONFIG_INVALID', `Two skills share the id "${skill.id}".`, {
+          remedy: 'Give each skill in skills/index.ts a unique id.',
+        });
+      }
+      this.#byId.set(skill.id, skill);
+      for (const command of skill.commands) {
+        const owner = this.#byCommand.get(command.name);
+        if (owner) {
+          throw new ChatOpsError(
+            'CONFIG_INVALID',
+            `The command /${command.name} is declared by both "${owner.skill.id}" and "${skill.id}".`,
+            { remedy: 'Rename the command in one of the two skill manifests.' },
+          );
+        }
+        this.#byCommand.set(command.name, { skill, command });
+      }
+    }
+    this.manifests = skills.map(manifestOf);
+  }
+
+  byId(id: string): Skill | undefined {
+    return this.#byId.get(id);
+  }
+
+  byCommand(name: string): { skill: Skill; command: CommandSpec } | undefined {
+    return this.#byCommand.get(name);
+  }
+
+  commandNames(): string[] {
+    return [...this.#byCommand.keys()].sort();
+  }
+}

@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import type { Logger } from './ports.ts';
+import type { Reply, ReplyInput } from './reply.ts';
+import type { Task } from './task.ts';
+
+/**
+ * A skill is data plus one function. The manifest (id, commands, keywords) is what routing, `/help` and
+ * permissions are generated from; `handle` does the work through a narrow context. Skills never import the
+ * ORM, BullMQ or a platform SDK: everything they may touch arrives in `ctx`.
+ */
+const SkillIdSchema = z.string().regex(/^[a-z][a-z0-9-]{1,40}$/, 'lower-case letters, digits and dashes');
+
+export const CommandSpecSchema = z.object({
+  /** Without the slash: `deploy-cluster`. */
+  name: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'lower-case letters, digits and dashes'),
+  description: z.string().min(1).max(200),
+  /** Shown in usage errors and /help, e.g. `/deploy-cluster env=<dev|prod> size=<n>`. */
+  usage: z.string().min(1).max(300),
+  examples: z.array(z.string()).default([]),
+});
+export type CommandSpec = z.infer<typeof CommandSpecSchema>;
+
+export const SkillManifestSchema = z.object({
+  id: SkillIdSchema,
+  description: z.string().min(1).max(500),
+  commands: z.array(CommandSpecSchema).default([]),
+  /** Words that make the offline router pick this skill for free text. */
+  keywords: z.array(z.string().min(2)).default([]),
+  /** Example requests: routing tests, and the offline router's similarity corpus. */
+  examples: z.array(z.string()).default([]),
+  /** Roles a caller needs to use the skill; empty means everyone in the tenant. */
+  permissions: z.array(z.string()).default([]),
+  /** True when the skill changes something outside the bot (needs an approval to act). */
+  sideEffects: z.boolean().default(false),
+});
+export type SkillManifest = z.infer<typeof SkillManifestSchema>;
+
+/** What the worker reports about itself; `status` and `help` read it. */
+export interface SystemInfo {
+  readonly version: string;
+  readonly mode: 'dev' | 'gateway' | 'worker';
+  readonly database: 'postgresql' | 'pglite';
+  readonly startedAt: Date;
+  /** The configured model, or null when the bot runs without one. */
+  readonly languageModel: string | null;
+  queueDepth(): Promise<{ waiting: number; active: number; delayed: number; failed: number }>;
+}
+
+/** The person behind the task, with their roles resolved lazily (most skills never ask). */
+export interface Caller {
+  readonly id: string;
+  readonly name: string;
+  roles(): Promise<string[]>;
+}
+
+export interface PostedMessage {
+  readonly id: string;
+}
+
+export interface SkillContext {
+  readonly task: Task;
+  readonly caller: Caller;
+  readonly log: Logger;
+  readonly system: SystemInfo;
+  /** Manifests of every installed skill (for help text and suggestions). */
+  readonly catalog: readonly SkillManifest[];
+  /** Posts a reply in the task's thread; a string is sent as markdown. */
+  reply(reply: ReplyInput | Reply | string): Promise<PostedMessage>;
+  /** Shows what the skill is doing now; the next reply replaces it. */
+  progress(step: string, percent?: number): Promise<void>;
+}
+
+export interface Skill extends SkillManifest {
+  handle(ctx: SkillContext): Promise<void>;
+}
+
+export type SkillDefinition = z.input<typeof SkillManifestSchema> & {
+  handle(ctx: SkillContext): Promise<void>;
+};
+
+/** Identity helper for typing, plus manifest validation so a bad skill fails at start-up, not at first use. */
+export function defineSkill(definition: SkillDefinition): Skill {
+  const manifest = SkillManifestSchema.parse(definition);
+  return { ...manifest, handle: definition.handle };
+}
+
+/** The manifest part of a skill, safe to serialise. */
+export function manifestOf(skill: Skill): SkillManifest {
+  const { handle: _handle, ...manifest } = skill;
+  return manifest;
+}

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+
+/**
+ * A Task is one request to the bot: a message, a mention, a slash command, a button click or a scheduled
+ * run. Every platform is translated into this shape once, at the edge; nothing past the queue sees a
+ * Slack or Teams type. Tasks are plain JSON (no class instances) because they travel through Redis.
+ */
+export const TASK_VERSION = 1;
+
+export const PlatformSchema = z.enum(['slack', 'teams', 'api', 'mcp', 'scheduler']);
+export type Platform = z.infer<typeof PlatformSchema>;
+
+export const TaskKindSchema = z.enum(['mention', 'dm', 'command', 'action', 'schedule', 'api']);
+export type TaskKind = z.infer<typeof TaskKindSchema>;
+
+export const TaskStatusSchema = z.enum(['queued', 'running', 'awaiting_approval', 'succeeded', 'failed']);
+export type TaskStatus = z.infer<typeof TaskStatusSchema>;
+
+const Identifier = z.string().trim().min(1).max(255);
+
+export const UserRefSchema = z.object({
+  /** The platform's own user id (Slack `U…`, AAD object id, or the API caller's user name). */
+  id: Identifier,
+  name: z.string().max(255).optional(),
+});
+export type UserRef = z.infer<typeof UserRefSchema>;
+
+/** Where replies go. `ref` holds what a platform needs beyond channel + thread (e.g. a Teams serviceUrl). */
+export const ReplyAddressSchema = z.object({
+  platform: PlatformSchema,
+  tenantId: Identifier,
+  channel: Identifier,
+  thread: Identifier,
+  ref: z.record(z.string(), z.unknown()).optional(),
+});
+export type ReplyAddress = z.infer<typeof ReplyAddressSchema>;
+
+export const TaskFileSchema = z.object({
+  name: z.string().min(1).max(512),
+  url: z.string().url().optional(),
+  mimeType: z.string().max(255).optional(),
+  sizeBytes: z.number().int().nonnegative().optional(),
+});
+export type TaskFile = z.infer<typeof TaskFileSchema>;
+
+/** A click on a button the bot rendered: which message carried it and which skill rendered it. */
+export const TaskActionSchema = z.object({
+  id: Identifier,
+  value: z.string().max(2000).optional(),
+  messageId: Identifier,
+  skill: Identifier.optional(),
+});
+export type TaskAction = z.infer<typeof TaskActionSchema>;
+
+export const TaskSchema = z.object({
+  v: z.literal(TASK_VERSION),
+  id: Identifier,
+  tenantId: Identifier,
+  platform: PlatformSchema,
+  kind: TaskKindSchema,
+  user: UserRefSchema,
+  channel: Identifier,
+  /** The thread root's id; a message that starts a thread is its own root. */
+  thread: Identifier,
+  text: z.string().max(40_000),
+  /** Slash command name without the slash, e.g. `deploy-cluster`. */
+  command: z.string().min(1).max(64).optional(),
+  /** `key=value` arguments of a command; positional words stay in `text`. */
+  args: z.record(z.string(), z.string()).optional(),
+  action: TaskActionSchema.optional(),
+  files: z.array(TaskFileSchema).max(20).optional(),
+  replyTo: ReplyAddressSchema,
+  /** The platform's id for the inbound event (Slack event_id, Teams activity id, Idempotency-Key). */
+  sourceEventId: Identifier,
+  receivedAt: z.iso.datetime(),
+});
+export type Task = z.infer<typeof TaskSchema>;
+
+/** Parses a task from the queue or a test; throws a ZodError naming each field at fault. */
+export function parseTask(input: unknown): Task {
+  return TaskSchema.parse(input);
+}

@@ -1,0 +1,8 @@
+import { Conversation, Message } from './conversation.ts';
+import { AuditEntry, TaskRecord } from './task-record.ts';
+import { ApiKey, Tenant, User, UserRole } from './tenancy.ts';
+
+export { ApiKey, AuditEntry, Conversation, Message, TaskRecord, Tenant, User, UserRole };
+
+/** Every entity, for the ORM's discovery (explicit, no folder scanning). */
+export const entities = [Tenant, User, UserRole, ApiKey, Conversation, Message, TaskRecord, AuditEntry];

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { ChatOpsError } from '../core/errors.ts';
+
+/** REST API request bodies. Strict: a misspelt field is an error, not silently ignored. */
+const ChannelName = z
+  .string()
+  .trim()
+  .transform((value) => value.replace(/^#/, ''))
+  .pipe(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$/, 'use 1-80 letters, digits, ".", "_" or "-"'));
+const UserName = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.@-]{0,79}$/, 'use 1-80 letters, digits, ".", "_", "@" or "-"');
+const Identifier = z.string().trim().min(1).max(255);
+
+export const PostMessageBody = z.strictObject({
+  channel: ChannelName,
+  user: UserName,
+  text: z.string().trim().min(1, 'must not be empty').max(40_000),
+  threadId: Identifier.optional(),
+});
+export type PostMessageBody = z.infer<typeof PostMessageBody>;
+
+export const PostActionBody = z.strictObject({
+  messageId: Identifier,
+  actionId: Identifier,
+  user: UserName,
+  value: z.string().max(2000).optional(),
+});
+export type PostActionBody = z.infer<typeof PostActionBody>;
+
+/** Validates a body, or throws 400 naming each field at fault. */
+export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
+  const result = schema.safeParse(body);
+  if (result.success) return result.data;
+  const fields = result.error.issues.map((issue) => ({
+    field: issue.path.length > 0 ? issue.path.join('.') : '(body)',
+    message: issue.message,
+  }));
+  const summary = fields.map((field) => `${field.field}: ${field.message}`).join('; ');
+  throw new ChatOpsError('VALIDATION_FAILED', `Invalid request body: ${summary}.`, {
+    remedy: 'Fix the fields listed in details and send the request again.',
+    details: { fields },
+  });
+}
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{1,200}$/;
+
+/** The optional Idempotency-Key header: a retried request with the same key runs once. */
+export function idempotencyKey(header: string | string[] | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const value = Array.isArray(header) ? header[0] : header;
+  if (value && IDEMPOTENCY_KEY.test(value)) return value;
+  throw new ChatOpsError('VALIDATION_FAILED', 'The Idempotency-Key header is malformed.', {
+    remedy: 'Use 1-200 letters, digits, ".", "_", ":" or "-" (a UUID works).',
+    details: { fields: [{ field: 'Idempotency-Key', message: 'malformed' }] },
+  });
+}

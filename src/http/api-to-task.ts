@@ -1,0 +1,77 @@
+import { parseCommandText } from '../core/command-text.ts';
+import { TASK_VERSION, type Task } from '../core/task.ts';
+import type { PostActionBody, PostMessageBody } from './api-schemas.ts';
+
+export interface ApiIds {
+  taskId: string;
+  messageId: string;
+  now: Date;
+}
+
+/**
+ * Maps a REST API message to a Task (pure). A message without a thread starts one: the message is its own
+ * thread root. Text starting with `/name` is a command, like a Slack slash command.
+ */
+export function apiMessageToTask(
+  body: PostMessageBody,
+  tenantId: string,
+  ids: ApiIds,
+  sourceEventId?: string,
+): Task {
+  const thread = body.threadId ?? ids.messageId;
+  const command = parseCommandText(body.text);
+  return {
+    v: TASK_VERSION,
+    id: ids.taskId,
+    tenantId,
+    platform: 'api',
+    kind: command ? 'command' : 'api',
+    user: { id: body.user, name: body.user },
+    channel: body.channel,
+    thread,
+    text: command ? command.text : body.text,
+    ...(command ? { command: command.command, args: command.args } : {}),
+    replyTo: { platform: 'api', tenantId, channel: body.channel, thread },
+    sourceEventId: sourceEventId ?? ids.messageId,
+    receivedAt: ids.now.toISOString(),
+  };
+}
+
+export interface ClickedMessage {
+  id: string;
+  channel: string;
+  thread: string;
+  skill: string | null;
+}
+
+/** Maps a button click to a Task (pure); the click is answered in the clicked message's thread. */
+export function apiActionToTask(
+  body: PostActionBody,
+  message: ClickedMessage,
+  button: { label: string; value?: string },
+  tenantId: string,
+  ids: ApiIds,
+  sourceEventId?: string,
+): Task {
+  const value = body.value ?? button.value;
+  return {
+    v: TASK_VERSION,
+    id: ids.taskId,
+    tenantId,
+    platform: 'api',
+    kind: 'action',
+    user: { id: body.user, name: body.user },
+    channel: message.channel,
+    thread: message.thread,
+    text: `clicked "${button.label}"`,
+    action: {
+      id: body.actionId,
+      messageId: message.id,
+      ...(value === undefined ? {} : { value }),
+      ...(message.skill ? { skill: message.skill } : {}),
+    },
+    replyTo: { platform: 'api', tenantId, channel: message.channel, thread: message.thread },
+    sourceEventId: sourceEventId ?? ids.taskId,
+    receivedAt: ids.now.toISOString(),
+  };
+}

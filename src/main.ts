@@ -1,0 +1,249 @@
+import type { Server } from 'node:http';
+import type { Redis } from 'ioredis';
+import { presentMessage } from '../adapters/web/present.ts';
+import { webChatHandler } from '../adapters/web/static-files.ts';
+import { skills as installedSkills } from '../skills/index.ts';
+import { processTask, type WorkerServices } from './agent/process-task.ts';
+import { KeywordRouter } from './agent/router.ts';
+import { storedDeliverySender } from './agent/stored-delivery-sender.ts';
+import type { Config } from './config/load-config.ts';
+import type { Logger, Sender } from './core/ports.ts';
+import type { Skill, SystemInfo } from './core/skill.ts';
+import { SkillCatalog } from './core/skill-catalog.ts';
+import type { Platform } from './core/task.ts';
+import { ApiKeys } from './db/api-keys.ts';
+import { AuditLog } from './db/audit-log.ts';
+import { type Database, openDatabase } from './db/database.ts';
+import { Directory } from './db/directory.ts';
+import { MessageStore } from './db/message-store.ts';
+import { TaskLedger } from './db/task-ledger.ts';
+import { RedisRateLimiter } from './http/rate-limit.ts';
+import { RouteTable } from './http/router.ts';
+import { actionRoutes } from './http/routes/api-actions.ts';
+import type { ApiDependencies } from './http/routes/api-dependencies.ts';
+import { messageRoutes } from './http/routes/api-messages.ts';
+import { streamRoutes } from './http/routes/api-stream.ts';
+import { taskRoutes } from './http/routes/api-tasks.ts';
+import { type HealthCheck, healthRoutes } from './http/routes/health.ts';
+import { metricsRoutes } from './http/routes/metrics.ts';
+import { closeServer, createGatewayServer, listen } from './http/server.ts';
+import { TaskIntake } from './intake/task-intake.ts';
+import { createMetrics, type Metrics } from './observability/metrics.ts';
+import { RedisLiveEvents } from './queue/live-events.ts';
+import { createRedis, waitForRedis } from './queue/redis.ts';
+import { startStaleTaskSweeper } from './queue/stale-task-sweeper.ts';
+import { BullTaskQueue } from './queue/task-queue.ts';
+import { startTaskWorker } from './queue/task-worker.ts';
+import { VERSION } from './version.ts';
+
+/** The composition root: the only place concrete services are built and wired together. */
+export interface Runtime {
+  readonly config: Config;
+  readonly log: Logger;
+  readonly database: Database;
+  readonly ledger: TaskLedger;
+  readonly messages: MessageStore;
+  readonly directory: Directory;
+  readonly apiKeys: ApiKeys;
+  readonly redis: Redis;
+  readonly queue: BullTaskQueue;
+  readonly live: RedisLiveEvents;
+  readonly metrics: Metrics;
+  readonly catalog: SkillCatalog;
+  readonly system: SystemInfo;
+  readonly senders: Map<Platform, Sender>;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  /** Skills to install (tests add their own); defaults to skills/index.ts. */
+  skills?: readonly Skill[];
+  /** Gateways relay live events to browsers and need a subscriber connection. */
+  subscribeLive: boolean;
+  migrate: boolean;
+}
+
+export async function createRuntime(config: Config, log: Logger, options: RuntimeOptions): Promise<Runtime> {
+  const catalog = new SkillCatalog(options.skills ?? installedSkills);
+  const database = await openDatabase(config.database);
+  const closers: (() => Promise<unknown>)[] = [() => database.close()];
+  const closeAll = async () => {
+    for (const close of closers.reverse())
+      await close().catch((error: unknown) => log.warn('close-failed', { error }));
+  };
+  try {
+    if (options.migrate) {
+      const applied = await database.migrate();
+      if (applied.length > 0) log.info('migrations-applied', { migrations: applied });
+    }
+    const redis = createRedis(config.redis.url, 'producer');
+    redis.on('error', (error) => log.debug('redis-error', { error: error.message }));
+    closers.push(async () => redis.quit());
+    await waitForRedis(redis);
+    const subscriber = options.subscribeLive ? createRedis(config.redis.url, 'subscriber') : null;
+    if (subscriber) closers.push(async () => subscriber.quit());
+    const queue = new BullTaskQueue(redis, {
+      name: config.queue.name,
+      prefix: config.queue.prefix,
+      maxAttempts: config.queue.maxAttempts,
+      backoffMs: config.queue.backoffMs,
+    });
+    closers.push(() => queue.close());
+    const audit = new AuditLog(database);
+    const directory = new Directory(database, audit);
+    await directory.ensureTenant(config.tenant.defaultId, config.tenant.defaultId, 'api');
+    const runtime: Runtime = {
+      config,
+      log,
+      database,
+      ledger: new TaskLedger(database),
+      messages: new MessageStore(database),
+      directory,
+      apiKeys: new ApiKeys(database, audit),
+      redis,
+      queue,
+      live: new RedisLiveEvents(redis, subscriber, config.queue.prefix, log),
+      metrics: createMetrics({ queueDepth: () => queue.depth() }),
+      catalog,
+      system: {
+        version: VERSION,
+        mode: config.mode === 'cli' ? 'dev' : config.mode,
+        database: database.kind,
+        startedAt: new Date(),
+        languageModel: config.llm.anthropicApiKey ? 'claude (configured)' : null,
+        queueDepth: () => queue.depth(),
+      },
+      senders: new Map<Platform, Sender>([['api', storedDeliverySender('api')]]),
+      close: closeAll,
+    };
+    return runtime;
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
+
+function healthChecks(runtime: Runtime): HealthCheck[] {
+  return [
+    {
+      name: 'database',
+      run: async () => {
+        await runtime.database.ping();
+        return { kind: runtime.database.kind };
+      },
+    },
+    {
+      name: 'redis',
+      run: async () => {
+        await runtime.redis.ping();
+        return undefined;
+      },
+    },
+    { name: 'queue', run: async () => ({ depth: await runtime.queue.depth() }) },
+  ];
+}
+
+/** The gateway's routes: health, metrics, the REST API, and in dev the web chat. */
+export function gatewayRoutes(runtime: Runtime): RouteTable {
+  const { config } = runtime;
+  const api: ApiDependencies = {
+    intake: new TaskIntake(runtime.ledger, runtime.queue, runtime.metrics, runtime.log),
+    ledger: runtime.ledger,
+    messages: runtime.messages,
+    live: runtime.live,
+    rateLimiter: new RedisRateLimiter(runtime.redis, {
+      prefix: config.queue.prefix,
+      limit: config.http.rateLimitPerMinute,
+      log: runtime.log,
+    }),
+    auth: {
+      required: config.http.requireApiKey,
+      defaultTenant: config.tenant.defaultId,
+      keys: runtime.apiKeys,
+    },
+    metrics: runtime.metrics,
+    maxBodyBytes: config.http.maxBodyBytes,
+    log: runtime.log,
+    present: presentMessage,
+  };
+  const table = new RouteTable()
+    .add(...healthRoutes(VERSION, healthChecks(runtime)), ...metricsRoutes(runtime.metrics.registry))
+    .add(...messageRoutes(api), ...taskRoutes(api), ...actionRoutes(api), ...streamRoutes(api));
+  if (config.http.webChat) table.mount({ prefix: '/', handler: webChatHandler() });
+  return table;
+}
+
+export async function startGateway(
+  runtime: Runtime,
+): Promise<{ server: Server; port: number; close(): Promise<void> }> {
+  const server = createGatewayServer(gatewayRoutes(runtime), runtime.log);
+  const port = await listen(server, runtime.config.http.port, runtime.config.http.host);
+  runtime.log.info('gateway-listening', {
+    url: `http://${runtime.config.http.host}:${port}`,
+    platforms: ['api'],
+  });
+  return { server, port, close: () => closeServer(server) };
+}
+
+export function workerServices(runtime: Runtime): WorkerServices {
+  return {
+    ledger: runtime.ledger,
+    messages: runtime.messages,
+    directory: runtime.directory,
+    senders: runtime.senders,
+    catalog: runtime.catalog,
+    router: new KeywordRouter(),
+    system: runtime.system,
+    live: runtime.live,
+    metrics: runtime.metrics,
+    clock: { now: () => new Date() },
+    log: runtime.log,
+  };
+}
+
+/** Starts the queue worker (its own Redis connection, as BullMQ's blocking reads require) and the sweeper. */
+export function startWorker(runtime: Runtime): { close(): Promise<void> } {
+  const { config } = runtime;
+  const connection = createRedis(config.redis.url, 'worker');
+  connection.on('error', (error) => runtime.log.debug('redis-error', { error: error.message }));
+  const services = workerServices(runtime);
+  const worker = startTaskWorker(
+    connection,
+    {
+      name: config.queue.name,
+      prefix: config.queue.prefix,
+      concurrency: config.worker.concurrency,
+      lockDurationMs: config.queue.lockDurationMs,
+      stalledIntervalMs: config.queue.stalledIntervalMs,
+      shutdownTimeoutMs: config.worker.shutdownTimeoutMs,
+    },
+    (task, attempt) => processTask(task, services, attempt),
+    runtime.log,
+  );
+  const stopSweeper = startStaleTaskSweeper(runtime.ledger, runtime.queue, runtime.log, {
+    intervalMs: 30_000,
+    olderThanSeconds: 60,
+  });
+  runtime.log.info('worker-started', {
+    concurrency: config.worker.concurrency,
+    skills: runtime.catalog.skills.map((skill) => skill.id),
+  });
+  return {
+    async close() {
+      stopSweeper();
+      await worker.close();
+      await connection.quit().catch(() => {});
+    },
+  };
+}
+
+/** `chatops worker` serves its own /health and /metrics, for probes and Prometheus. */
+export async function startWorkerProbe(runtime: Runtime): Promise<{ close(): Promise<void> }> {
+  const table = new RouteTable().add(
+    ...healthRoutes(VERSION, healthChecks(runtime)),
+    ...metricsRoutes(runtime.metrics.registry),
+  );
+  const server = createGatewayServer(table, runtime.log);
+  await listen(server, runtime.config.worker.metricsPort, runtime.config.http.host);
+  return { close: () => closeServer(server) };
+}

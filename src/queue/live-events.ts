@@ -1,0 +1,55 @@
+import type { Redis } from 'ioredis';
+import type { LiveEvent, LiveEvents, Logger } from '../core/ports.ts';
+
+/**
+ * Live updates over Redis pub/sub: workers publish, every gateway replica relays to its browsers.
+ * Best effort by design: a missed event is recovered by the next fetch of the thread.
+ */
+export class RedisLiveEvents implements LiveEvents {
+  readonly #publisher: Redis;
+  readonly #subscriber: Redis | null;
+  readonly #channel: string;
+  readonly #listeners = new Set<(event: LiveEvent) => void>();
+  readonly #log: Logger;
+
+  /** Pass a subscriber connection only in processes that relay events (gateways). */
+  constructor(publisher: Redis, subscriber: Redis | null, prefix: string, log: Logger) {
+    this.#publisher = publisher;
+    this.#subscriber = subscriber;
+    this.#channel = `${prefix}:live`;
+    this.#log = log;
+    if (subscriber) {
+      subscriber
+        .subscribe(this.#channel)
+        .catch((error: unknown) => log.error('live-subscribe-failed', { error }));
+      subscriber.on('message', (channel: string, payload: string) => {
+        if (channel !== this.#channel) return;
+        this.#dispatch(payload);
+      });
+    }
+  }
+
+  async publish(event: LiveEvent): Promise<void> {
+    try {
+      await this.#publisher.publish(this.#channel, JSON.stringify(event));
+    } catch (error) {
+      this.#log.warn('live-publish-failed', { error, type: event.type });
+    }
+  }
+
+  subscribe(listener: (event: LiveEvent) => void): () => void {
+    if (!this.#subscriber) throw new Error('this process was built without a live-events subscriber');
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #dispatch(payload: string): void {
+    let event: LiveEvent;
+    try {
+      event = JSON.parse(payload) as LiveEvent;
+    } catch {
+      return;
+    }
+    for (const listener of this.#listeners) listener(event);
+  }
+}

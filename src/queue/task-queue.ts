@@ -1,0 +1,70 @@
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { ChatOpsError } from '../core/errors.ts';
+import { toJobId } from '../core/ids.ts';
+import type { QueueDepth, TaskQueue } from '../core/ports.ts';
+import type { Task } from '../core/task.ts';
+
+export interface TaskQueueSettings {
+  name: string;
+  prefix: string;
+  maxAttempts: number;
+  backoffMs: number;
+}
+
+/** The job id of a task: derived from the ledger's task id, so a re-enqueue of the same task is a no-op. */
+export function jobIdOf(task: Task): string {
+  return toJobId(task.id);
+}
+
+/**
+ * The `tasks` queue (producer side). Completed jobs are removed at once: the task ledger in the database,
+ * not Redis, is the record of what ran, so Redis stays small however long the bot runs.
+ */
+export class BullTaskQueue implements TaskQueue {
+  readonly queue: Queue<Task>;
+  #depthCache: { value: QueueDepth; expiresAt: number } | null = null;
+
+  constructor(connection: Redis, settings: TaskQueueSettings) {
+    this.queue = new Queue<Task>(settings.name, {
+      connection,
+      prefix: settings.prefix,
+      defaultJobOptions: {
+        attempts: settings.maxAttempts,
+        backoff: { type: 'exponential', delay: settings.backoffMs },
+        removeOnComplete: true,
+        removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
+      },
+    });
+  }
+
+  async enqueue(task: Task): Promise<void> {
+    try {
+      await this.queue.add(task.kind, task, { jobId: jobIdOf(task) });
+    } catch (error) {
+      throw new ChatOpsError('DEPENDENCY_UNAVAILABLE', 'The task queue (Redis) is unavailable.', {
+        remedy:
+          'The request was recorded and will be queued when Redis is back; check REDIS_URL and that Redis runs.',
+        cause: error,
+      });
+    }
+  }
+
+  /** Queue depth, cached for a second: `status` and `/metrics` may ask often. */
+  async depth(now = Date.now()): Promise<QueueDepth> {
+    if (this.#depthCache && this.#depthCache.expiresAt > now) return this.#depthCache.value;
+    const counts = await this.queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized');
+    const value = {
+      waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0),
+      active: counts.active ?? 0,
+      delayed: counts.delayed ?? 0,
+      failed: counts.failed ?? 0,
+    };
+    this.#depthCache = { value, expiresAt: now + 1_000 };
+    return value;
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+  }
+}

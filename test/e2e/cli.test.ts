@@ -1,0 +1,93 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../support/services.ts';
+
+// The `chatops` binary as an operator runs it.
+const BIN = new URL('../../bin/chatops.js', import.meta.url).pathname;
+
+function chatops(args: string[], env: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, [BIN, ...args], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('chatops CLI', () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  it('lists every command in --help', () => {
+    const { code, stdout } = chatops(['--help']);
+    expect(code).toBe(0);
+    for (const command of ['dev', 'gateway', 'worker', 'migrate', 'role', 'api-key'])
+      expect(stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+  });
+
+  it('stops with one message listing every bad setting', () => {
+    const { code, stderr } = chatops(['gateway'], {
+      PORT: 'abc',
+      REDIS_URL: 'http://nope',
+      LOG_LEVEL: 'loud',
+    });
+    expect(code).toBe(1);
+    expect(stderr).toContain('Configuration is invalid');
+    expect(stderr).toMatch(/PORT "abc".*PORT=3000/);
+    expect(stderr).toMatch(/REDIS_URL \(value hidden\).*redis:\/\/host:6379/);
+    expect(stderr).toMatch(/LOG_LEVEL "loud".*debug, info, warn, error/);
+  });
+
+  it('migrates, manages roles and API keys on PostgreSQL', () => {
+    const env = { DATABASE_URL: database.url };
+    expect(chatops(['migrate'], env).stdout).toContain(
+      'Applied: Migration20261122000000_enable_vector, Migration20261122000100_core_tables',
+    );
+    expect(chatops(['migrate'], env).stdout).toContain('up to date');
+    expect(chatops(['role', 'grant', 'alice', 'approver'], env).stdout).toContain(
+      'Granted approver to api:alice.',
+    );
+    expect(chatops(['role', 'grant', 'slack:U0123ABCD', 'sre'], env).stdout).toContain(
+      'Granted sre to slack:U0123ABCD.',
+    );
+    expect(chatops(['role', 'list'], env).stdout.trim().split('\n')).toEqual([
+      'slack:U0123ABCD\tsre',
+      'api:alice\tapprover',
+    ]);
+    expect(chatops(['role', 'list', '--role', 'approver'], env).stdout.trim()).toBe('api:alice\tapprover');
+    expect(chatops(['role', 'revoke', 'alice', 'approver'], env).stdout).toContain(
+      'Revoked approver from api:alice.',
+    );
+    expect(chatops(['role', 'grant', 'alice', 'Bad Role'], env).code).toBe(2);
+
+    const created = chatops(['api-key', 'create', '--name', 'ci'], env);
+    expect(created.code).toBe(0);
+    expect(created.stdout.trim()).toMatch(/^cok_[A-Za-z0-9_-]{43}$/);
+    expect(created.stderr).toContain('not shown again');
+    expect(chatops(['api-key', 'create', '--name', 'ci'], env).stderr).toContain('exists already');
+    expect(chatops(['api-key', 'list'], env).stdout).toMatch(/^ci\tcok_\S{6}…/m);
+    expect(chatops(['api-key', 'revoke', '--name', 'ci'], env).stdout).toContain('Revoked ci.');
+  });
+
+  it('refuses to open the embedded database while another process holds it', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'chatops-lock-'));
+    try {
+      // Our own parent process stands in for a running `chatops dev`.
+      writeFileSync(join(dataDir, 'chatops.pid'), String(process.pid));
+      const { code, stderr } = chatops(['role', 'list'], { CHATOPS_DATA_DIR: dataDir });
+      expect(code).toBe(1);
+      expect(stderr).toContain(`in use by process ${process.pid}`);
+      expect(stderr).toContain('DATABASE_URL');
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
