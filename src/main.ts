@@ -193,6 +193,7 @@ export function workerServices(runtime: Runtime): WorkerServices {
     senders: runtime.senders,
     catalog: runtime.catalog,
     router: new KeywordRouter(),
+    llm: null,
     system: runtime.system,
     live: runtime.live,
     metrics: runtime.metrics,

@@ -1,4 +1,4 @@
-import type { Reply, ReplyBlock } from '../../src/core/index.ts';
+import { approvalButtons, feedbackButtons, type Reply, type ReplyBlock } from '../../src/core/index.ts';
 import { escapeHtml, safeHref } from './escape.ts';
 import { renderMarkdown } from './markdown.ts';
 
@@ -8,15 +8,7 @@ import { renderMarkdown } from './markdown.ts';
  */
 export function renderReplyHtml(reply: Reply, messageId: string): string {
   const blocks = reply.blocks.map((block) => renderBlock(block, messageId)).join('');
-  const feedback = reply.feedback
-    ? renderButtons(
-        [
-          { id: 'feedback.up', label: '👍', style: 'default' },
-          { id: 'feedback.down', label: '👎', style: 'default' },
-        ],
-        messageId,
-      )
-    : '';
+  const feedback = reply.feedback ? renderButtons(feedbackButtons(messageId), messageId) : '';
   return `<div class="reply">${blocks}${feedback}</div>`;
 }
 
@@ -63,7 +55,9 @@ function renderBlock(block: ReplyBlock, messageId: string): string {
         .map((item) => `<div><dt>${escapeHtml(item.label)}</dt><dd>${escapeHtml(item.value)}</dd></div>`)
         .join('')}</dl><div class="approval-status">${escapeHtml(block.status)}${block.decisions
         .map((decision) => ` · ${escapeHtml(decision.decision)} by ${escapeHtml(decision.by)}`)
-        .join('')}</div></div>`;
+        .join(
+          '',
+        )}</div>${approvalButtons(block).length > 0 ? renderButtons(approvalButtons(block), messageId) : ''}</div>`;
     case 'progress':
       return `<div class="block progress"><span class="spinner" aria-hidden="true"></span>${escapeHtml(block.step)}${block.percent === undefined ? '' : ` (${Math.round(block.percent)}%)`}</div>`;
     case 'divider':

@@ -1,4 +1,5 @@
 import { ChatOpsError, toChatOpsError } from '../core/errors.ts';
+import type { LanguageModel } from '../core/language-model.ts';
 import type { Clock, LiveEvents, Logger, Sender } from '../core/ports.ts';
 import type { Caller, SkillContext, SystemInfo } from '../core/skill.ts';
 import type { SkillCatalog } from '../core/skill-catalog.ts';
@@ -20,6 +21,8 @@ export interface WorkerServices {
   senders: ReadonlyMap<Platform, Sender>;
   catalog: SkillCatalog;
   router: Router;
+  /** The configured language model, or null (the offline router answers and says so). */
+  llm: LanguageModel | null;
   system: SystemInfo;
   live: LiveEvents;
   metrics: Metrics;
@@ -166,5 +169,18 @@ function contextFor(
     catalog: services.catalog.manifests,
     reply: (reply) => channel.reply(reply),
     progress: (step, percent) => channel.progress(step, percent),
+    llm: services.llm,
+    approvals: {
+      // Fail closed until the approvals engine is wired in: a side effect never runs unapproved.
+      request: async () => {
+        throw new ChatOpsError(
+          'FORBIDDEN',
+          'This action needs an approval, and approvals are not available here.',
+          {
+            remedy: 'Install the approvals engine (src/agent/approvals) in src/main.ts.',
+          },
+        );
+      },
+    },
   };
 }

@@ -1,7 +1,10 @@
 /** The core: types, schemas and ports shared by adapters, skills and the runtime. Imports nothing of ours. */
+export * from './approvals.ts';
+export * from './command-arguments.ts';
 export * from './command-text.ts';
 export * from './errors.ts';
 export * from './ids.ts';
+export * from './language-model.ts';
 export * from './ports.ts';
 export * from './reply.ts';
 export * from './skill.ts';

@@ -58,6 +58,11 @@ export interface Sender {
     reply: Reply,
     message: OutboundMessage,
   ): Promise<void>;
+  /**
+   * Sends a direct message to one person (approval requests to approvers, expiry notices to requesters).
+   * Optional: a platform without direct messages leaves it out and people see it in their channel.
+   */
+  notifyUser?(target: { tenantId: string; userId: string }, reply: Reply): Promise<void>;
 }
 
 /** A message as the API and the web chat show it. */

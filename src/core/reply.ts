@@ -1,4 +1,10 @@
 import { z } from 'zod';
+import {
+  APPROVAL_APPROVE_ACTION,
+  APPROVAL_REJECT_ACTION,
+  FEEDBACK_DOWN_ACTION,
+  FEEDBACK_UP_ACTION,
+} from './approvals.ts';
 
 /**
  * A Reply is a platform-neutral rich message. Adapters render it (Block Kit, Adaptive Card, HTML); the
@@ -91,4 +97,26 @@ export function markdownReply(text: string, more: ReplyBlock[] = []): Reply {
 /** Buttons the reply carries, in order: what a click can come back with. */
 export function replyButtons(reply: Reply): Button[] {
   return reply.blocks.flatMap((block) => (block.type === 'buttons' ? block.buttons : []));
+}
+
+export type ApprovalBlock = Extract<ReplyBlock, { type: 'approval' }>;
+
+/**
+ * The Approve / Reject buttons of an approval block, the same on every platform: shown while it is
+ * pending, gone once it is decided or expired. The click's value is the approval id.
+ */
+export function approvalButtons(block: ApprovalBlock): Button[] {
+  if (block.status !== 'pending') return [];
+  return [
+    { id: APPROVAL_APPROVE_ACTION, label: 'Approve', value: block.approvalId, style: 'primary' },
+    { id: APPROVAL_REJECT_ACTION, label: 'Reject', value: block.approvalId, style: 'danger' },
+  ];
+}
+
+/** The 👍 / 👎 buttons under an answer that asked for feedback; the value is our message id. */
+export function feedbackButtons(messageId: string): Button[] {
+  return [
+    { id: FEEDBACK_UP_ACTION, label: '👍', value: messageId, style: 'default' },
+    { id: FEEDBACK_DOWN_ACTION, label: '👎', value: messageId, style: 'default' },
+  ];
 }

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import type { ApprovalsPort, ApprovedAction } from './approvals.ts';
+import { CommandArgumentSchema } from './command-arguments.ts';
+import type { LanguageModel } from './language-model.ts';
 import type { Logger } from './ports.ts';
 import type { Reply, ReplyInput } from './reply.ts';
 import type { Task } from './task.ts';
@@ -17,6 +20,8 @@ export const CommandSpecSchema = z.object({
   /** Shown in usage errors and /help, e.g. `/deploy-cluster env=<dev|prod> size=<n>`. */
   usage: z.string().min(1).max(300),
   examples: z.array(z.string()).default([]),
+  /** Declared `key=value` arguments: checked before the task is queued, and the source of forms. */
+  arguments: z.array(CommandArgumentSchema).optional(),
 });
 export type CommandSpec = z.infer<typeof CommandSpecSchema>;
 
@@ -68,6 +73,12 @@ export interface SkillContext {
   reply(reply: ReplyInput | Reply | string): Promise<PostedMessage>;
   /** Shows what the skill is doing now; the next reply replaces it. */
   progress(step: string, percent?: number): Promise<void>;
+  /** Asks the right people to approve a side effect; the task then waits (`awaiting_approval`). */
+  readonly approvals: ApprovalsPort;
+  /** Set when this run resumes an approved action: execute exactly `approved.action`, nothing else. */
+  readonly approved?: ApprovedAction;
+  /** The language model, or null when none is configured (skills must work without one). */
+  readonly llm: LanguageModel | null;
 }
 
 export interface Skill extends SkillManifest {

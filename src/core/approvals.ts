@@ -1,0 +1,75 @@
+import { z } from 'zod';
+
+/**
+ * The approvals port: how a skill (or the supervisor, or `/run`) asks people to approve a side effect, and
+ * what a run that resumes after approval is told. The engine behind it lives in src/agent/approvals*; the
+ * platforms render the `approval` Reply block with the buttons named here.
+ */
+
+/** What would run once approved: a skill command (`deploy-cluster`) or a tool (`filesystem__write_file`). */
+export const ApprovalActionSchema = z.object({
+  kind: z.enum(['command', 'tool']),
+  name: z.string().min(1).max(200),
+  /** The exact arguments; the approval is bound to their canonical hash (`stableHash`). */
+  args: z.record(z.string(), z.unknown()),
+  /** The skill whose run executes the action after approval (for MCP tools: the skill that runs tools). */
+  executor: z.string().min(1).max(64),
+});
+export type ApprovalAction = z.infer<typeof ApprovalActionSchema>;
+
+export interface ApprovalRequest {
+  action: ApprovalAction;
+  /** One line people read on the card: "Deploy cluster *payments* to prod". */
+  title: string;
+  /** Extra lines for the card; the action's arguments are always shown too. */
+  summary?: { label: string; value: string }[];
+  /** The environment the policy matches on (e.g. `prod`), when the action has one. */
+  environment?: string;
+}
+
+export interface ApprovalTicket {
+  approvalId: string;
+  /** Already decided when an identical pending request existed (same action, args hash and thread). */
+  status: 'pending' | 'approved' | 'rejected' | 'expired' | 'cancelled';
+  expiresAt: string;
+  requiredApprovals: number;
+}
+
+/** What a skill context offers. Requesting ends the task as `awaiting_approval` once the skill returns. */
+export interface ApprovalsPort {
+  request(request: ApprovalRequest): Promise<ApprovalTicket>;
+}
+
+/** Set on the skill context when this run is the continuation of an approved action. */
+export interface ApprovedAction {
+  approvalId: string;
+  action: ApprovalAction;
+  /** Who approved, in order (display names). */
+  approvers: string[];
+}
+
+/** Pending approvals a person may decide (App Home, Teams personal chat, web console, `/chatops approvals`). */
+export interface ApprovalSummary {
+  approvalId: string;
+  title: string;
+  requestedBy: string;
+  channel: string;
+  thread: string;
+  createdAt: string;
+  expiresAt: string;
+  approvalsGiven: number;
+  approvalsRequired: number;
+}
+
+export interface ApprovalsQuery {
+  pendingFor(tenantId: string, platform: string, userId: string): Promise<ApprovalSummary[]>;
+}
+
+/** Button ids every renderer uses for the approval block; the click's value is the approval id. */
+export const APPROVAL_APPROVE_ACTION = 'approval.approve';
+export const APPROVAL_REJECT_ACTION = 'approval.reject';
+/** The continuation task's action id: the worker runs the approved action once. */
+export const APPROVAL_EXECUTE_ACTION = 'approval.execute';
+/** Feedback buttons under an answer (`Reply.feedback`); the value is our message id. */
+export const FEEDBACK_UP_ACTION = 'feedback.up';
+export const FEEDBACK_DOWN_ACTION = 'feedback.down';
