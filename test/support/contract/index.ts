@@ -1,0 +1,15 @@
+/**
+ * Contract tests against the vendors' official API descriptions in ../shared/specs: nock scopes held to
+ * the spec, JSON Schema validation, and Slack's payload samples. See README's "Tests" section.
+ */
+export { contractNock, resetContractOrigins } from './contract-nock.ts';
+export { type JsonSchemaOptions, validateJsonSchema } from './json-schemas.ts';
+export { contractProblems, reportProblem, settleContractProblems } from './problems.ts';
+export { slackSample, unknownKeys } from './sample-keys.ts';
+export {
+  checkSlackArguments,
+  checkSlackResponse,
+  type NewerSlackMethod,
+  registerSlackMethod,
+} from './slack-web-spec.ts';
+export type { ContractSpec, JsonSchemaName } from './spec-files.ts';
