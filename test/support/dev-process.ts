@@ -1,0 +1,76 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { clearRedisPrefix, REDIS_URL, uniqueName } from './services.ts';
+
+const CHATOPS = fileURLToPath(new URL('../../bin/chatops.js', import.meta.url));
+
+export interface DevProcess {
+  url: string;
+  child: ChildProcess;
+  /** Everything the process printed, for assertions and for debugging a failed test. */
+  output(): string;
+  stop(): Promise<number | null>;
+}
+
+/**
+ * `chatops dev` as a newcomer runs it: a real process on the embedded database in a fresh data directory,
+ * on any free port, with its own queue prefix on the test Redis. Resolves once it says it is ready.
+ */
+export async function startDevProcess(env: Record<string, string> = {}): Promise<DevProcess> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'chatops-dev-'));
+  const prefix = uniqueName('dev');
+  let printed = '';
+  const child = spawn(process.execPath, [CHATOPS, 'dev'], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      PORT: '0',
+      CHATOPS_DATA_DIR: dataDir,
+      REDIS_URL,
+      QUEUE_PREFIX: prefix,
+      LOG_FORMAT: 'json',
+      LOG_LEVEL: 'info',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`chatops dev did not start in 60 s:\n${printed}`)),
+      60_000,
+    );
+    const onData = (chunk: Buffer) => {
+      printed += chunk.toString('utf8');
+      const ready = /"event":"dev-ready".*?"open":"(http:\/\/localhost:\d+)"/.exec(printed);
+      if (ready?.[1]) {
+        clearTimeout(timer);
+        resolve(ready[1]);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`chatops dev exited with ${code} before it was ready:\n${printed}`));
+    });
+  });
+  return {
+    url,
+    child,
+    output: () => printed,
+    async stop() {
+      const exited = new Promise<number | null>((resolve) =>
+        child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code)),
+      );
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      const code = await exited;
+      clearTimeout(timer);
+      rmSync(dataDir, { recursive: true, force: true });
+      await clearRedisPrefix(prefix);
+      return code;
+    },
+  };
+}
