@@ -39,9 +39,9 @@ describe('local web chat in a real browser', () => {
     const thread = threadOf('/status');
     const reply = thread.locator('.replies .message.bot');
     await expect.poll(() => reply.count(), { timeout: 30_000 }).toBe(1);
-    await expect.poll(() => reply.first().innerText()).toContain('is up');
-    expect(await reply.first().locator('.skill').innerText()).toBe('via status');
-    expect(await thread.locator('.message').first().innerText()).toContain('alice');
+    await expect.poll(() => reply.first().textContent()).toContain('is up');
+    expect(await reply.first().locator('.skill').textContent()).toBe('via status');
+    expect(await thread.locator('.message').first().textContent()).toContain('alice');
   });
 
   it('routes free text without a model and says so, in its own thread', async () => {
@@ -49,7 +49,7 @@ describe('local web chat in a real browser', () => {
     const thread = threadOf('what can you do for me?');
     const reply = thread.locator('.replies .message.bot');
     await expect.poll(() => reply.count(), { timeout: 30_000 }).toBe(1);
-    const text = await reply.first().innerText();
+    const text = await reply.first().textContent();
     expect(text).toContain('/status');
     expect(text).toContain('No language model is configured');
   });
@@ -61,7 +61,7 @@ describe('local web chat in a real browser', () => {
     await thread.locator('button[data-action-id="status.refresh"]').first().click();
     const replies = thread.locator('.replies .message.bot');
     await expect.poll(() => replies.count(), { timeout: 30_000 }).toBe(2);
-    await expect.poll(() => replies.nth(1).innerText()).toContain('is up');
+    await expect.poll(() => replies.nth(1).textContent()).toContain('is up');
   });
 
   it('shows text from people literally, never as markup', async () => {
