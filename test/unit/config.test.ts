@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load-config.ts';
+import { isChatOpsError } from '../../src/core/index.ts';
+
+function problemsOf(env: Record<string, string>, mode: 'dev' | 'gateway' = 'gateway'): string[] {
+  try {
+    loadConfig(env, mode);
+  } catch (error) {
+    if (isChatOpsError(error) && error.code === 'CONFIG_INVALID') return error.details.problems as string[];
+    throw error;
+  }
+  return [];
+}
+
+describe('loadConfig', () => {
+  it('needs nothing for the zero-config local mode', () => {
+    const config = loadConfig({}, 'dev');
+    expect(config.database).toEqual({ kind: 'pglite', dataDir: '.data' });
+    expect(config.redis).toEqual({ url: 'redis://127.0.0.1:6379', explicit: false });
+    expect(config.http).toMatchObject({ port: 3000, host: '127.0.0.1', requireApiKey: false, webChat: true });
+    expect(config.queue).toMatchObject({ name: 'tasks', lockDurationMs: 10_000, stalledIntervalMs: 5_000 });
+    expect(config.llm.anthropicApiKey).toBeUndefined();
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('switches to PostgreSQL and an API key outside dev', () => {
+    const config = loadConfig(
+      { DATABASE_URL: 'postgres://bot@db:5432/chatops', REDIS_URL: 'redis://queue:6379' },
+      'gateway',
+    );
+    expect(config.database).toEqual({
+      kind: 'postgresql',
+      url: 'postgres://bot@db:5432/chatops',
+      poolMax: 10,
+    });
+    expect(config.redis.explicit).toBe(true);
+    expect(config.http).toMatchObject({ host: '0.0.0.0', requireApiKey: true, webChat: false });
+  });
+
+  it('lists every bad setting at once, each with how to fix it', () => {
+    const problems = problemsOf({
+      PORT: 'eighty',
+      DATABASE_URL: 'mysql://root@db/x',
+      QUEUE_PREFIX: 'bad:prefix',
+      LOG_LEVEL: 'loud',
+      QUEUE_LOCK_DURATION_MS: '5',
+    });
+    expect(problems).toHaveLength(5);
+    expect(problems.join('\n')).toMatch(/PORT "eighty".*Set PORT to a free TCP port/);
+    expect(problems.join('\n')).toMatch(/QUEUE_PREFIX "bad:prefix".*no ":"/);
+    expect(problems.join('\n')).toMatch(/LOG_LEVEL "loud".*one of debug, info, warn, error/);
+  });
+
+  it('never prints a secret it rejects', () => {
+    const problems = problemsOf({
+      DATABASE_URL: 'mysql://root:hunter2@db/x',
+      ANTHROPIC_API_KEY: 'short-key',
+    });
+    expect(problems.join('\n')).not.toContain('hunter2');
+    expect(problems.join('\n')).not.toContain('short-key');
+    expect(problems.join('\n')).toContain('(value hidden)');
+  });
+
+  it('treats empty values as unset', () => {
+    expect(loadConfig({ PORT: '', DATABASE_URL: '  ' }, 'dev').http.port).toBe(3000);
+  });
+});
