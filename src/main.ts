@@ -3,14 +3,17 @@ import type { Redis } from 'ioredis';
 import { presentMessage } from '../adapters/web/present.ts';
 import { webChatHandler } from '../adapters/web/static-files.ts';
 import { skills as installedSkills } from '../skills/index.ts';
+import type { Agent } from './agent/agent.ts';
+import { createAgentParts, mcpHealthCheck } from './agent/agent-setup.ts';
 import { processTask, type WorkerServices } from './agent/process-task.ts';
 import { KeywordRouter } from './agent/router.ts';
 import { storedDeliverySender } from './agent/stored-delivery-sender.ts';
 import type { Config } from './config/load-config.ts';
+import type { ApprovalsPort } from './core/approvals.ts';
 import type { Logger, Sender } from './core/ports.ts';
 import type { Skill, SystemInfo } from './core/skill.ts';
 import { SkillCatalog } from './core/skill-catalog.ts';
-import type { Platform } from './core/task.ts';
+import type { Platform, Task } from './core/task.ts';
 import { ApiKeys } from './db/api-keys.ts';
 import { AuditLog } from './db/audit-log.ts';
 import { type Database, openDatabase } from './db/database.ts';
@@ -52,6 +55,8 @@ export interface Runtime {
   readonly catalog: SkillCatalog;
   readonly system: SystemInfo;
   readonly senders: Map<Platform, Sender>;
+  /** The approvals port per task (tests pass a recording fake; without one, side effects fail closed). */
+  readonly approvals?: (task: Task) => ApprovalsPort;
   close(): Promise<void>;
 }
 
@@ -61,6 +66,7 @@ export interface RuntimeOptions {
   /** Gateways relay live events to browsers and need a subscriber connection. */
   subscribeLive: boolean;
   migrate: boolean;
+  approvals?: (task: Task) => ApprovalsPort;
 }
 
 export async function createRuntime(config: Config, log: Logger, options: RuntimeOptions): Promise<Runtime> {
@@ -110,10 +116,11 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
         mode: config.mode === 'cli' ? 'dev' : config.mode,
         database: database.kind,
         startedAt: new Date(),
-        languageModel: config.llm.anthropicApiKey ? 'claude (configured)' : null,
+        languageModel: config.llm.anthropicApiKey ? config.agent.model : null,
         queueDepth: () => queue.depth(),
       },
       senders: new Map<Platform, Sender>([['api', storedDeliverySender('api')]]),
+      ...(options.approvals ? { approvals: options.approvals } : {}),
       close: closeAll,
     };
     return runtime;
@@ -140,6 +147,7 @@ function healthChecks(runtime: Runtime): HealthCheck[] {
       },
     },
     { name: 'queue', run: async () => ({ depth: await runtime.queue.depth() }) },
+    ...(runtime.config.agent.mcpConfigPath ? [mcpHealthCheck(runtime.database)] : []),
   ];
 }
 
@@ -185,8 +193,10 @@ export async function startGateway(
   return { server, port, close: () => closeServer(server) };
 }
 
-export function workerServices(runtime: Runtime): WorkerServices {
+export function workerServices(runtime: Runtime, agent?: Agent): WorkerServices {
   return {
+    ...(agent ? { agent } : {}),
+    ...(runtime.approvals ? { approvals: runtime.approvals } : {}),
     ledger: runtime.ledger,
     messages: runtime.messages,
     directory: runtime.directory,
@@ -202,12 +212,23 @@ export function workerServices(runtime: Runtime): WorkerServices {
   };
 }
 
-/** Starts the queue worker (its own Redis connection, as BullMQ's blocking reads require) and the sweeper. */
-export function startWorker(runtime: Runtime): { close(): Promise<void> } {
+/**
+ * Starts the queue worker (its own Redis connection, as BullMQ's blocking reads require), the sweeper, and
+ * the supervisor with its MCP connections; `ready` resolves once each MCP server was tried once.
+ */
+export function startWorker(runtime: Runtime): { close(): Promise<void>; ready: Promise<void> } {
   const { config } = runtime;
   const connection = createRedis(config.redis.url, 'worker');
   connection.on('error', (error) => runtime.log.debug('redis-error', { error: error.message }));
-  const services = workerServices(runtime);
+  const agent = createAgentParts({
+    config,
+    database: runtime.database,
+    catalog: runtime.catalog,
+    registry: runtime.metrics.registry,
+    log: runtime.log,
+    connectMcp: true,
+  });
+  const services = workerServices(runtime, agent.agent);
   const worker = startTaskWorker(
     connection,
     {
@@ -230,9 +251,11 @@ export function startWorker(runtime: Runtime): { close(): Promise<void> } {
     skills: runtime.catalog.skills.map((skill) => skill.id),
   });
   return {
+    ready: agent.ready,
     async close() {
       stopSweeper();
       await worker.close();
+      await agent.close();
       await connection.quit().catch(() => {});
     },
   };
