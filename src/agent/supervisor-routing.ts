@@ -97,7 +97,7 @@ async function routeByModel(
 function routeOffline(input: RoutingInput, sticky: Skill | undefined): Route {
   const choice = input.offline.choose(input.task.text, input.catalog.manifests);
   const chosen = choice ? input.catalog.byId(choice.skillId) : undefined;
-  if (sticky && (!choice || !choice.strong || chosen?.id === sticky.id)) {
+  if (sticky && (!choice?.strong || chosen?.id === sticky.id)) {
     return {
       skill: sticky,
       via: 'sticky',

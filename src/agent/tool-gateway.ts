@@ -183,7 +183,7 @@ function approvedFor(
   name: string,
   args: Record<string, unknown>,
 ): boolean {
-  if (!approved || approved.action.kind !== 'tool' || approved.action.name !== name) return false;
+  if (approved?.action.kind !== 'tool' || approved.action.name !== name) return false;
   return stableHash(approved.action.args) === stableHash(args);
 }
 

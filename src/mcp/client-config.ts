@@ -8,13 +8,7 @@ import { ChatOpsError } from '../core/errors.ts';
  * `{"mcpServers": {"<name>": {"command", "args", "env"} | {"url", "headers"}}}`. Stdio servers start in the
  * file's directory, so relative paths in `args` work wherever the bot runs.
  */
-const ServerName = z
-  .string()
-  .regex(
-    /^[A-Za-z0-9-]+(?:_[A-Za-z0-9-]+)*$/,
-    'letters, digits, "-" and single "_" (tools are named server__tool)',
-  )
-  .max(32);
+const SERVER_NAME = /^[A-Za-z0-9-]+(?:_[A-Za-z0-9-]+)*$/;
 
 const StdioServer = z.looseObject({
   type: z.literal('stdio').optional(),
@@ -33,7 +27,7 @@ const HttpServer = z.looseObject({
 });
 
 const ConfigFile = z.object({
-  mcpServers: z.record(ServerName, z.union([StdioServer, HttpServer])),
+  mcpServers: z.record(z.string(), z.union([StdioServer, HttpServer])),
 });
 
 export type McpServerDefinition =
@@ -76,6 +70,11 @@ export function parseMcpConfig(raw: string, baseDir: string, source = 'MCP_CONFI
   }
   if (json && typeof json === 'object' && 'mcpServers' in json) {
     for (const [name, server] of Object.entries((json as { mcpServers: object }).mcpServers ?? {})) {
+      if (!SERVER_NAME.test(name) || name.length > 32) {
+        throw new ChatOpsError('CONFIG_INVALID', `${source}: the MCP server name "${name}" is not allowed.`, {
+          remedy: 'Use up to 32 letters, digits, "-" and single "_" (tools are named server__tool).',
+        });
+      }
       if ((server as { type?: string })?.type === 'sse') {
         throw new ChatOpsError(
           'CONFIG_INVALID',

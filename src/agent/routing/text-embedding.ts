@@ -116,7 +116,7 @@ export class TextEmbedder {
       const idf = this.#idf.get(key) ?? this.#defaultIdf;
       const index = bucket % DIMENSIONS;
       vector[index] =
-        (vector[index] ?? 0) + sign * (1 + Math.log(weight > 1 ? weight : 1)) * Math.min(weight, 1) * idf;
+        (vector[index] ?? 0) + sign * (1 + Math.log(Math.max(weight, 1))) * Math.min(weight, 1) * idf;
     }
     return normalise(vector);
   }
