@@ -133,6 +133,7 @@ export class SupervisorLoop {
     await events.onTool?.(use.name);
     this.#toolsUsed.push(use.name);
     const outcome = await this.#setup.tools.call(use.name, use.input);
+    if (outcome.status === 'approval-requested') this.#approvals.push(outcome.approvalId);
     return result(...describeOutcome(use.name, outcome));
   }
 
