@@ -46,22 +46,21 @@ export const runSkill = defineSkill({
       return;
     }
     const [name = '', ...rest] = ctx.task.text.trim().split(/\s+/);
-    const available = await tools.list();
     if (!name) {
-      await ctx.reply(toolList(available));
+      await ctx.reply(toolList(await tools.list()));
       return;
     }
-    const tool = available.find((candidate) => candidate.name === name);
-    if (!tool) {
-      const close = available.filter(
-        (candidate) => candidate.name.includes(name) || name.includes(candidate.tool),
-      );
+    const found = await tools.lookup(name);
+    if (found.status === 'denied')
+      throw new ChatOpsError('FORBIDDEN', found.reason, { remedy: found.remedy });
+    if (found.status === 'unknown') {
       throw new ChatOpsError('VALIDATION_FAILED', `There is no tool called ${name} here.`, {
-        remedy: close.length
-          ? `Did you mean ${close.map((candidate) => candidate.name).join(', ')}? /run lists every tool.`
+        remedy: found.suggestions.length
+          ? `Did you mean ${found.suggestions.join(', ')}? /run lists every tool you may use here.`
           : 'Type /run to list the tools you may use in this channel.',
       });
     }
+    const tool = found.tool;
     const schema = tool.inputSchema as ObjectSchema;
     const { args, problems } = coerceArguments(ctx.task.args ?? {}, schema, rest.join(' '));
     if (problems.length > 0) {

@@ -75,6 +75,21 @@ export class ToolGateway {
           .filter((entry) => this.#policy.tool(entry.name, placeOf(scope.task), roles).allowed)
           .map((entry) => this.describe(entry));
       },
+      lookup: async (name) => {
+        const entry = this.#backend.find(name);
+        if (!entry) {
+          const words = name.split(/__|[_-]/).filter((word) => word.length > 2);
+          const suggestions = this.#backend
+            .tools()
+            .map((tool) => tool.name)
+            .filter((candidate) => words.some((word) => candidate.includes(word)))
+            .slice(0, 5);
+          return { status: 'unknown', suggestions };
+        }
+        const decision = this.#policy.tool(name, placeOf(scope.task), await scope.caller.roles());
+        if (!decision.allowed) return { status: 'denied', reason: decision.reason, remedy: decision.remedy };
+        return { status: 'available', tool: this.describe(entry) };
+      },
       call: (name, args) => this.#call(scope, name, args),
     };
   }

@@ -29,9 +29,17 @@ export type ToolCallResult =
   /** The allowlists forbid this call for this caller or channel. */
   | { status: 'denied'; reason: string; remedy: string };
 
+export type ToolLookup =
+  | { status: 'available'; tool: ToolInfo }
+  /** The tool exists, but the allowlists forbid it for this caller or channel. */
+  | { status: 'denied'; reason: string; remedy: string }
+  | { status: 'unknown'; suggestions: string[] };
+
 export interface ToolsPort {
   /** The tools this caller may use in this channel (side-effecting ones included: they ask first). */
   list(): Promise<ToolInfo[]>;
+  /** One tool by name, or why it cannot be used here (for precise errors). */
+  lookup(name: string): Promise<ToolLookup>;
   /**
    * Calls a tool. Side effects never run unapproved: without a matching approved action in this run, an
    * approval is requested and `approval-requested` comes back.
