@@ -73,11 +73,18 @@ export class SupervisorLoop {
     });
   }
 
-  /** The skill tool a turn hands over to, when it calls one that may run without approval. */
-  handoffOf(turn: ModelTurn): { spec: SkillToolSpec; input: Record<string, unknown> } | null {
+  /**
+   * The skill tool a turn hands over to. Inside the loop only skills without side effects are handed over
+   * (the others become approval requests there); the routing turn may hand over to any skill, because the
+   * router puts a side-effecting skill behind the approval gate.
+   */
+  handoffOf(
+    turn: ModelTurn,
+    options: { sideEffects: boolean } = { sideEffects: false },
+  ): { spec: SkillToolSpec; input: Record<string, unknown> } | null {
     for (const use of turn.toolUses) {
       const spec = this.#setup.skillTools.find((candidate) => candidate.name === use.name);
-      if (!spec || spec.sideEffects) continue;
+      if (!spec || (spec.sideEffects && !options.sideEffects)) continue;
       const { args } = commandInput(spec, use.input);
       if (inputProblems(spec, this.#setup.manifests, args)) continue;
       return { spec, input: use.input };

@@ -3,6 +3,12 @@ import type { Task } from '../core/task.ts';
 import type { ThreadAddress, ThreadEntry, ThreadMemoryStore } from '../db/thread-memory-store.ts';
 import type { ContentBlockParam, ConversationModel, MessageParam } from './llm/conversation.ts';
 
+/** Where the thread is read from (the database; tests pass an in-memory thread). */
+export type ThreadSource = Pick<
+  ThreadMemoryStore,
+  'recent' | 'between' | 'summary' | 'saveSummary' | 'stickySkill' | 'setStickySkill'
+>;
+
 export interface MemoryOptions {
   /** Messages kept word for word (the latest ones). */
   recentMessages: number;
@@ -22,11 +28,11 @@ const SUMMARY_PROMPT =
  * (written by the model, stored, and extended only when enough new older messages have piled up).
  */
 export class ThreadMemory {
-  readonly #store: ThreadMemoryStore;
+  readonly #store: ThreadSource;
   readonly #options: MemoryOptions;
   readonly #log: Logger;
 
-  constructor(store: ThreadMemoryStore, log: Logger, options: Partial<MemoryOptions> = {}) {
+  constructor(store: ThreadSource, log: Logger, options: Partial<MemoryOptions> = {}) {
     this.#store = store;
     this.#log = log;
     this.#options = { ...DEFAULTS, ...options };

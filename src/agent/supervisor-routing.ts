@@ -81,7 +81,8 @@ async function routeByModel(
   );
   const loop = input.loop(history, tools);
   const first = await loop.turn();
-  const handoff = loop.handoffOf(first);
+  // A skill with side effects is handed over too: AgentRun puts it behind the approval gate.
+  const handoff = loop.handoffOf(first, { sideEffects: true });
   if (handoff) {
     const skill = input.catalog.byId(handoff.spec.skillId) as Skill;
     return {

@@ -78,9 +78,11 @@ export class OfflineRouter implements Router {
     };
   }
 
-  #index(skills: readonly SkillManifest[]) {
-    const cached = this.#indexes.get(skills);
+  #index(all: readonly SkillManifest[]) {
+    const cached = this.#indexes.get(all);
     if (cached) return cached;
+    // A skill without keywords or examples is command-only (like /run): free text never reaches it.
+    const skills = all.filter((skill) => skill.keywords.length > 0 || skill.examples.length > 0);
     const documents = skills.map((skill) => [
       skill.description,
       ...skill.keywords,
@@ -103,7 +105,7 @@ export class OfflineRouter implements Router {
       };
     });
     const built = { embedder, skills: indexes };
-    this.#indexes.set(skills, built);
+    this.#indexes.set(all, built);
     return built;
   }
 }
