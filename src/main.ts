@@ -31,6 +31,7 @@ import { type HealthCheck, healthRoutes } from './http/routes/health.ts';
 import { metricsRoutes } from './http/routes/metrics.ts';
 import { closeServer, createGatewayServer, listen } from './http/server.ts';
 import { TaskIntake } from './intake/task-intake.ts';
+import { mcpMount } from './mcp/server-http.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { RedisLiveEvents } from './queue/live-events.ts';
 import { createRedis, waitForRedis } from './queue/redis.ts';
@@ -177,6 +178,23 @@ export function gatewayRoutes(runtime: Runtime): RouteTable {
   const table = new RouteTable()
     .add(...healthRoutes(VERSION, healthChecks(runtime)), ...metricsRoutes(runtime.metrics.registry))
     .add(...messageRoutes(api), ...taskRoutes(api), ...actionRoutes(api), ...streamRoutes(api));
+  table.mount(
+    mcpMount({
+      catalog: runtime.catalog,
+      intake: api.intake,
+      ledger: runtime.ledger,
+      messages: runtime.messages,
+      version: VERSION,
+      replyTo: {
+        platform: config.agent.mcpServer.replyPlatform,
+        channel: config.agent.mcpServer.replyChannel,
+      },
+      waitMs: config.agent.mcpServer.waitMs,
+      log: runtime.log,
+      auth: api.auth,
+      maxBodyBytes: config.http.maxBodyBytes,
+    }),
+  );
   if (config.http.webChat) table.mount({ prefix: '/', handler: webChatHandler() });
   return table;
 }
