@@ -50,9 +50,7 @@ export class ThreadMemory {
   async history(task: Task, model: ConversationModel | null): Promise<MessageParam[]> {
     const address = addressOf(task);
     const limit = this.#options.recentMessages;
-    const entries = (await this.#store.recent(address, limit + 1)).filter(
-      (entry) => entry.taskId !== task.id,
-    );
+    const entries = (await this.#store.recent(address, limit)).filter((entry) => entry.taskId !== task.id);
     const summary = entries.length >= limit && model ? await this.#summary(address, entries, model) : null;
     const messages: MessageParam[] = [];
     if (summary) messages.push({ role: 'user', content: `[earlier in this thread, summarised]\n${summary}` });
