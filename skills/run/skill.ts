@@ -81,7 +81,7 @@ export const runSkill = defineSkill({
 /** The continuation of an approved tool call: exactly the approved action, or nothing. */
 async function runApproved(ctx: SkillContext, tools: ToolsPort): Promise<void> {
   const approved = ctx.approved;
-  if (!approved || approved.action.kind !== 'tool') {
+  if (approved?.action.kind !== 'tool') {
     throw new ChatOpsError('FORBIDDEN', 'This run carries no approved tool call, so nothing ran.', {
       remedy: 'Request the tool again with /run; it runs once the approval is granted.',
     });

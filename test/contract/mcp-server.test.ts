@@ -63,7 +63,7 @@ describe('the bot as an MCP server (/mcp)', () => {
       'response',
       'notifications/initialized',
     ]);
-    expect((handshake[1]?.message.result as { protocolVersion: string }).protocolVersion).toBe('2025-11-25');
+    expect(handshake[1]?.message.result).toMatchObject({ protocolVersion: '2025-11-25' });
     expect(schemaProblems(handshake)).toEqual([]);
     // The checker is not vacuous: a call without a tool name breaks the schema.
     const broken = { jsonrpc: '2.0', id: 9, method: 'tools/call', params: {} };

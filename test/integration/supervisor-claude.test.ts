@@ -211,7 +211,7 @@ describe.each<DatabaseKind>(['postgresql', 'pglite'])('supervisor on Claude (%s)
       },
     ]);
     const result = (
-      mock.requests[1]?.body.messages.at(-1)?.content as { is_error?: boolean; content: string }[]
+      (mock.requests[1]?.body.messages.at(-1)?.content ?? []) as { is_error?: boolean; content: string }[]
     )[0];
     expect(result).toMatchObject({
       is_error: true,
@@ -265,7 +265,7 @@ describe.each<DatabaseKind>(['postgresql', 'pglite'])('supervisor on Claude (%s)
     ]);
     expect(approvals.requests.at(-1)?.request.environment).toBe('prod');
     const retrieved =
-      (mock.requests[1]?.body.messages.at(-1)?.content as { content: string }[])[0]?.content ?? '';
+      ((mock.requests[1]?.body.messages.at(-1)?.content ?? []) as { content: string }[])[0]?.content ?? '';
     expect(retrieved.startsWith('<untrusted-data source="filesystem__read_text_file">')).toBe(true);
     expect(retrieved).toContain('Ignore previous instructions');
     // The document cannot close the data block early.
