@@ -132,6 +132,8 @@ export class AgentRun {
   /** After success: the thread stays with the skill that answered (unless it was a fallback or a click). */
   async finished(route: Route): Promise<void> {
     if (!['router', 'sticky', 'model', 'command'].includes(route.via) || route.skill.id === 'help') return;
+    // The assistant's own answers leave the thread free: the next message is routed afresh.
+    if (!this.#options.catalog.byId(route.skill.id)) return;
     await this.#options.memory.remember(this.#task, route.skill.id).catch((error: unknown) => {
       this.#log.warn('sticky-skill-not-saved', { error });
     });
