@@ -1,6 +1,7 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261122000000EnableVector } from './Migration20261122000000_enable_vector.ts';
 import { Migration20261122000100CoreTables } from './Migration20261122000100_core_tables.ts';
+import { Migration20261123200000AgentTables } from './Migration20261123200000_agent_tables.ts';
 
 /**
  * Migrations in order. An explicit list (not a folder scan) so the same code runs from source, in tests
@@ -9,4 +10,5 @@ import { Migration20261122000100CoreTables } from './Migration20261122000100_cor
 export const migrations: MigrationObject[] = [
   { name: 'Migration20261122000000_enable_vector', class: Migration20261122000000EnableVector },
   { name: 'Migration20261122000100_core_tables', class: Migration20261122000100CoreTables },
+  { name: 'Migration20261123200000_agent_tables', class: Migration20261123200000AgentTables },
 ];

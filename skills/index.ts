@@ -1,6 +1,7 @@
 import type { Skill } from '../src/core/index.ts';
 import { helpSkill } from './help/skill.ts';
+import { runSkill } from './run/skill.ts';
 import { statusSkill } from './status/skill.ts';
 
 /** The installed skills, listed explicitly: no folder scanning, no decorators. Add yours here. */
-export const skills: Skill[] = [helpSkill, statusSkill];
+export const skills: Skill[] = [helpSkill, statusSkill, runSkill];

@@ -3,14 +3,17 @@ import type { Redis } from 'ioredis';
 import { presentMessage } from '../adapters/web/present.ts';
 import { webChatHandler } from '../adapters/web/static-files.ts';
 import { skills as installedSkills } from '../skills/index.ts';
+import type { Agent } from './agent/agent.ts';
+import { createAgentParts, mcpHealthCheck } from './agent/agent-setup.ts';
 import { processTask, type WorkerServices } from './agent/process-task.ts';
 import { KeywordRouter } from './agent/router.ts';
 import { storedDeliverySender } from './agent/stored-delivery-sender.ts';
 import type { Config } from './config/load-config.ts';
+import type { ApprovalsPort } from './core/approvals.ts';
 import type { Logger, Sender } from './core/ports.ts';
 import type { Skill, SystemInfo } from './core/skill.ts';
 import { SkillCatalog } from './core/skill-catalog.ts';
-import type { Platform } from './core/task.ts';
+import type { Platform, Task } from './core/task.ts';
 import { ApiKeys } from './db/api-keys.ts';
 import { AuditLog } from './db/audit-log.ts';
 import { type Database, openDatabase } from './db/database.ts';
@@ -28,6 +31,7 @@ import { type HealthCheck, healthRoutes } from './http/routes/health.ts';
 import { metricsRoutes } from './http/routes/metrics.ts';
 import { closeServer, createGatewayServer, listen } from './http/server.ts';
 import { TaskIntake } from './intake/task-intake.ts';
+import { mcpMount } from './mcp/server-http.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { RedisLiveEvents } from './queue/live-events.ts';
 import { createRedis, waitForRedis } from './queue/redis.ts';
@@ -52,6 +56,8 @@ export interface Runtime {
   readonly catalog: SkillCatalog;
   readonly system: SystemInfo;
   readonly senders: Map<Platform, Sender>;
+  /** The approvals port per task (tests pass a recording fake; without one, side effects fail closed). */
+  readonly approvals?: (task: Task) => ApprovalsPort;
   close(): Promise<void>;
 }
 
@@ -61,6 +67,7 @@ export interface RuntimeOptions {
   /** Gateways relay live events to browsers and need a subscriber connection. */
   subscribeLive: boolean;
   migrate: boolean;
+  approvals?: (task: Task) => ApprovalsPort;
 }
 
 export async function createRuntime(config: Config, log: Logger, options: RuntimeOptions): Promise<Runtime> {
@@ -110,10 +117,11 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
         mode: config.mode === 'cli' ? 'dev' : config.mode,
         database: database.kind,
         startedAt: new Date(),
-        languageModel: config.llm.anthropicApiKey ? 'claude (configured)' : null,
+        languageModel: config.llm.anthropicApiKey ? config.agent.model : null,
         queueDepth: () => queue.depth(),
       },
       senders: new Map<Platform, Sender>([['api', storedDeliverySender('api')]]),
+      ...(options.approvals ? { approvals: options.approvals } : {}),
       close: closeAll,
     };
     return runtime;
@@ -140,6 +148,7 @@ function healthChecks(runtime: Runtime): HealthCheck[] {
       },
     },
     { name: 'queue', run: async () => ({ depth: await runtime.queue.depth() }) },
+    ...(runtime.config.agent.mcpConfigPath ? [mcpHealthCheck(runtime.database)] : []),
   ];
 }
 
@@ -169,6 +178,23 @@ export function gatewayRoutes(runtime: Runtime): RouteTable {
   const table = new RouteTable()
     .add(...healthRoutes(VERSION, healthChecks(runtime)), ...metricsRoutes(runtime.metrics.registry))
     .add(...messageRoutes(api), ...taskRoutes(api), ...actionRoutes(api), ...streamRoutes(api));
+  table.mount(
+    mcpMount({
+      catalog: runtime.catalog,
+      intake: api.intake,
+      ledger: runtime.ledger,
+      messages: runtime.messages,
+      version: VERSION,
+      replyTo: {
+        platform: config.agent.mcpServer.replyPlatform,
+        channel: config.agent.mcpServer.replyChannel,
+      },
+      waitMs: config.agent.mcpServer.waitMs,
+      log: runtime.log,
+      auth: api.auth,
+      maxBodyBytes: config.http.maxBodyBytes,
+    }),
+  );
   if (config.http.webChat) table.mount({ prefix: '/', handler: webChatHandler() });
   return table;
 }
@@ -185,8 +211,10 @@ export async function startGateway(
   return { server, port, close: () => closeServer(server) };
 }
 
-export function workerServices(runtime: Runtime): WorkerServices {
+export function workerServices(runtime: Runtime, agent?: Agent): WorkerServices {
   return {
+    ...(agent ? { agent } : {}),
+    ...(runtime.approvals ? { approvals: runtime.approvals } : {}),
     ledger: runtime.ledger,
     messages: runtime.messages,
     directory: runtime.directory,
@@ -202,12 +230,23 @@ export function workerServices(runtime: Runtime): WorkerServices {
   };
 }
 
-/** Starts the queue worker (its own Redis connection, as BullMQ's blocking reads require) and the sweeper. */
-export function startWorker(runtime: Runtime): { close(): Promise<void> } {
+/**
+ * Starts the queue worker (its own Redis connection, as BullMQ's blocking reads require), the sweeper, and
+ * the supervisor with its MCP connections; `ready` resolves once each MCP server was tried once.
+ */
+export function startWorker(runtime: Runtime): { close(): Promise<void>; ready: Promise<void> } {
   const { config } = runtime;
   const connection = createRedis(config.redis.url, 'worker');
   connection.on('error', (error) => runtime.log.debug('redis-error', { error: error.message }));
-  const services = workerServices(runtime);
+  const agent = createAgentParts({
+    config,
+    database: runtime.database,
+    catalog: runtime.catalog,
+    registry: runtime.metrics.registry,
+    log: runtime.log,
+    connectMcp: true,
+  });
+  const services = workerServices(runtime, agent.agent);
   const worker = startTaskWorker(
     connection,
     {
@@ -230,9 +269,11 @@ export function startWorker(runtime: Runtime): { close(): Promise<void> } {
     skills: runtime.catalog.skills.map((skill) => skill.id),
   });
   return {
+    ready: agent.ready,
     async close() {
       stopSweeper();
       await worker.close();
+      await agent.close();
       await connection.quit().catch(() => {});
     },
   };

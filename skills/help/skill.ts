@@ -1,4 +1,10 @@
-import { defineSkill, REPLY_VERSION, type ReplyBlock, type SkillManifest } from '../../src/core/index.ts';
+import {
+  defineSkill,
+  REPLY_VERSION,
+  type ReplyBlock,
+  type SkillContext,
+  type SkillManifest,
+} from '../../src/core/index.ts';
 
 /**
  * `/help`: generated from the installed skills' manifests, so it can never disagree with what the bot
@@ -52,6 +58,7 @@ export const helpSkill = defineSkill({
           : 'Here is everything I can do:',
       },
       { type: 'table', columns: ['Command', 'What it does', 'Usage'], rows },
+      ...(await toolBlocks(ctx)),
       {
         type: 'context',
         text: 'Mention me with a question, or type a command. `/chatops <command>` works too.',
@@ -60,6 +67,24 @@ export const helpSkill = defineSkill({
     await ctx.reply({ v: REPLY_VERSION, text: `Commands: ${rows.map((row) => row[0]).join(', ')}`, blocks });
   },
 });
+
+/** The MCP tools this person may use here (listed so `/run` and the assistant's tools are discoverable). */
+async function toolBlocks(ctx: SkillContext): Promise<ReplyBlock[]> {
+  const tools = ctx.tools ? await ctx.tools.list().catch(() => []) : [];
+  if (tools.length === 0) return [];
+  const rows = tools.map((tool) => [
+    tool.name,
+    tool.description.split('\n')[0]?.slice(0, 200) ?? '',
+    tool.sideEffects ? 'needs approval' : 'read-only',
+  ]);
+  return [
+    {
+      type: 'markdown',
+      text: 'MCP tools (ask in your own words, or run one with `/run <tool> key=value …`):',
+    },
+    { type: 'table', columns: ['Tool', 'What it does', 'Effect'], rows },
+  ];
+}
 
 function findCommand(catalog: readonly SkillManifest[], name: string) {
   for (const skill of catalog) {

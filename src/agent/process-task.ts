@@ -1,3 +1,4 @@
+import type { ApprovalsPort } from '../core/approvals.ts';
 import { ChatOpsError, toChatOpsError } from '../core/errors.ts';
 import type { LanguageModel } from '../core/language-model.ts';
 import type { Clock, LiveEvents, Logger, Sender } from '../core/ports.ts';
@@ -8,6 +9,7 @@ import type { Directory } from '../db/directory.ts';
 import type { MessageStore } from '../db/message-store.ts';
 import type { TaskLedger } from '../db/task-ledger.ts';
 import type { Metrics } from '../observability/metrics.ts';
+import type { Agent, AgentRun } from './agent.ts';
 import { failureReply } from './failure-reply.ts';
 import { ReplyChannel } from './reply-channel.ts';
 import type { Router } from './router.ts';
@@ -28,6 +30,10 @@ export interface WorkerServices {
   metrics: Metrics;
   clock: Clock;
   log: Logger;
+  /** The supervisor (Claude or the offline router, MCP tools, allowlists); without it, the plain router. */
+  agent?: Agent;
+  /** The approvals port of a task's run; without it, side effects fail closed. */
+  approvals?: (task: Task) => ApprovalsPort;
 }
 
 export interface Attempt {
@@ -70,6 +76,8 @@ export async function processTask(
   if (!sender)
     throw new ChatOpsError('CONFIG_INVALID', `No sender is configured for ${task.replyTo.platform}.`);
   const startedAt = services.clock.now().getTime();
+  const caller = callerOf(task, services.directory);
+  const run = services.agent?.begin(task, caller, log);
   let skillId: string | null = null;
   let channel = new ReplyChannel({
     task,
@@ -80,7 +88,9 @@ export async function processTask(
     log,
   });
   try {
-    const route = await chooseRoute(task, services.catalog, services.router, services.system.languageModel);
+    const route = run
+      ? await run.route()
+      : await chooseRoute(task, services.catalog, services.router, services.system.languageModel);
     skillId = route.skill.id;
     channel = new ReplyChannel({
       task,
@@ -91,11 +101,11 @@ export async function processTask(
       log,
       ...(route.note ? { note: route.note } : {}),
     });
-    const caller = callerOf(task, services.directory);
     await checkPermissions(route.skill.permissions, caller, route.skill.id);
     log.debug('skill-run-started', { skill: skillId, via: route.via });
-    await route.skill.handle(contextFor(task, caller, channel, services, log));
+    await route.skill.handle(contextFor(route.task ?? task, caller, channel, services, log, run, skillId));
     if (channel.posted === 0) await channel.reply(`Done (${skillId} had nothing to add).`);
+    await run?.finished(route);
     await services.ledger.finish(task.id, 'succeeded', skillId);
     observe(services, task, skillId, startedAt);
     services.metrics.tasksCompleted.inc({ platform: task.platform, skill: skillId });
@@ -121,6 +131,8 @@ export async function processTask(
     services.metrics.tasksFailed.inc({ platform: task.platform, skill: skillId ?? 'none', code: error.code });
     log.warn('task-failed', { skill: skillId, code: error.code, error: error.message });
     return { status: 'failed', skill: skillId, error };
+  } finally {
+    run?.close();
   }
 }
 
@@ -160,8 +172,22 @@ function contextFor(
   channel: ReplyChannel,
   services: WorkerServices,
   log: Logger,
+  run: AgentRun | undefined,
+  skillId: string,
 ): SkillContext {
-  return {
+  const approvals: ApprovalsPort = services.approvals?.(task) ?? {
+    // Fail closed until the approvals engine is wired in: a side effect never runs unapproved.
+    request: async () => {
+      throw new ChatOpsError(
+        'FORBIDDEN',
+        'This action needs an approval, and approvals are not available here.',
+        {
+          remedy: 'Install the approvals engine (src/agent/approvals) in src/main.ts.',
+        },
+      );
+    },
+  };
+  const context: SkillContext = {
     task,
     caller,
     log,
@@ -169,18 +195,10 @@ function contextFor(
     catalog: services.catalog.manifests,
     reply: (reply) => channel.reply(reply),
     progress: (step, percent) => channel.progress(step, percent),
-    llm: services.llm,
-    approvals: {
-      // Fail closed until the approvals engine is wired in: a side effect never runs unapproved.
-      request: async () => {
-        throw new ChatOpsError(
-          'FORBIDDEN',
-          'This action needs an approval, and approvals are not available here.',
-          {
-            remedy: 'Install the approvals engine (src/agent/approvals) in src/main.ts.',
-          },
-        );
-      },
-    },
+    llm: run?.llm ?? services.llm,
+    approvals,
   };
+  // The tools port reads the context's approved action when a call is made (an approval continuation).
+  const tools = run?.toolsFor(skillId, { approvals, approved: () => context.approved });
+  return tools ? { ...context, tools } : context;
 }

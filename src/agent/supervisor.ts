@@ -6,9 +6,11 @@ import type { Router } from './router.ts';
 
 export interface Route {
   skill: Skill;
-  via: 'command' | 'action' | 'router' | 'fallback';
+  via: 'command' | 'action' | 'router' | 'sticky' | 'model' | 'fallback';
   /** Said to the user alongside the answer, e.g. that no language model is configured. */
   note?: string;
+  /** The task the skill runs, when routing refined it (a model filled in the command's arguments). */
+  task?: Task;
 }
 
 export const FALLBACK_SKILL = 'help';

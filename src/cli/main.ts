@@ -4,6 +4,7 @@ import { isChatOpsError } from '../core/errors.ts';
 import { VERSION } from '../version.ts';
 import { apiKeyCommand, migrateCommand, roleCommand } from './admin-commands.ts';
 import type { CliCommand, CliIo } from './command.ts';
+import { mcpCommand } from './mcp-command.ts';
 import { devCommand, gatewayCommand, workerCommand } from './service-commands.ts';
 
 /** Every `chatops` command; `--help` is generated from this list. */
@@ -14,6 +15,7 @@ export const COMMANDS: readonly CliCommand[] = [
   migrateCommand,
   roleCommand,
   apiKeyCommand,
+  mcpCommand,
 ];
 
 export function helpText(): string {

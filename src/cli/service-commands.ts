@@ -25,6 +25,7 @@ export const devCommand: CliCommand = {
       throw error;
     }
     const worker = startWorker(runtime);
+    await worker.ready;
     const gateway = await startGateway(runtime).catch(async (error: unknown) => {
       await worker.close();
       await runtime.close();
@@ -73,6 +74,7 @@ export const workerCommand: CliCommand = {
     const log = loggerFor(config);
     const runtime = await serviceRuntime(config, log, false);
     const worker = startWorker(runtime);
+    await worker.ready;
     const probe = await startWorkerProbe(runtime);
     return untilSignalled(log, async () => {
       await worker.close();

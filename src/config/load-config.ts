@@ -34,6 +34,30 @@ export interface Config {
   readonly tenant: { readonly defaultId: string };
   readonly log: { readonly level: 'debug' | 'info' | 'warn' | 'error'; readonly format: 'json' | 'pretty' };
   readonly llm: { readonly anthropicApiKey: string | undefined };
+  readonly agent: AgentConfig;
+}
+
+/** The supervisor, its model and its tools (src/config/variables-agent.ts). */
+export interface AgentConfig {
+  readonly model: string;
+  readonly fallbackModel: string | undefined;
+  readonly baseUrl: string;
+  readonly maxRetries: number;
+  readonly timeoutMs: number;
+  /** USD per million tokens, overriding the built-in price table for every model. */
+  readonly prices: Readonly<Record<string, number>> | undefined;
+  readonly maxOutputTokens: number;
+  readonly taskTokenBudget: number;
+  readonly taskTimeBudgetMs: number;
+  readonly maxToolTurns: number;
+  readonly mcpConfigPath: string | undefined;
+  readonly mcpToolTimeoutMs: number;
+  readonly allowlistPath: string | undefined;
+  readonly mcpServer: {
+    readonly replyPlatform: 'api' | 'slack' | 'teams';
+    readonly replyChannel: string;
+    readonly waitMs: number;
+  };
 }
 
 export type Environment = Record<string, string | undefined>;
@@ -104,5 +128,34 @@ function buildConfig(values: Record<string, unknown>, env: Environment, mode: Pr
       format: values.LOG_FORMAT as Config['log']['format'],
     },
     llm: { anthropicApiKey: values.ANTHROPIC_API_KEY as string | undefined },
+    agent: agentConfig(values),
+  };
+}
+
+function agentConfig(values: Record<string, unknown>): AgentConfig {
+  const optional = (name: string) => values[name] as string | undefined;
+  const [replyPlatform, ...channel] = String(values.MCP_SERVER_REPLY_CHANNEL).split(':');
+  const prices = optional('ANTHROPIC_PRICES');
+  return {
+    model: values.ANTHROPIC_MODEL as string,
+    fallbackModel: optional('ANTHROPIC_FALLBACK_MODEL'),
+    baseUrl: values.ANTHROPIC_BASE_URL as string,
+    maxRetries: values.ANTHROPIC_MAX_RETRIES as number,
+    timeoutMs: values.ANTHROPIC_TIMEOUT_MS as number,
+    prices: prices
+      ? Object.fromEntries(prices.split(',').map((pair) => [pair.split('=')[0], Number(pair.split('=')[1])]))
+      : undefined,
+    maxOutputTokens: values.LLM_MAX_OUTPUT_TOKENS as number,
+    taskTokenBudget: values.LLM_TASK_TOKEN_BUDGET as number,
+    taskTimeBudgetMs: values.LLM_TASK_TIME_BUDGET_MS as number,
+    maxToolTurns: values.LLM_MAX_TOOL_TURNS as number,
+    mcpConfigPath: optional('MCP_CONFIG'),
+    mcpToolTimeoutMs: values.MCP_TOOL_TIMEOUT_MS as number,
+    allowlistPath: optional('ALLOWLIST_CONFIG'),
+    mcpServer: {
+      replyPlatform: replyPlatform as AgentConfig['mcpServer']['replyPlatform'],
+      replyChannel: channel.join(':'),
+      waitMs: values.MCP_SERVER_WAIT_MS as number,
+    },
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AGENT_VARIABLES } from './variables-agent.ts';
 
 /**
  * Every environment variable the bot reads, in one table: its schema, default, what it does and how to fix
@@ -169,6 +170,7 @@ export const VARIABLES: readonly Variable[] = [
     remedy: 'Paste the whole key from console.anthropic.com, or unset it to run without a model.',
     secret: true,
   },
+  ...AGENT_VARIABLES,
 ];
 
 export function defaultFor(variable: Variable, mode: ProcessMode): string | undefined {

@@ -21,6 +21,7 @@ export const ERROR_CODES = {
   SKILL_NOT_FOUND: { status: 400, retryable: false },
   SKILL_FAILED: { status: 500, retryable: false },
   DEPENDENCY_UNAVAILABLE: { status: 503, retryable: true },
+  BUDGET_EXCEEDED: { status: 429, retryable: false },
   DATABASE_LOCKED: { status: 503, retryable: false },
   INTERNAL: { status: 500, retryable: true },
 } as const satisfies Record<string, { status: number; retryable: boolean }>;

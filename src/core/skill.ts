@@ -5,6 +5,7 @@ import type { LanguageModel } from './language-model.ts';
 import type { Logger } from './ports.ts';
 import type { Reply, ReplyInput } from './reply.ts';
 import type { Task } from './task.ts';
+import type { ToolsPort } from './tools.ts';
 
 /**
  * A skill is data plus one function. The manifest (id, commands, keywords) is what routing, `/help` and
@@ -79,6 +80,8 @@ export interface SkillContext {
   readonly approved?: ApprovedAction;
   /** The language model, or null when none is configured (skills must work without one). */
   readonly llm: LanguageModel | null;
+  /** The MCP tools this caller may use here, with allowlists and approvals applied; absent when none. */
+  readonly tools?: ToolsPort;
 }
 
 export interface Skill extends SkillManifest {

@@ -1,4 +1,5 @@
 import type { AcceptedTask, InboundMessage, Intake, Logger, TaskQueue } from '../core/ports.ts';
+import { redactSecrets, redactTaskSecrets } from '../core/redact.ts';
 import type { Task } from '../core/task.ts';
 import type { TaskLedger } from '../db/task-ledger.ts';
 import type { Metrics } from '../observability/metrics.ts';
@@ -23,7 +24,10 @@ export class TaskIntake implements Intake {
     this.#log = log;
   }
 
-  async accept(task: Task, message?: InboundMessage): Promise<AcceptedTask> {
+  async accept(received: Task, inbound?: InboundMessage): Promise<AcceptedTask> {
+    // Secrets people paste never reach the queue, the database, the logs or the model.
+    const task = redactTaskSecrets(received);
+    const message = inbound ? { ...inbound, text: redactSecrets(inbound.text) } : undefined;
     const recorded = await this.#ledger.record(task, message);
     if (!recorded.created) {
       this.#metrics.tasksDuplicate.inc({ platform: task.platform });

@@ -1,4 +1,5 @@
 import type { LogFields, Logger } from '../core/ports.ts';
+import { redactDeep, redactSecrets } from '../core/redact.ts';
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
 const RANK: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -34,14 +35,19 @@ export function createLogger(options: LoggerOptions, bound: LogFields = {}): Log
 function flatten(fields: LogFields): LogFields {
   const out: LogFields = {};
   for (const [key, value] of Object.entries(fields)) {
-    out[key] = value instanceof Error ? describeError(value) : value;
+    // Secrets never reach a log shipper, whatever a caller passes in.
+    out[key] = value instanceof Error ? describeError(value) : redactDeep(value);
   }
   return out;
 }
 
 function describeError(error: Error): LogFields {
   const code = (error as { code?: unknown }).code;
-  return { message: error.message, ...(code === undefined ? {} : { code }), stack: error.stack };
+  return {
+    message: redactSecrets(error.message),
+    ...(code === undefined ? {} : { code }),
+    stack: error.stack === undefined ? undefined : redactSecrets(error.stack),
+  };
 }
 
 function pretty(record: LogFields & { time: string; level: string; event: string }): string {

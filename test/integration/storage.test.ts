@@ -22,7 +22,11 @@ describe.each(['postgresql', 'pglite'] as const)('storage on %s', (kind) => {
 
   it('applies every migration once and enables the vector extension', async () => {
     const applied = await database.migrate();
-    expect(applied).toEqual(['Migration20261122000000_enable_vector', 'Migration20261122000100_core_tables']);
+    expect(applied).toEqual([
+      'Migration20261122000000_enable_vector',
+      'Migration20261122000100_core_tables',
+      'Migration20261123200000_agent_tables',
+    ]);
     expect(await database.migrate()).toEqual([]);
     const extensions = await database.sql<{ extname: string }>('select extname from pg_extension');
     expect(extensions.map((row) => row.extname)).toContain('vector');
@@ -40,10 +44,14 @@ describe.each(['postgresql', 'pglite'] as const)('storage on %s', (kind) => {
       expect.arrayContaining([
         'api_keys',
         'audit_log',
+        'conversation_summaries',
         'conversations',
+        'llm_usage',
+        'mcp_servers',
         'messages',
         'tasks',
         'tenants',
+        'tool_calls',
         'user_roles',
         'users',
       ]),

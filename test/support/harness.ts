@@ -1,7 +1,9 @@
 import { skills as installedSkills } from '../../skills/index.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
 import type { ProcessMode } from '../../src/config/variables.ts';
+import type { ApprovalsPort } from '../../src/core/approvals.ts';
 import type { Skill } from '../../src/core/skill.ts';
+import type { Task } from '../../src/core/task.ts';
 import { createRuntime, type Runtime, startGateway, startWorker } from '../../src/main.ts';
 import { createLogger, silentLogger } from '../../src/observability/logger.ts';
 import { clearRedisPrefix, createTestDatabase, REDIS_URL, uniqueName } from './services.ts';
@@ -17,6 +19,8 @@ export interface HarnessOptions {
   gateway?: boolean;
   /** Log to stdout (debugging a test); quiet by default. */
   verbose?: boolean;
+  /** The approvals port the worker's skills get (a recording fake). */
+  approvals?: (task: Task) => ApprovalsPort;
 }
 
 export interface Harness {
@@ -59,8 +63,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     skills: options.skills ?? installedSkills,
     subscribeLive: true,
     migrate: true,
+    ...(options.approvals ? { approvals: options.approvals } : {}),
   });
   const worker = options.worker === false ? null : startWorker(runtime);
+  await worker?.ready;
   const gateway = options.gateway === false ? null : await startGateway(runtime);
   const baseUrl = `http://127.0.0.1:${gateway?.port ?? 0}`;
   return {

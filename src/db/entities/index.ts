@@ -1,8 +1,32 @@
+import { ConversationSummary, LlmUsage, McpServerRecord, ToolCallRecord } from './agent.ts';
 import { Conversation, Message } from './conversation.ts';
 import { AuditEntry, TaskRecord } from './task-record.ts';
 import { ApiKey, Tenant, User, UserRole } from './tenancy.ts';
 
-export { ApiKey, AuditEntry, Conversation, Message, TaskRecord, Tenant, User, UserRole };
+export {
+  ApiKey,
+  AuditEntry,
+  Conversation,
+  ConversationSummary,
+  LlmUsage,
+  McpServerRecord,
+  Message,
+  TaskRecord,
+  Tenant,
+  ToolCallRecord,
+  User,
+  UserRole,
+};
 
 /** Every entity, for the ORM's discovery (explicit, no folder scanning). */
-export const entities = [Tenant, User, UserRole, ApiKey, Conversation, Message, TaskRecord, AuditEntry];
+export const entities = [
+  Tenant,
+  User,
+  UserRole,
+  ApiKey,
+  Conversation,
+  Message,
+  TaskRecord,
+  AuditEntry,
+  ...[LlmUsage, ToolCallRecord, McpServerRecord, ConversationSummary],
+];

@@ -1,6 +1,7 @@
 import { ChatOpsError } from '../../core/errors.ts';
 import { uuidv7 } from '../../core/ids.ts';
 import type { MessageView } from '../../core/ports.ts';
+import { redactSecrets } from '../../core/redact.ts';
 import type { Task } from '../../core/task.ts';
 import { idempotencyKey, PostMessageBody, parseBody } from '../api-schemas.ts';
 import { apiMessageToTask } from '../api-to-task.ts';
@@ -36,7 +37,7 @@ export function messageRoutes(deps: ApiDependencies): Route[] {
       if (!accepted.duplicate)
         void deps.live.publish({
           type: 'message.created',
-          message: userMessage(task, ids.messageId, body.text),
+          message: userMessage(task, ids.messageId, redactSecrets(body.text)),
         });
     } catch (error) {
       sendError(res, error, { ...headers, ...headersOf(error) });

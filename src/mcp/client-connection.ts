@@ -1,0 +1,223 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { Logger } from '../core/ports.ts';
+import { VERSION } from '../version.ts';
+import type { McpServerDefinition } from './client-config.ts';
+
+export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'closed';
+
+export interface ServerHealth {
+  transport: 'stdio' | 'http';
+  status: ConnectionStatus;
+  tools: number;
+  /** Why the last attempt failed or the connection dropped. */
+  error?: string;
+  /** Connection attempts since the last success. */
+  failures: number;
+}
+
+export interface ReconnectPolicy {
+  baseDelayMs: number;
+  maxDelayMs: number;
+  connectTimeoutMs: number;
+  random: () => number;
+}
+
+export const DEFAULT_RECONNECT: ReconnectPolicy = {
+  baseDelayMs: 500,
+  maxDelayMs: 30_000,
+  connectTimeoutMs: 15_000,
+  random: Math.random,
+};
+
+/**
+ * One MCP server: connects, lists its tools, follows list-changed notifications, and when the connection
+ * drops (the process died, the HTTP server went away) reconnects with exponential backoff and jitter until
+ * closed. Calls made while it is down fail at once with a clear message rather than hanging.
+ */
+export class McpConnection {
+  readonly definition: McpServerDefinition;
+  #client: Client | null = null;
+  #tools: Tool[] = [];
+  #status: ConnectionStatus = 'connecting';
+  #error: string | undefined;
+  #failures = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #closing = false;
+  #stderrTail: string[] = [];
+  readonly #log: Logger;
+  readonly #policy: ReconnectPolicy;
+  readonly #onChange: () => void;
+
+  constructor(
+    definition: McpServerDefinition,
+    log: Logger,
+    onChange: () => void,
+    policy = DEFAULT_RECONNECT,
+  ) {
+    this.definition = definition;
+    this.#log = log.child({ mcpServer: definition.name });
+    this.#policy = policy;
+    this.#onChange = onChange;
+  }
+
+  get name(): string {
+    return this.definition.name;
+  }
+
+  get tools(): readonly Tool[] {
+    return this.#status === 'connected' ? this.#tools : [];
+  }
+
+  health(): ServerHealth {
+    return {
+      transport: this.definition.transport,
+      status: this.#status,
+      tools: this.tools.length,
+      ...(this.#error ? { error: this.#error } : {}),
+      failures: this.#failures,
+    };
+  }
+
+  /** Connects; resolves after the first attempt either way (a failure schedules the next attempt). */
+  async start(): Promise<void> {
+    this.#closing = false;
+    await this.#connect();
+  }
+
+  async call(tool: string, args: Record<string, unknown>, timeoutMs: number): Promise<CallToolResult> {
+    const client = this.#client;
+    if (!client || this.#status !== 'connected') {
+      throw new Error(
+        `MCP server "${this.name}" is not connected (${this.#status}${this.#error ? `: ${this.#error}` : ''})`,
+      );
+    }
+    const result = await client.callTool({ name: tool, arguments: args }, undefined, {
+      timeout: timeoutMs,
+      maxTotalTimeout: timeoutMs,
+    });
+    return result as CallToolResult;
+  }
+
+  async close(): Promise<void> {
+    this.#closing = true;
+    clearTimeout(this.#timer);
+    const client = this.#client;
+    this.#client = null;
+    this.#setStatus('closed');
+    await client?.close().catch(() => {});
+  }
+
+  async #connect(): Promise<void> {
+    if (this.#closing) return;
+    const client = new Client(
+      { name: 'chatops', version: VERSION },
+      {
+        capabilities: {},
+        listChanged: {
+          tools: {
+            onChanged: (error, tools) => {
+              if (error) this.#log.warn('mcp-tools-refresh-failed', { error });
+              else if (tools) {
+                this.#tools = tools;
+                this.#log.info('mcp-tools-changed', { tools: tools.length });
+                this.#onChange();
+              }
+            },
+          },
+        },
+      },
+    );
+    const transport = this.#transport();
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`no answer within ${this.#policy.connectTimeoutMs} ms`)),
+          this.#policy.connectTimeoutMs,
+        );
+      });
+      await Promise.race([client.connect(transport), timeout]);
+      this.#tools = await listAllTools(client);
+      this.#client = client;
+      this.#failures = 0;
+      this.#error = undefined;
+      client.onclose = () => this.#dropped(client);
+      this.#setStatus('connected');
+      this.#log.info('mcp-server-connected', { tools: this.#tools.length });
+    } catch (error) {
+      await client.close().catch(() => {});
+      this.#failed(error);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  #transport(): Transport {
+    const definition = this.definition;
+    if (definition.transport === 'http') {
+      return new StreamableHTTPClientTransport(new URL(definition.url), {
+        requestInit: { headers: definition.headers },
+      });
+    }
+    const transport = new StdioClientTransport({
+      command: definition.command,
+      args: definition.args,
+      env: { ...getDefaultEnvironment(), ...definition.env },
+      cwd: definition.cwd,
+      // Kept off our stdout/stderr (JSON logs, or the stdio MCP server's own channel), but remembered for errors.
+      stderr: 'pipe',
+    });
+    transport.stderr?.on('data', (chunk: Buffer) => {
+      for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
+        this.#stderrTail = [...this.#stderrTail.slice(-4), line.slice(0, 300)];
+        this.#log.debug('mcp-server-stderr', { line: line.slice(0, 300) });
+      }
+    });
+    return transport;
+  }
+
+  #dropped(client: Client): void {
+    if (this.#client !== client) return;
+    this.#client = null;
+    if (this.#closing) return;
+    this.#failed(new Error('the connection closed'));
+  }
+
+  #failed(error: unknown): void {
+    this.#failures += 1;
+    const tail = this.#stderrTail.length > 0 ? ` (stderr: ${this.#stderrTail.join(' | ')})` : '';
+    this.#error = `${error instanceof Error ? error.message : String(error)}${tail}`;
+    if (this.#closing) return;
+    const ceiling = Math.min(this.#policy.maxDelayMs, this.#policy.baseDelayMs * 2 ** (this.#failures - 1));
+    const delay = Math.round(ceiling * (0.5 + this.#policy.random() * 0.5));
+    this.#setStatus('reconnecting');
+    this.#log.warn('mcp-server-unavailable', {
+      error: this.#error,
+      failures: this.#failures,
+      retryInMs: delay,
+    });
+    this.#timer = setTimeout(() => void this.#connect(), delay);
+    this.#timer.unref();
+  }
+
+  #setStatus(status: ConnectionStatus): void {
+    this.#status = status;
+    this.#onChange();
+  }
+}
+
+async function listAllTools(client: Client): Promise<Tool[]> {
+  if (!client.getServerCapabilities()?.tools) return [];
+  const tools: Tool[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await client.listTools(cursor ? { cursor } : {});
+    tools.push(...page.tools);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return tools;
+}
