@@ -102,7 +102,8 @@ export class AgentRun {
     if (needsGate(route.task ?? this.#task, route.skill, route.via === 'model')) {
       route = { ...route, skill: gatedSkill(route.skill) };
     }
-    const decision = policy.skill(route.skill.id, placeOf(this.#task), await this.#caller.roles());
+    const roles = policy.needsRoles('skill', route.skill.id) ? await this.#caller.roles() : [];
+    const decision = policy.skill(route.skill.id, placeOf(this.#task), roles);
     if (!decision.allowed) throw new ChatOpsError('FORBIDDEN', decision.reason, { remedy: decision.remedy });
     return route;
   }
@@ -129,14 +130,14 @@ export class AgentRun {
     });
   }
 
-  /** After success: the thread stays with the skill that answered (unless it was a fallback or a click). */
-  async finished(route: Route): Promise<void> {
-    if (!['router', 'sticky', 'model', 'command'].includes(route.via) || route.skill.id === 'help') return;
-    // The assistant's own answers leave the thread free: the next message is routed afresh.
-    if (!this.#options.catalog.byId(route.skill.id)) return;
-    await this.#options.memory.remember(this.#task, route.skill.id).catch((error: unknown) => {
-      this.#log.warn('sticky-skill-not-saved', { error });
-    });
+  /**
+   * After success, the skill the thread sticks to (saved with the task's outcome), or null: fallbacks,
+   * clicks and the assistant's own answers leave the thread free, so the next message is routed afresh.
+   */
+  stickySkill(route: Route): string | null {
+    if (!['router', 'sticky', 'model', 'command'].includes(route.via) || route.skill.id === 'help')
+      return null;
+    return this.#options.catalog.byId(route.skill.id) ? route.skill.id : null;
   }
 
   close(): void {

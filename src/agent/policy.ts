@@ -79,6 +79,15 @@ export class Policy {
     return this.#decide('skill', skillId, place, roles);
   }
 
+  /**
+   * Whether a decision on this name depends on the caller's roles. Most names match no role rule, and
+   * asking saves a database round trip per task on the hot path.
+   */
+  needsRoles(kind: 'skill' | 'tool', name: string): boolean {
+    if (kind === 'skill' && ALWAYS_ALLOWED_SKILLS.has(name)) return false;
+    return Object.keys(this.#document.roles ?? {}).some((pattern) => globMatches(pattern, name));
+  }
+
   tool(toolName: string, place: Place, roles: readonly string[]): Decision {
     return this.#decide('tool', toolName, place, roles);
   }

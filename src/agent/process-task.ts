@@ -105,8 +105,14 @@ export async function processTask(
     log.debug('skill-run-started', { skill: skillId, via: route.via });
     await route.skill.handle(contextFor(route.task ?? task, caller, channel, services, log, run, skillId));
     if (channel.posted === 0) await channel.reply(`Done (${skillId} had nothing to add).`);
-    await run?.finished(route);
-    await services.ledger.finish(task.id, 'succeeded', skillId);
+    const sticky = run?.stickySkill(route);
+    await services.ledger.finish(
+      task.id,
+      'succeeded',
+      skillId,
+      undefined,
+      sticky ? { task, skill: sticky } : undefined,
+    );
     observe(services, task, skillId, startedAt);
     services.metrics.tasksCompleted.inc({ platform: task.platform, skill: skillId });
     log.info('task-succeeded', { skill: skillId, attempt: attempt.number });

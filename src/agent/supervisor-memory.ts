@@ -6,7 +6,7 @@ import type { ContentBlockParam, ConversationModel, MessageParam } from './llm/c
 /** Where the thread is read from (the database; tests pass an in-memory thread). */
 export type ThreadSource = Pick<
   ThreadMemoryStore,
-  'recent' | 'between' | 'summary' | 'saveSummary' | 'stickySkill' | 'setStickySkill'
+  'recent' | 'between' | 'summary' | 'saveSummary' | 'stickySkill'
 >;
 
 export interface MemoryOptions {
@@ -40,10 +40,6 @@ export class ThreadMemory {
 
   stickySkill(task: Task): Promise<string | null> {
     return this.#store.stickySkill(addressOf(task));
-  }
-
-  async remember(task: Task, skill: string): Promise<void> {
-    await this.#store.setStickySkill(addressOf(task), skill);
   }
 
   /** The thread before this task, as alternating messages that start with the user. */

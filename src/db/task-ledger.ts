@@ -101,16 +101,33 @@ export class TaskLedger {
     return rows[0]?.attempts ?? null;
   }
 
+  /**
+   * Ends a running task. `threadSkill` makes the task's thread stick to the skill that answered (sticky
+   * routing), in the same statement: one round trip and one commit on the hot path instead of two.
+   */
   async finish(
     taskId: string,
     status: 'succeeded' | 'failed' | 'awaiting_approval',
     skill: string | null,
     error?: { code: string; message: string; remedy?: string },
+    threadSkill?: { task: Task; skill: string },
   ): Promise<void> {
+    const thread = threadSkill?.task;
     await this.#database.sql(
-      `update tasks set status = $2, skill = coalesce($3, skill), error = $4::jsonb, finished_at = now(), updated_at = now()
-        where id = $1 and status = 'running'`,
-      [taskId, status, skill, error ? JSON.stringify(error) : null],
+      `with finished as (
+         update tasks set status = $2, skill = coalesce($3, skill), error = $4::jsonb, finished_at = now(), updated_at = now()
+          where id = $1 and status = 'running' returning id
+       )
+       update conversations set skill = $6, updated_at = now()
+        where $5::text is not null and id = $5 and skill is distinct from $6 and exists (select 1 from finished)`,
+      [
+        taskId,
+        status,
+        skill,
+        error ? JSON.stringify(error) : null,
+        thread ? conversationId(thread.tenantId, thread.platform, thread.channel, thread.thread) : null,
+        threadSkill?.skill ?? null,
+      ],
     );
   }
 

@@ -97,13 +97,6 @@ export class ThreadMemoryStore {
     );
     return rows[0]?.skill ?? null;
   }
-
-  async setStickySkill(address: ThreadAddress, skill: string): Promise<void> {
-    await this.#database.sql('update conversations set skill = $2, updated_at = now() where id = $1', [
-      idOf(address),
-      skill,
-    ]);
-  }
 }
 
 function idOf(address: ThreadAddress): string {

@@ -28,7 +28,6 @@ const emptyThread: ThreadSource = {
   summary: async () => null,
   saveSummary: async () => {},
   stickySkill: async () => null,
-  setStickySkill: async () => {},
 };
 
 describe('routing table', () => {

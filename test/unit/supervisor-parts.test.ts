@@ -54,7 +54,6 @@ describe('thread memory', () => {
       summary: async () => saved.at(-1) ?? null,
       saveSummary: async (_address, throughSeq, summary) => void saved.push({ throughSeq, summary }),
       stickySkill: async () => null,
-      setStickySkill: async () => {},
     };
   }
 
@@ -198,6 +197,13 @@ describe('allowlists', () => {
     expect(policy.sideEffectsOverride('filesystem__write_file')).toBeUndefined();
     expect(globMatches('filesystem__read_*', 'filesystem__read_text_file')).toBe(true);
     expect(globMatches('a.b', 'aXb')).toBe(false);
+  });
+
+  it('asks for the caller roles only when a role rule names the skill or tool', () => {
+    expect(policy.needsRoles('skill', 'deploy-cluster')).toBe(true);
+    expect(policy.needsRoles('tool', 'filesystem__write_file')).toBe(true);
+    expect(policy.needsRoles('skill', 'status')).toBe(false);
+    expect(new Policy().needsRoles('skill', 'deploy-cluster')).toBe(false);
   });
 
   it('allows everything without a file', () => {
