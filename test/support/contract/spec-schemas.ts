@@ -1,0 +1,36 @@
+import { Ajv, type ValidateFunction } from 'ajv';
+import { type OpenApiSpec, preparedDocument } from './openapi-spec.ts';
+
+const validators = new Map<string, Promise<ValidateFunction>>();
+
+/**
+ * Validates a value against one named schema of a vendor's OpenAPI document (`components.schemas`), e.g.
+ * an inbound Teams Activity fixture against the Connector spec's `Activity`. Returns the problems.
+ */
+export async function validateSpecSchema(
+  spec: OpenApiSpec,
+  schema: string,
+  value: unknown,
+): Promise<string[]> {
+  const key = `${spec}#${schema}`;
+  let validator = validators.get(key);
+  if (!validator) {
+    validator = compile(spec, schema);
+    validators.set(key, validator);
+  }
+  const validate = await validator;
+  if (validate(value)) return [];
+  return (validate.errors ?? []).map(
+    (error) =>
+      `${spec}#${schema}: ${error.instancePath || '(root)'} ${error.message ?? ''} ${JSON.stringify(error.params)}`,
+  );
+}
+
+async function compile(spec: OpenApiSpec, schema: string): Promise<ValidateFunction> {
+  const document = await preparedDocument(spec);
+  const components = (document.components ?? {}) as { schemas?: Record<string, unknown> };
+  if (!components.schemas?.[schema]) throw new Error(`${spec} has no schema "${schema}"`);
+  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+  ajv.addSchema({ $id: `urn:contract:${spec}`, components }, `urn:contract:${spec}`);
+  return ajv.compile({ $ref: `urn:contract:${spec}#/components/schemas/${schema}` });
+}
