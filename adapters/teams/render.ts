@@ -15,6 +15,8 @@ import { escapeMarkdown, plainText, richText, safeHref } from './card-text.ts';
  * `adaptiveCard/action` invoke the receiver maps to an action task.
  */
 export const ADAPTIVE_CARD_TYPE = 'application/vnd.microsoft.card.adaptive';
+/** The message id buttons carry in a direct message, which is not a stored message of ours. */
+export const DIRECT_MESSAGE_ID = 'direct';
 
 export interface RenderOptions {
   /** False leaves every button out (the card shown while a click is being handled). */
