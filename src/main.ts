@@ -1,5 +1,7 @@
 import type { Server } from 'node:http';
 import type { Redis } from 'ioredis';
+import { TEAMS_ENDPOINT, TeamsReceiver } from '../adapters/teams/receiver.ts';
+import { TeamsSender } from '../adapters/teams/sender.ts';
 import { presentMessage } from '../adapters/web/present.ts';
 import { webChatHandler } from '../adapters/web/static-files.ts';
 import { skills as installedSkills } from '../skills/index.ts';
@@ -10,7 +12,7 @@ import { KeywordRouter } from './agent/router.ts';
 import { storedDeliverySender } from './agent/stored-delivery-sender.ts';
 import type { Config } from './config/load-config.ts';
 import type { ApprovalsPort } from './core/approvals.ts';
-import type { Logger, Sender } from './core/ports.ts';
+import type { Intake, Logger, Sender } from './core/ports.ts';
 import type { Skill, SystemInfo } from './core/skill.ts';
 import { SkillCatalog } from './core/skill-catalog.ts';
 import type { Platform, Task } from './core/task.ts';
@@ -20,8 +22,9 @@ import { type Database, openDatabase } from './db/database.ts';
 import { Directory } from './db/directory.ts';
 import { MessageStore } from './db/message-store.ts';
 import { TaskLedger } from './db/task-ledger.ts';
+import { TeamsContactStore } from './db/teams-contacts.ts';
 import { RedisRateLimiter } from './http/rate-limit.ts';
-import { RouteTable } from './http/router.ts';
+import { type Route, RouteTable } from './http/router.ts';
 import { actionRoutes } from './http/routes/api-actions.ts';
 import type { ApiDependencies } from './http/routes/api-dependencies.ts';
 import { messageRoutes } from './http/routes/api-messages.ts';
@@ -120,7 +123,10 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
         languageModel: config.llm.anthropicApiKey ? config.agent.model : null,
         queueDepth: () => queue.depth(),
       },
-      senders: new Map<Platform, Sender>([['api', storedDeliverySender('api')]]),
+      senders: new Map<Platform, Sender>([
+        ['api', storedDeliverySender('api')],
+        ...(config.teams.enabled ? [teamsSender(config, database, log)] : []),
+      ]),
       ...(options.approvals ? { approvals: options.approvals } : {}),
       close: closeAll,
     };
@@ -129,6 +135,32 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
     await closeAll();
     throw error;
   }
+}
+
+function teamsSender(config: Config, database: Database, log: Logger): [Platform, Sender] {
+  return [
+    'teams',
+    new TeamsSender({ settings: config.teams, log, contacts: new TeamsContactStore(database) }),
+  ];
+}
+
+/** POST /api/messages: the Teams receiver (Bot Framework activities), on when Teams is configured. */
+function teamsRoute(runtime: Runtime, intake: Intake): Route {
+  const sender = runtime.senders.get('teams');
+  if (!sender) throw new Error('the Teams sender is missing while Teams is enabled');
+  const receiver = new TeamsReceiver({
+    settings: runtime.config.teams,
+    intake,
+    catalog: runtime.catalog,
+    messages: runtime.messages,
+    sender,
+    contacts: new TeamsContactStore(runtime.database),
+    defaultTenantId: runtime.config.tenant.defaultId,
+    maxBodyBytes: runtime.config.http.maxBodyBytes,
+    log: runtime.log.child({ platform: 'teams' }),
+    onAcknowledged: (seconds) => runtime.metrics.ackLatency.observe({ platform: 'teams' }, seconds),
+  });
+  return { method: 'POST', path: TEAMS_ENDPOINT, handler: ({ req, res }) => receiver.handleHttp(req, res) };
 }
 
 function healthChecks(runtime: Runtime): HealthCheck[] {
@@ -195,6 +227,7 @@ export function gatewayRoutes(runtime: Runtime): RouteTable {
       maxBodyBytes: config.http.maxBodyBytes,
     }),
   );
+  if (config.teams.enabled) table.add(teamsRoute(runtime, api.intake));
   if (config.http.webChat) table.mount({ prefix: '/', handler: webChatHandler() });
   return table;
 }
@@ -204,10 +237,16 @@ export async function startGateway(
 ): Promise<{ server: Server; port: number; close(): Promise<void> }> {
   const server = createGatewayServer(gatewayRoutes(runtime), runtime.log);
   const port = await listen(server, runtime.config.http.port, runtime.config.http.host);
+  const { teams } = runtime.config;
   runtime.log.info('gateway-listening', {
     url: `http://${runtime.config.http.host}:${port}`,
-    platforms: ['api'],
+    platforms: ['api', ...(teams.enabled ? ['teams'] : [])],
   });
+  if (teams.enabled && !teams.credentials) {
+    runtime.log.warn('teams-unauthenticated', {
+      warning: `TEAMS_APP_ID is unset: ${TEAMS_ENDPOINT} ACCEPTS UNAUTHENTICATED ACTIVITIES (like the Bot Framework Emulator). Local use only; never expose this port.`,
+    });
+  }
   return { server, port, close: () => closeServer(server) };
 }
 

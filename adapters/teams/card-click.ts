@@ -57,7 +57,7 @@ export async function checkClick(
     };
   }
   const message = await lookup(messageId);
-  if (!message || message.platform !== 'teams' || message.tenantId !== tenantId) {
+  if (message?.platform !== 'teams' || message.tenantId !== tenantId) {
     return { ok: false, status: 404, message: 'This card is no longer known to the bot.' };
   }
   const button = buttonsOf(message).find((candidate) => candidate.id === verb && !candidate.url);

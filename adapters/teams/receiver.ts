@@ -64,8 +64,9 @@ export class TeamsReceiver {
   readonly #app: App;
   readonly #commands: ReadonlySet<string>;
   readonly #contacts: ContactMemory;
+  readonly #ready: Promise<void>;
 
-  private constructor(options: TeamsReceiverOptions) {
+  constructor(options: TeamsReceiverOptions) {
     this.#options = options;
     this.#adapter = new RouteTableAdapter(TEAMS_ENDPOINT);
     this.#commands = new Set(options.catalog.commandNames());
@@ -89,12 +90,8 @@ export class TeamsReceiver {
       telemetry: { agent365: false },
     });
     this.#app.use(async ({ activity }) => this.#onActivity(activity as unknown));
-  }
-
-  static async create(options: TeamsReceiverOptions): Promise<TeamsReceiver> {
-    const receiver = new TeamsReceiver(options);
-    await receiver.#app.initialize();
-    return receiver;
+    // Registers the messaging handler on the adapter and builds the token validator (no I/O).
+    this.#ready = this.#app.initialize();
   }
 
   get authenticated(): boolean {
@@ -130,6 +127,7 @@ export class TeamsReceiver {
     if (this.authenticated && entraIssued(headers)) {
       return { status: 401, body: { error: 'Only Bot Framework tokens are accepted here.' } };
     }
+    await this.#ready;
     return this.#adapter.handle(body, headers);
   }
 
