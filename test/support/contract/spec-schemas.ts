@@ -1,5 +1,5 @@
 import { Ajv, type ValidateFunction } from 'ajv';
-import { type OpenApiSpec, preparedDocument } from './openapi-spec.ts';
+import { type OpenApiSpec, openApiBackend, preparedDocument } from './openapi-spec.ts';
 
 const validators = new Map<string, Promise<ValidateFunction>>();
 
@@ -33,4 +33,35 @@ async function compile(spec: OpenApiSpec, schema: string): Promise<ValidateFunct
   const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
   ajv.addSchema({ $id: `urn:contract:${spec}`, components }, `urn:contract:${spec}`);
   return ajv.compile({ $ref: `urn:contract:${spec}#/components/schemas/${schema}` });
+}
+
+/**
+ * Validates one request we sent (captured by a fake server rather than nock) against the operation the
+ * spec declares for its method and path; returns the problems.
+ */
+export async function validateSpecRequest(
+  spec: OpenApiSpec,
+  request: { method: string; path: string; body: unknown; headers?: Record<string, string> },
+): Promise<string[]> {
+  const backend = await openApiBackend(spec);
+  const operation = backend.router.matchOperation({
+    method: request.method,
+    path: request.path,
+    headers: {},
+  });
+  if (!operation) return [`${spec}: we sent ${request.method} ${request.path}, which the spec does not have`];
+  const result = backend.validator.validateRequest(
+    {
+      method: request.method,
+      path: request.path,
+      headers: { 'content-type': 'application/json', ...request.headers },
+      query: {},
+      body: request.body,
+    },
+    operation,
+  );
+  return (result.errors ?? []).map(
+    (error) =>
+      `${spec}: ${operation.operationId ?? request.path} request ${error.instancePath || '(root)'} ${error.message ?? ''}`,
+  );
 }
