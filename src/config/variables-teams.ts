@@ -39,7 +39,7 @@ export const TEAMS_VARIABLES: readonly Variable[] = [
   },
   {
     name: 'TEAMS_ALLOWED_TENANTS',
-    schema: z.string().regex(/^[A-Za-z0-9.-]+(,[A-Za-z0-9.-]+)*$/, 'comma-separated tenant ids'),
+    schema: z.string().regex(/^[A-Za-z0-9.-]+(\s*,\s*[A-Za-z0-9.-]+)*$/, 'comma-separated tenant ids'),
     description:
       'Entra tenants (comma-separated ids) whose Teams activities a multi-tenant bot accepts. Unset: every tenant that installs the app.',
     remedy: 'List tenant ids separated by commas, e.g. TEAMS_ALLOWED_TENANTS=<GUID>,<GUID>.',
