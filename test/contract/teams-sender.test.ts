@@ -213,7 +213,10 @@ describe('Teams sender against the Bot Connector spec', () => {
     nock.cleanAll();
     grantBotTokens(TENANT_ID);
     const single = new TeamsSender({
-      settings: { ...SETTINGS, credentials: { ...SETTINGS.credentials!, tenantId: TENANT_ID } },
+      settings: {
+        ...SETTINGS,
+        credentials: { appId: APP_ID, appPassword: 'fake-client-secret-value', tenantId: TENANT_ID },
+      },
       log: silentLogger,
     });
     connector()
