@@ -15,6 +15,15 @@ import { conversationIdOf, type TeamsReference, TeamsReferenceSchema } from './c
 import type { TeamsContacts } from './ports.ts';
 import { DIRECT_MESSAGE_ID, renderMessageActivity } from './render.ts';
 import { cloudOf, isAllowedServiceUrl, type TeamsSettings } from './settings.ts';
+import {
+  finalActivity,
+  informativeActivity,
+  isProgressOnly,
+  OpenStreams,
+  STREAM_PREFIX,
+  statusLine,
+  streamIdOf,
+} from './streams.ts';
 
 export interface TeamsSenderOptions {
   settings: TeamsSettings;
@@ -37,6 +46,7 @@ export class TeamsSender implements Sender {
   readonly #cloud: CloudEnvironment;
   readonly #tokens: BotTokenClient | null;
   readonly #clients = new Map<string, ApiClient>();
+  readonly #streams = new OpenStreams();
 
   constructor(options: TeamsSenderOptions) {
     this.#options = options;
@@ -67,6 +77,10 @@ export class TeamsSender implements Sender {
       const delivered = await this.#tryDirect(address.tenantId, reply.ephemeralUser, reply, message.id);
       if (delivered) return { platformMessageId: null };
     }
+    if (reference.conversationType === 'personal' && isProgressOnly(reply)) {
+      const streamId = await this.#startStream(reference, reply);
+      if (streamId) return { platformMessageId: `${STREAM_PREFIX}${streamId}` };
+    }
     const activity = renderMessageActivity(reply, message.id);
     try {
       const sent = await this.#api(reference.serviceUrl)
@@ -85,13 +99,66 @@ export class TeamsSender implements Sender {
     message: OutboundMessage,
   ): Promise<void> {
     const reference = this.#referenceOf(address);
-    const activity = { ...renderMessageActivity(reply, message.id), id: platformMessageId };
+    const streamId = streamIdOf(platformMessageId);
+    if (streamId && (await this.#continueStream(reference, streamId, reply, message))) return;
+    const id = streamId ?? platformMessageId;
+    const activity = { ...renderMessageActivity(reply, message.id), id };
     try {
       await this.#api(reference.serviceUrl)
         .conversations.activities(reference.conversationId)
-        .update(platformMessageId, activity);
+        .update(id, activity);
     } catch (error) {
       throw connectorError(error, 'updating a message');
+    }
+  }
+
+  /** Starts a 1:1 stream with an informative update; null when Teams does not allow streaming here. */
+  async #startStream(reference: TeamsReference, reply: Reply): Promise<string | null> {
+    try {
+      const sent = await this.#api(reference.serviceUrl)
+        .conversations.activities(reference.conversationId)
+        .create(informativeActivity(statusLine(reply), 1, null) as never);
+      if (!sent.id) return null;
+      this.#streams.open(sent.id);
+      return sent.id;
+    } catch (error) {
+      if (statusOf(error) !== 403) throw connectorError(error, 'starting a stream');
+      this.#options.log.info('teams-streaming-unavailable', { reason: 'Teams refused to stream here' });
+      return null;
+    }
+  }
+
+  /**
+   * Progress continues an open stream (dropped if the stream is gone: it is only a status line); the
+   * answer closes it as the final message. True when handled; false asks for a plain update instead.
+   */
+  async #continueStream(
+    reference: TeamsReference,
+    streamId: string,
+    reply: Reply,
+    message: OutboundMessage,
+  ): Promise<boolean> {
+    const activities = this.#api(reference.serviceUrl).conversations.activities(reference.conversationId);
+    if (isProgressOnly(reply)) {
+      const sequence = this.#streams.next(streamId);
+      if (sequence === null) return true;
+      try {
+        await activities.create(informativeActivity(statusLine(reply), sequence, streamId) as never);
+      } catch (error) {
+        if (statusOf(error) !== 403) throw connectorError(error, 'streaming progress');
+        this.#streams.close(streamId);
+      }
+      return true;
+    }
+    if (!this.#streams.isOpen(streamId)) return false;
+    this.#streams.close(streamId);
+    try {
+      await activities.create(finalActivity(renderMessageActivity(reply, message.id), streamId) as never);
+      return true;
+    } catch (error) {
+      // A stream past Teams' two-minute limit (or cancelled) is finished with a plain update.
+      if (statusOf(error) !== 403) throw connectorError(error, 'ending a stream');
+      return false;
     }
   }
 
@@ -182,6 +249,10 @@ export class TeamsSender implements Sender {
     }
     return client;
   }
+}
+
+function statusOf(error: unknown): number | undefined {
+  return (error as { response?: { status?: number } } | null)?.response?.status;
 }
 
 /**

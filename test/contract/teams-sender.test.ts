@@ -227,6 +227,29 @@ describe('Teams sender against the Bot Connector spec', () => {
     });
   });
 
+  it('falls back to an ordinary message where Teams refuses to stream', async () => {
+    const personal: ReplyAddress = {
+      ...CHANNEL_ADDRESS,
+      channel: PERSONAL_ID,
+      thread: PERSONAL_ID,
+      ref: { ...CHANNEL_ADDRESS.ref, conversationId: PERSONAL_ID, conversationType: 'personal' },
+    };
+    connector()
+      .post(`/v3/conversations/${PERSONAL_ID}/activities`, (body: { type: string }) => body.type === 'typing')
+      .reply(403, { error: { code: 'BadArgument', message: 'Streaming API is not allowed for this bot' } });
+    connector()
+      .post(
+        `/v3/conversations/${PERSONAL_ID}/activities`,
+        (body: { type: string }) => body.type === 'message',
+      )
+      .reply(200, { id: '1763900000801' });
+    const progress = REPLY_FIXTURES.progress;
+    expect(await sender.send(personal, progress as never, OUTBOUND)).toEqual({
+      platformMessageId: '1763900000801',
+    });
+    expect(bodies.map((call) => (call.body as { type: string }).type)).toEqual(['typing', 'message']);
+  });
+
   it('turns a 429 into a RATE_LIMITED error carrying Retry-After', async () => {
     connector()
       .post(`/v3/conversations/${CHANNEL_ID};messageid=${THREAD}/activities`)

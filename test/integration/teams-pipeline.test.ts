@@ -93,6 +93,35 @@ describe.each<DatabaseKind>(['postgresql', 'pglite'])('Teams pipeline on %s', (d
     expect(final).toContain('feedback.up');
   });
 
+  it('streams progress in a 1:1 chat as Teams status updates, then ends the stream with the answer', async () => {
+    await deliver(personalMessage({ text: 'slow-report' }));
+    await eventually(async () => connector.calls.length === 3, 15_000, 'two stream updates and the final');
+    const [start, next, final] = connector.calls;
+    expect([start?.method, next?.method, final?.method]).toEqual(['POST', 'POST', 'POST']);
+    expect(connector.calls.every((call) => call.conversationId === PERSONAL_ID)).toBe(true);
+    expect(start?.body).toMatchObject({
+      type: 'typing',
+      text: 'Fetching issues… (30%)',
+      channelData: { streamType: 'informative', streamSequence: 1 },
+      entities: [{ type: 'streaminfo', streamType: 'informative', streamSequence: 1 }],
+    });
+    const streamId = String(next?.body.channelData.streamId);
+    expect(streamId).toMatch(/^\d+$/);
+    expect(next?.body).toMatchObject({
+      type: 'typing',
+      id: streamId,
+      channelData: { streamId, streamType: 'informative', streamSequence: 2 },
+    });
+    expect(final?.body).toMatchObject({
+      type: 'message',
+      id: streamId,
+      channelData: { streamId, streamType: 'final' },
+      entities: [{ type: 'streaminfo', streamId, streamType: 'final' }],
+    });
+    expect(final?.body.channelData.streamSequence).toBeUndefined();
+    expect(JSON.stringify(cardOf(final as never))).toContain('Report');
+  });
+
   it('maps a button click to an action task in the card thread, answering the invoke at once', async () => {
     const activity = channelMention({ text: 'status' });
     await deliver(activity);
@@ -163,7 +192,7 @@ describe.each<DatabaseKind>(['postgresql', 'pglite'])('Teams pipeline on %s', (d
   });
 
   it('answers a command with malformed arguments with its usage in a 1:1 chat, and queues nothing', async () => {
-    await deliver(personalMessage({ text: 'hello' }));
+    await deliver(personalMessage({ text: 'help' }));
     await eventually(async () => connector.posts().length === 1);
     const before = await harness.runtime.database.sql<{ count: string }>(
       `select count(*) as count from tasks`,
@@ -182,7 +211,7 @@ describe.each<DatabaseKind>(['postgresql', 'pglite'])('Teams pipeline on %s', (d
 
   it('forwards attached files to the skill', async () => {
     await deliver(personalMessage({ text: 'inspect', attachments: fileAttachment('budget.xlsx') }));
-    await eventually(async () => connector.posts().length === 1);
+    await eventually(async () => JSON.stringify(connector.posts()).includes('Files: budget.xlsx'));
     const task = seen.filter((entry) => entry.skill === 'inspect').at(-1)?.task;
     expect(task?.files).toEqual([
       expect.objectContaining({
