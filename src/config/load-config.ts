@@ -42,6 +42,8 @@ export interface Config {
 export interface TeamsConfig {
   /** True when the Teams endpoint is mounted: TEAMS_APP_ID is set, or `chatops dev`. */
   readonly enabled: boolean;
+  /** TEAMS_APP_ID (also for tools that need no secret, such as `npm run teams:package`). */
+  readonly appId: string | undefined;
   readonly credentials: {
     readonly appId: string;
     readonly appPassword: string;
@@ -174,6 +176,7 @@ function teamsConfig(values: Record<string, unknown>, mode: ProcessMode): TeamsC
   }
   return {
     enabled: Boolean(appId) || mode === 'dev',
+    appId,
     credentials: appId && appPassword ? { appId, appPassword, tenantId } : null,
     allowedTenants: list('TEAMS_ALLOWED_TENANTS') ?? (tenantId ? [tenantId] : undefined),
     cloud: values.TEAMS_CLOUD as TeamsConfig['cloud'],
