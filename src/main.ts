@@ -1,7 +1,6 @@
 import type { Server } from 'node:http';
 import type { Redis } from 'ioredis';
-import { TEAMS_ENDPOINT, TeamsReceiver } from '../adapters/teams/receiver.ts';
-import { TeamsSender } from '../adapters/teams/sender.ts';
+import type * as TeamsAdapter from '../adapters/teams/index.ts';
 import { presentMessage } from '../adapters/web/present.ts';
 import { webChatHandler } from '../adapters/web/static-files.ts';
 import { skills as installedSkills } from '../skills/index.ts';
@@ -59,6 +58,8 @@ export interface Runtime {
   readonly catalog: SkillCatalog;
   readonly system: SystemInfo;
   readonly senders: Map<Platform, Sender>;
+  /** The Teams adapter, loaded only when Teams is configured. */
+  readonly teams: typeof TeamsAdapter | null;
   /** The approvals port per task (tests pass a recording fake; without one, side effects fail closed). */
   readonly approvals?: (task: Task) => ApprovalsPort;
   close(): Promise<void>;
@@ -99,6 +100,7 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
       backoffMs: config.queue.backoffMs,
     });
     closers.push(() => queue.close());
+    const teams = config.teams.enabled ? await import('../adapters/teams/index.ts') : null;
     const audit = new AuditLog(database);
     const directory = new Directory(database, audit);
     await directory.ensureTenant(config.tenant.defaultId, config.tenant.defaultId, 'api');
@@ -125,8 +127,9 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
       },
       senders: new Map<Platform, Sender>([
         ['api', storedDeliverySender('api')],
-        ...(config.teams.enabled ? [teamsSender(config, database, log)] : []),
+        ...(teams ? [teamsSender(teams, config, database, log)] : []),
       ]),
+      teams,
       ...(options.approvals ? { approvals: options.approvals } : {}),
       close: closeAll,
     };
@@ -137,18 +140,21 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
   }
 }
 
-function teamsSender(config: Config, database: Database, log: Logger): [Platform, Sender] {
-  return [
-    'teams',
-    new TeamsSender({ settings: config.teams, log, contacts: new TeamsContactStore(database) }),
-  ];
+function teamsSender(
+  teams: typeof TeamsAdapter,
+  config: Config,
+  database: Database,
+  log: Logger,
+): [Platform, Sender] {
+  const contacts = new TeamsContactStore(database);
+  return ['teams', new teams.TeamsSender({ settings: config.teams, log, contacts })];
 }
 
 /** POST /api/messages: the Teams receiver (Bot Framework activities), on when Teams is configured. */
-function teamsRoute(runtime: Runtime, intake: Intake): Route {
+function teamsRoute(teams: typeof TeamsAdapter, runtime: Runtime, intake: Intake): Route {
   const sender = runtime.senders.get('teams');
   if (!sender) throw new Error('the Teams sender is missing while Teams is enabled');
-  const receiver = new TeamsReceiver({
+  const receiver = new teams.TeamsReceiver({
     settings: runtime.config.teams,
     intake,
     catalog: runtime.catalog,
@@ -160,7 +166,11 @@ function teamsRoute(runtime: Runtime, intake: Intake): Route {
     log: runtime.log.child({ platform: 'teams' }),
     onAcknowledged: (seconds) => runtime.metrics.ackLatency.observe({ platform: 'teams' }, seconds),
   });
-  return { method: 'POST', path: TEAMS_ENDPOINT, handler: ({ req, res }) => receiver.handleHttp(req, res) };
+  return {
+    method: 'POST',
+    path: teams.TEAMS_ENDPOINT,
+    handler: ({ req, res }) => receiver.handleHttp(req, res),
+  };
 }
 
 function healthChecks(runtime: Runtime): HealthCheck[] {
@@ -227,7 +237,7 @@ export function gatewayRoutes(runtime: Runtime): RouteTable {
       maxBodyBytes: config.http.maxBodyBytes,
     }),
   );
-  if (config.teams.enabled) table.add(teamsRoute(runtime, api.intake));
+  if (runtime.teams) table.add(teamsRoute(runtime.teams, runtime, api.intake));
   if (config.http.webChat) table.mount({ prefix: '/', handler: webChatHandler() });
   return table;
 }
@@ -244,7 +254,7 @@ export async function startGateway(
   });
   if (teams.enabled && !teams.credentials) {
     runtime.log.warn('teams-unauthenticated', {
-      warning: `TEAMS_APP_ID is unset: ${TEAMS_ENDPOINT} ACCEPTS UNAUTHENTICATED ACTIVITIES (like the Bot Framework Emulator). Local use only; never expose this port.`,
+      warning: `TEAMS_APP_ID is unset: /api/messages ACCEPTS UNAUTHENTICATED ACTIVITIES (like the Bot Framework Emulator). Local use only; never expose this port.`,
     });
   }
   return { server, port, close: () => closeServer(server) };

@@ -150,8 +150,9 @@ export class TeamsReceiver {
         await this.#options.intake.accept(welcomeToTask(activity, context));
         return undefined;
       }
+      // Legacy Action.Submit buttons (other apps' cards) arrive as a message with a value and no text.
+      if (activity.value !== undefined && !activity.text) return undefined;
       const { task, message } = messageToTask(activity, context);
-      if (!task.text && !task.files && task.kind !== 'command') return undefined;
       if (this.#answeredUsage(task)) return undefined;
       await this.#options.intake.accept(task, message);
       return undefined;

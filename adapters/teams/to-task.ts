@@ -52,13 +52,17 @@ export function messageToTask(
   const conversation = conversationOf(activity);
   const typed = plainTextOf(activity);
   const firstWord = /^([a-z][a-z0-9-]{0,31})(?=\s|$)/i.exec(typed)?.[1]?.toLowerCase();
-  const asCommand = typed.startsWith('/')
-    ? typed
-    : firstWord && context.commands.has(firstWord)
-      ? `/${firstWord}${typed.slice(firstWord.length)}`
-      : null;
-  const command = asCommand ? parseCommandText(asCommand) : null;
   const files = filesOf(activity);
+  // A bare @mention (nothing typed, nothing attached) asks what the bot can do.
+  const asCommand =
+    typed === '' && files.length === 0
+      ? '/help'
+      : typed.startsWith('/')
+        ? typed
+        : firstWord && context.commands.has(firstWord)
+          ? `/${firstWord}${typed.slice(firstWord.length)}`
+          : null;
+  const command = asCommand ? parseCommandText(asCommand) : null;
   const task: Task = {
     ...base(activity, context, conversation),
     kind: command ? 'command' : conversation.type === 'personal' ? 'dm' : 'mention',

@@ -112,6 +112,12 @@ describe('Teams activity → Task (pure)', () => {
       command: 'status',
     });
     expect(map(personalMessage({ text: '/chatops help' })).task).toMatchObject({ command: 'help' });
+    // A bare mention asks for help.
+    expect(map(channelMention({ text: '' })).task).toMatchObject({
+      kind: 'command',
+      command: 'help',
+      text: '',
+    });
     // A first word that is no command stays free text for the supervisor.
     expect(map(personalMessage({ text: 'deploy it please' })).task.kind).toBe('dm');
   });
