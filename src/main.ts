@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { Redis } from 'ioredis';
+import type * as TeamsAdapter from '../adapters/teams/index.ts';
 import { presentMessage } from '../adapters/web/present.ts';
 import { webChatHandler } from '../adapters/web/static-files.ts';
 import { skills as installedSkills } from '../skills/index.ts';
@@ -10,7 +11,7 @@ import { KeywordRouter } from './agent/router.ts';
 import { storedDeliverySender } from './agent/stored-delivery-sender.ts';
 import type { Config } from './config/load-config.ts';
 import type { ApprovalsPort } from './core/approvals.ts';
-import type { Logger, Sender } from './core/ports.ts';
+import type { Intake, Logger, Sender } from './core/ports.ts';
 import type { Skill, SystemInfo } from './core/skill.ts';
 import { SkillCatalog } from './core/skill-catalog.ts';
 import type { Platform, Task } from './core/task.ts';
@@ -20,8 +21,9 @@ import { type Database, openDatabase } from './db/database.ts';
 import { Directory } from './db/directory.ts';
 import { MessageStore } from './db/message-store.ts';
 import { TaskLedger } from './db/task-ledger.ts';
+import { TeamsContactStore } from './db/teams-contacts.ts';
 import { RedisRateLimiter } from './http/rate-limit.ts';
-import { RouteTable } from './http/router.ts';
+import { type Route, RouteTable } from './http/router.ts';
 import { actionRoutes } from './http/routes/api-actions.ts';
 import type { ApiDependencies } from './http/routes/api-dependencies.ts';
 import { messageRoutes } from './http/routes/api-messages.ts';
@@ -56,6 +58,8 @@ export interface Runtime {
   readonly catalog: SkillCatalog;
   readonly system: SystemInfo;
   readonly senders: Map<Platform, Sender>;
+  /** The Teams adapter, loaded only when Teams is configured. */
+  readonly teams: typeof TeamsAdapter | null;
   /** The approvals port per task (tests pass a recording fake; without one, side effects fail closed). */
   readonly approvals?: (task: Task) => ApprovalsPort;
   close(): Promise<void>;
@@ -96,6 +100,7 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
       backoffMs: config.queue.backoffMs,
     });
     closers.push(() => queue.close());
+    const teams = config.teams.enabled ? await import('../adapters/teams/index.ts') : null;
     const audit = new AuditLog(database);
     const directory = new Directory(database, audit);
     await directory.ensureTenant(config.tenant.defaultId, config.tenant.defaultId, 'api');
@@ -120,7 +125,11 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
         languageModel: config.llm.anthropicApiKey ? config.agent.model : null,
         queueDepth: () => queue.depth(),
       },
-      senders: new Map<Platform, Sender>([['api', storedDeliverySender('api')]]),
+      senders: new Map<Platform, Sender>([
+        ['api', storedDeliverySender('api')],
+        ...(teams ? [teamsSender(teams, config, database, log)] : []),
+      ]),
+      teams,
       ...(options.approvals ? { approvals: options.approvals } : {}),
       close: closeAll,
     };
@@ -129,6 +138,39 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
     await closeAll();
     throw error;
   }
+}
+
+function teamsSender(
+  teams: typeof TeamsAdapter,
+  config: Config,
+  database: Database,
+  log: Logger,
+): [Platform, Sender] {
+  const contacts = new TeamsContactStore(database);
+  return ['teams', new teams.TeamsSender({ settings: config.teams, log, contacts })];
+}
+
+/** POST /api/messages: the Teams receiver (Bot Framework activities), on when Teams is configured. */
+function teamsRoute(teams: typeof TeamsAdapter, runtime: Runtime, intake: Intake): Route {
+  const sender = runtime.senders.get('teams');
+  if (!sender) throw new Error('the Teams sender is missing while Teams is enabled');
+  const receiver = new teams.TeamsReceiver({
+    settings: runtime.config.teams,
+    intake,
+    catalog: runtime.catalog,
+    messages: runtime.messages,
+    sender,
+    contacts: new TeamsContactStore(runtime.database),
+    defaultTenantId: runtime.config.tenant.defaultId,
+    maxBodyBytes: runtime.config.http.maxBodyBytes,
+    log: runtime.log.child({ platform: 'teams' }),
+    onAcknowledged: (seconds) => runtime.metrics.ackLatency.observe({ platform: 'teams' }, seconds),
+  });
+  return {
+    method: 'POST',
+    path: teams.TEAMS_ENDPOINT,
+    handler: ({ req, res }) => receiver.handleHttp(req, res),
+  };
 }
 
 function healthChecks(runtime: Runtime): HealthCheck[] {
@@ -195,6 +237,7 @@ export function gatewayRoutes(runtime: Runtime): RouteTable {
       maxBodyBytes: config.http.maxBodyBytes,
     }),
   );
+  if (runtime.teams) table.add(teamsRoute(runtime.teams, runtime, api.intake));
   if (config.http.webChat) table.mount({ prefix: '/', handler: webChatHandler() });
   return table;
 }
@@ -204,10 +247,16 @@ export async function startGateway(
 ): Promise<{ server: Server; port: number; close(): Promise<void> }> {
   const server = createGatewayServer(gatewayRoutes(runtime), runtime.log);
   const port = await listen(server, runtime.config.http.port, runtime.config.http.host);
+  const { teams } = runtime.config;
   runtime.log.info('gateway-listening', {
     url: `http://${runtime.config.http.host}:${port}`,
-    platforms: ['api'],
+    platforms: ['api', ...(teams.enabled ? ['teams'] : [])],
   });
+  if (teams.enabled && !teams.credentials) {
+    runtime.log.warn('teams-unauthenticated', {
+      warning: `TEAMS_APP_ID is unset: /api/messages ACCEPTS UNAUTHENTICATED ACTIVITIES (like the Bot Framework Emulator). Local use only; never expose this port.`,
+    });
+  }
   return { server, port, close: () => closeServer(server) };
 }
 

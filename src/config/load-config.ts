@@ -35,6 +35,27 @@ export interface Config {
   readonly log: { readonly level: 'debug' | 'info' | 'warn' | 'error'; readonly format: 'json' | 'pretty' };
   readonly llm: { readonly anthropicApiKey: string | undefined };
   readonly agent: AgentConfig;
+  readonly teams: TeamsConfig;
+}
+
+/** Microsoft Teams (src/config/variables-teams.ts); null credentials mean the adapter runs unauthenticated. */
+export interface TeamsConfig {
+  /** True when the Teams endpoint is mounted: TEAMS_APP_ID is set, or `chatops dev`. */
+  readonly enabled: boolean;
+  /** TEAMS_APP_ID (also for tools that need no secret, such as `npm run teams:package`). */
+  readonly appId: string | undefined;
+  readonly credentials: {
+    readonly appId: string;
+    readonly appPassword: string;
+    /** Set for a single-tenant app registration. */
+    readonly tenantId: string | undefined;
+  } | null;
+  readonly allowedTenants: readonly string[] | undefined;
+  readonly cloud: 'Public' | 'USGov' | 'USGovDoD' | 'China';
+  readonly serviceHosts: readonly string[];
+  readonly defaultServiceUrl: string;
+  readonly loginEndpoint: string | undefined;
+  readonly openIdMetadataUrl: string | undefined;
 }
 
 /** The supervisor, its model and its tools (src/config/variables-agent.ts). */
@@ -129,7 +150,48 @@ function buildConfig(values: Record<string, unknown>, env: Environment, mode: Pr
     },
     llm: { anthropicApiKey: values.ANTHROPIC_API_KEY as string | undefined },
     agent: agentConfig(values),
+    teams: teamsConfig(values, mode),
   };
+}
+
+function teamsConfig(values: Record<string, unknown>, mode: ProcessMode): TeamsConfig {
+  const optional = (name: string) => values[name] as string | undefined;
+  const list = (name: string) =>
+    optional(name)
+      ?.split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean);
+  const appId = optional('TEAMS_APP_ID');
+  const appPassword = optional('TEAMS_APP_PASSWORD');
+  const tenantId = optional('TEAMS_APP_TENANT_ID');
+  // Half a registration is a mistake to report at start-up, not a bot that silently cannot answer.
+  if (appPassword && !appId) {
+    throw teamsProblem('TEAMS_APP_PASSWORD is set but TEAMS_APP_ID is not.', 'Set TEAMS_APP_ID as well.');
+  }
+  if (appId && !appPassword && mode !== 'cli') {
+    throw teamsProblem(
+      'TEAMS_APP_ID is set but TEAMS_APP_PASSWORD is not: the bot could not verify its identity to Teams.',
+      'Set TEAMS_APP_PASSWORD to a client secret of the app registration, or unset TEAMS_APP_ID to turn Teams off.',
+    );
+  }
+  return {
+    enabled: Boolean(appId) || mode === 'dev',
+    appId,
+    credentials: appId && appPassword ? { appId, appPassword, tenantId } : null,
+    allowedTenants: list('TEAMS_ALLOWED_TENANTS') ?? (tenantId ? [tenantId] : undefined),
+    cloud: values.TEAMS_CLOUD as TeamsConfig['cloud'],
+    serviceHosts: list('TEAMS_SERVICE_HOSTS') ?? [],
+    defaultServiceUrl: values.TEAMS_SERVICE_URL as string,
+    loginEndpoint: optional('TEAMS_LOGIN_ENDPOINT'),
+    openIdMetadataUrl: optional('TEAMS_OPENID_METADATA_URL'),
+  };
+}
+
+function teamsProblem(message: string, remedy: string): ChatOpsError {
+  return new ChatOpsError('CONFIG_INVALID', `Configuration is invalid:\n  - ${message}`, {
+    remedy,
+    details: { problems: [message] },
+  });
 }
 
 function agentConfig(values: Record<string, unknown>): AgentConfig {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AGENT_VARIABLES } from './variables-agent.ts';
+import { TEAMS_VARIABLES } from './variables-teams.ts';
 
 /**
  * Every environment variable the bot reads, in one table: its schema, default, what it does and how to fix
@@ -171,6 +172,7 @@ export const VARIABLES: readonly Variable[] = [
     secret: true,
   },
   ...AGENT_VARIABLES,
+  ...TEAMS_VARIABLES,
 ];
 
 export function defaultFor(variable: Variable, mode: ProcessMode): string | undefined {

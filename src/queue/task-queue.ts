@@ -4,6 +4,7 @@ import { ChatOpsError } from '../core/errors.ts';
 import { toJobId } from '../core/ids.ts';
 import type { QueueDepth, TaskQueue } from '../core/ports.ts';
 import type { Task } from '../core/task.ts';
+import { RETRY_AFTER_BACKOFF } from './retry-after.ts';
 
 export interface TaskQueueSettings {
   name: string;
@@ -31,7 +32,7 @@ export class BullTaskQueue implements TaskQueue {
       prefix: settings.prefix,
       defaultJobOptions: {
         attempts: settings.maxAttempts,
-        backoff: { type: 'exponential', delay: settings.backoffMs },
+        backoff: { type: RETRY_AFTER_BACKOFF, delay: settings.backoffMs },
         removeOnComplete: true,
         removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
       },

@@ -4,6 +4,7 @@ import { type Attempt, RetryLaterError, type TaskOutcome } from '../agent/proces
 import { toChatOpsError } from '../core/errors.ts';
 import type { Logger } from '../core/ports.ts';
 import { type Task, TaskSchema } from '../core/task.ts';
+import { retryDelayMs } from './retry-after.ts';
 
 export interface TaskWorkerSettings {
   name: string;
@@ -20,7 +21,7 @@ export type TaskProcessor = (task: Task, attempt: Attempt) => Promise<TaskOutcom
  * The BullMQ side of the worker. Locks are short (10 s by default, renewed while a task runs) and the
  * stalled check frequent, so a task whose worker was killed is picked up again within about 15 s instead
  * of BullMQ's default minute. Bad input and failed-for-good tasks end as UnrecoverableError (no retries);
- * transient failures are thrown and retried with exponential backoff.
+ * transient failures are thrown and retried with exponential backoff, or after a platform's Retry-After.
  */
 export function startTaskWorker(
   connection: Redis,
@@ -58,6 +59,10 @@ export function startTaskWorker(
       lockDuration: settings.lockDurationMs,
       stalledInterval: settings.stalledIntervalMs,
       maxStalledCount: 2,
+      // Honours a platform's Retry-After on 429; exponential backoff otherwise (see retry-after.ts).
+      settings: {
+        backoffStrategy: (attemptsMade, _type, error, job) => retryDelayMs(attemptsMade, error, job),
+      },
       removeOnComplete: { count: 0 },
       removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
     },

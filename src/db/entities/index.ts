@@ -1,6 +1,7 @@
 import { ConversationSummary, LlmUsage, McpServerRecord, ToolCallRecord } from './agent.ts';
 import { Conversation, Message } from './conversation.ts';
 import { AuditEntry, TaskRecord } from './task-record.ts';
+import { TeamsContactRecord } from './teams.ts';
 import { ApiKey, Tenant, User, UserRole } from './tenancy.ts';
 
 export {
@@ -12,6 +13,7 @@ export {
   McpServerRecord,
   Message,
   TaskRecord,
+  TeamsContactRecord,
   Tenant,
   ToolCallRecord,
   User,
@@ -29,4 +31,5 @@ export const entities = [
   TaskRecord,
   AuditEntry,
   ...[LlmUsage, ToolCallRecord, McpServerRecord, ConversationSummary],
+  TeamsContactRecord,
 ];

@@ -13,3 +13,4 @@ export {
   registerSlackMethod,
 } from './slack-web-spec.ts';
 export type { ContractSpec, JsonSchemaName } from './spec-files.ts';
+export { validateSpecRequest, validateSpecSchema } from './spec-schemas.ts';

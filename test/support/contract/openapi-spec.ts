@@ -37,7 +37,8 @@ async function build(spec: OpenApiSpec): Promise<OpenAPIBackend> {
   return backend;
 }
 
-async function preparedDocument(spec: OpenApiSpec): Promise<Json> {
+/** The spec as validated: converted to OpenAPI 3 and patched (cached on disk). */
+export async function preparedDocument(spec: OpenApiSpec): Promise<Json> {
   const source = readFileSync(specPath(SPEC_FILES[spec]));
   const digest = createHash('sha256').update(source).digest('hex').slice(0, 16);
   const cached = `${CACHE_DIRECTORY}${spec}.${digest}.json`;

@@ -1,0 +1,116 @@
+import {
+  APPROVAL_APPROVE_ACTION,
+  APPROVAL_REJECT_ACTION,
+  approvalButtons,
+  type Button,
+  FEEDBACK_DOWN_ACTION,
+  FEEDBACK_UP_ACTION,
+  feedbackButtons,
+  type MessageView,
+  replyButtons,
+} from '../../src/core/index.ts';
+import { ActionDataSchema, CardActionValueSchema, type InboundActivity } from './activity.ts';
+import { conversationOf } from './conversation.ts';
+import { DIRECT_MESSAGE_ID, renderCard } from './render.ts';
+import type { Click } from './to-task.ts';
+
+/**
+ * An `Action.Execute` click, checked against the message we stored: the button must really be on that
+ * message (in this tenant, on Teams), exactly as the REST API checks clicks. The answer to the invoke is
+ * immediate; the decision itself is made by the worker, which then updates the message for everyone.
+ */
+export type ClickCheck =
+  | { ok: true; click: Click; card: MessageView | null }
+  | { ok: false; status: 400 | 404; message: string };
+
+const DECISIONS = new Set([APPROVAL_APPROVE_ACTION, APPROVAL_REJECT_ACTION]);
+const FEEDBACK = new Set([FEEDBACK_UP_ACTION, FEEDBACK_DOWN_ACTION]);
+
+export async function checkClick(
+  activity: InboundActivity,
+  tenantId: string,
+  lookup: (messageId: string) => Promise<MessageView | null>,
+): Promise<ClickCheck> {
+  const value = CardActionValueSchema.safeParse(activity.value);
+  const data = ActionDataSchema.safeParse(value.success ? value.data.action.data : undefined);
+  if (!value.success || !data.success) {
+    return { ok: false, status: 400, message: 'This card action does not come from a chatops card.' };
+  }
+  const verb = value.data.action.verb;
+  const { messageId, value: buttonValue } = data.data.chatops;
+  if (messageId === DIRECT_MESSAGE_ID) {
+    // Approval requests sent to an approver's 1:1 chat: the approval id is the whole context.
+    if (!DECISIONS.has(verb) || !buttonValue) {
+      return { ok: false, status: 400, message: 'Only approvals can be decided from a direct message.' };
+    }
+    const conversation = conversationOf(activity);
+    const id = `direct-${activity.replyToId ?? activity.id ?? buttonValue}`.slice(0, 255);
+    return {
+      ok: true,
+      card: null,
+      click: {
+        actionId: verb,
+        value: buttonValue,
+        label: verb === APPROVAL_APPROVE_ACTION ? 'Approve' : 'Reject',
+        message: { id, channel: conversation.channel, thread: conversation.thread, skill: null },
+      },
+    };
+  }
+  const message = await lookup(messageId);
+  if (message?.platform !== 'teams' || message.tenantId !== tenantId) {
+    return { ok: false, status: 404, message: 'This card is no longer known to the bot.' };
+  }
+  const button = buttonsOf(message).find((candidate) => candidate.id === verb && !candidate.url);
+  if (!button) {
+    return { ok: false, status: 400, message: `This message has no button "${verb}" (any more).` };
+  }
+  return {
+    ok: true,
+    card: message,
+    click: {
+      actionId: verb,
+      ...(button.value === undefined ? {} : { value: button.value }),
+      label: button.label,
+      message: { id: message.id, channel: message.channel, thread: message.thread, skill: message.skill },
+    },
+  };
+}
+
+/** Every button the stored message shows: its own, its approvals' and its feedback buttons. */
+function buttonsOf(message: MessageView): Button[] {
+  if (!message.reply) return [];
+  const approvals = message.reply.blocks.flatMap((block) =>
+    block.type === 'approval' ? approvalButtons(block) : [],
+  );
+  const feedback = message.reply.feedback ? feedbackButtons(message.id) : [];
+  return [...replyButtons(message.reply), ...approvals, ...feedback];
+}
+
+/** The `adaptiveCard/action` answer: a card for decisions and feedback, a short message otherwise. */
+export function clickResponse(click: Click, card: MessageView | null, by: string, duplicate: boolean) {
+  const isDecision = DECISIONS.has(click.actionId);
+  const notice = duplicate
+    ? `Your "${click.label}" was already received.`
+    : isDecision
+      ? `⏳ ${click.label} from ${by} received; checking the approval…`
+      : FEEDBACK.has(click.actionId)
+        ? `Thanks for the feedback, ${by}.`
+        : null;
+  if (notice && card?.reply) {
+    const value = renderCard(card.reply, card.id, { actions: false, notice });
+    return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value };
+  }
+  return {
+    statusCode: 200,
+    type: 'application/vnd.microsoft.activity.message',
+    value: notice ?? `Got it: "${click.label}". Working on it…`,
+  };
+}
+
+export function clickError(status: 400 | 404, message: string) {
+  return {
+    statusCode: 400,
+    type: 'application/vnd.microsoft.error',
+    value: { code: status === 404 ? 'NotFound' : 'BadRequest', message },
+  };
+}

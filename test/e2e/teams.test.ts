@@ -1,0 +1,139 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/database.ts';
+import { APP_ID, CHANNEL_ID, channelMention } from '../fixtures/teams/activities.ts';
+import { validateJsonSchema, validateSpecRequest } from '../support/contract/index.ts';
+import {
+  FAKE_BOT_TOKEN,
+  type FakeBotFramework,
+  startFakeBotFramework,
+} from '../support/fake-bot-framework.ts';
+import {
+  clearRedisPrefix,
+  createTestDatabase,
+  eventually,
+  REDIS_URL,
+  type TestDatabase,
+  uniqueName,
+} from '../support/services.ts';
+import { signingKey, signToken } from '../support/teams-identity.ts';
+
+const CHATOPS = fileURLToPath(new URL('../../bin/chatops.js', import.meta.url));
+
+// Real `chatops gateway` and `chatops worker` processes on PostgreSQL and Redis, with the Microsoft side on
+// 127.0.0.1: a Teams activity POSTed to /api/messages, signed like the Bot Connector signs it, comes back
+// as exactly one reply in the right conversation and reply chain, signed with the bot's own token.
+describe('Teams end to end: gateway and worker processes, a fake Bot Connector', () => {
+  const key = signingKey();
+  const children: ChildProcess[] = [];
+  const output: string[] = [];
+  let database: TestDatabase;
+  let microsoft: FakeBotFramework;
+  let gatewayUrl: string;
+  const prefix = uniqueName('teams');
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const migrating = await openDatabase({ kind: 'postgresql', url: database.url, poolMax: 2 });
+    await migrating.migrate();
+    await migrating.close();
+    microsoft = await startFakeBotFramework(key);
+    const env = {
+      PATH: process.env.PATH ?? '',
+      DATABASE_URL: database.url,
+      REDIS_URL,
+      QUEUE_PREFIX: prefix,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      WORKER_METRICS_PORT: '0',
+      LOG_FORMAT: 'json',
+      LOG_LEVEL: 'info',
+      TEAMS_APP_ID: APP_ID,
+      TEAMS_APP_PASSWORD: 'fake-client-secret-value',
+      TEAMS_LOGIN_ENDPOINT: microsoft.origin,
+      TEAMS_OPENID_METADATA_URL: microsoft.openIdMetadataUrl,
+      TEAMS_SERVICE_HOSTS: new URL(microsoft.origin).host,
+    };
+    const gateway = start('gateway', env);
+    start('worker', env);
+    gatewayUrl = await eventually(
+      async () => /"event":"gateway-listening".*?"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(gateway())?.[1],
+      60_000,
+      'the gateway to listen',
+    );
+    await eventually(async () => /"event":"worker-started"/.test(output.join('')), 60_000, 'the worker');
+  });
+
+  afterAll(async () => {
+    await Promise.all(children.map((child) => stop(child)));
+    await microsoft?.close();
+    await clearRedisPrefix(prefix);
+    await database?.drop();
+  });
+
+  function start(command: 'gateway' | 'worker', env: Record<string, string>): () => string {
+    const index = output.push('') - 1;
+    const child = spawn(process.execPath, [CHATOPS, command], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const append = (chunk: Buffer) => {
+      output[index] += chunk.toString('utf8');
+    };
+    child.stdout?.on('data', append);
+    child.stderr?.on('data', append);
+    children.push(child);
+    return () => output[index] ?? '';
+  }
+
+  it('delivers one reply, in the right conversation and reply chain, checked against the Connector spec', async () => {
+    const root = '1763970000001';
+    const activity = channelMention({ text: 'status', id: root, serviceUrl: microsoft.serviceUrl });
+    const token = signToken(key, { serviceurl: microsoft.serviceUrl });
+    const post = (body: unknown, authorization: string) =>
+      fetch(`${gatewayUrl}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization },
+        body: JSON.stringify(body),
+      });
+
+    expect((await post(activity, 'Bearer not-a-token')).status).toBe(401);
+    const accepted = await post(activity, `Bearer ${token}`);
+    expect(accepted.status, output.join('\n')).toBe(200);
+    // Teams retries deliveries it is unsure about: the same activity again changes nothing.
+    expect((await post(activity, `Bearer ${token}`)).status).toBe(200);
+
+    const [reply] = await eventually(
+      async () => (microsoft.received.length > 0 ? microsoft.received : null),
+      30_000,
+      'the reply at the fake Bot Connector',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(microsoft.received, output.join('\n')).toHaveLength(1);
+    expect(reply).toMatchObject({
+      method: 'POST',
+      conversationId: `${CHANNEL_ID};messageid=${root}`,
+      activityId: null,
+      authorization: `Bearer ${FAKE_BOT_TOKEN}`,
+    });
+    expect(reply?.contentType).toMatch(/^application\/json/);
+    expect(
+      await validateSpecRequest('botframework-connector', {
+        method: 'POST',
+        path: reply?.path ?? '',
+        body: reply?.body,
+      }),
+    ).toEqual([]);
+    const card = reply?.body.attachments[0].content;
+    expect(validateJsonSchema('adaptive-card-1.5', card)).toEqual([]);
+    expect(JSON.stringify(card)).toContain('status.refresh');
+    expect(microsoft.tokensIssued).toBe(1);
+  });
+});
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  await exited;
+  clearTimeout(timer);
+}

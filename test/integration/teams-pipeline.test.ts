@@ -1,0 +1,244 @@
+import nock from 'nock';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { skills as installedSkills } from '../../skills/index.ts';
+import { deploySkill } from '../fixtures/skills/manifests.ts';
+import { seen, teamsFixtureSkills } from '../fixtures/skills/teams-fixtures.ts';
+import {
+  ALICE,
+  APP_ID,
+  BOB,
+  botAdded,
+  CHANNEL_ID,
+  cardAction,
+  channelMention,
+  fileAttachment,
+  PERSONAL_ID,
+  personalMessage,
+} from '../fixtures/teams/activities.ts';
+import { validateJsonSchema } from '../support/contract/index.ts';
+import { type FakeConnector, fakeConnector } from '../support/fake-connector.ts';
+import { type DatabaseKind, type Harness, startHarness } from '../support/harness.ts';
+import { eventually } from '../support/services.ts';
+import { grantBotTokens, publishKeys, signingKey, signToken } from '../support/teams-identity.ts';
+
+// A Teams activity → Task → queue → worker → Bot Connector calls, in-process on real PostgreSQL (and PGlite)
+// and Redis; the Connector is nock held to the Connector spec, and every card is checked against AC 1.5.
+describe.each<DatabaseKind>(['postgresql', 'pglite'])('Teams pipeline on %s', (database) => {
+  let harness: Harness;
+  let connector: FakeConnector;
+  const key = signingKey();
+
+  beforeAll(async () => {
+    harness = await startHarness({
+      database,
+      skills: [...installedSkills, ...teamsFixtureSkills, deploySkill],
+      env: { TEAMS_APP_ID: APP_ID, TEAMS_APP_PASSWORD: 'fake-client-secret-value' },
+    });
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+  beforeEach(() => {
+    publishKeys(key);
+    grantBotTokens();
+    connector = fakeConnector();
+  });
+  afterEach(() => {
+    nock.cleanAll();
+  });
+
+  async function deliver(activity: Record<string, unknown>) {
+    return harness.request('POST', '/api/messages', activity, { authorization: `Bearer ${signToken(key)}` });
+  }
+
+  function cardOf(call: { body: { attachments: { content: unknown }[] } }) {
+    const card = call.body.attachments[0]?.content;
+    expect(validateJsonSchema('adaptive-card-1.5', card)).toEqual([]);
+    return card as { body: unknown[] };
+  }
+
+  it('answers a channel @mention in the same reply chain, signed with the bot token', async () => {
+    const activity = channelMention({ text: 'status' });
+    expect((await deliver(activity)).status).toBe(200);
+    const [post] = await eventually(async () => (connector.posts().length === 1 ? connector.posts() : null));
+    expect(post?.conversationId).toBe(`${CHANNEL_ID};messageid=${activity.id}`);
+    expect(post?.authorization).toBe('Bearer fake-bot-token');
+    expect(post?.body).toMatchObject({ type: 'message', summary: expect.stringContaining('chatops') });
+    expect(JSON.stringify(cardOf(post as never))).toContain('status.refresh');
+  });
+
+  it('runs the same activity once when Teams delivers it twice', async () => {
+    const activity = personalMessage({ text: 'status' });
+    expect((await deliver(activity)).status).toBe(200);
+    expect((await deliver(activity)).status).toBe(200);
+    await eventually(async () => connector.posts().length === 1);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(connector.posts()).toHaveLength(1);
+    expect(connector.posts()[0]?.conversationId).toBe(PERSONAL_ID);
+  });
+
+  it('shows progress in one message, updated in place, then replaced by the answer', async () => {
+    const activity = channelMention({ text: 'slow-report' });
+    await deliver(activity);
+    await eventually(async () => connector.calls.length === 3, 15_000, 'post, update, update');
+    const [first, second, third] = connector.calls;
+    expect(first?.method).toBe('POST');
+    expect(JSON.stringify(cardOf(first as never))).toContain('Fetching issues');
+    expect([second?.method, third?.method]).toEqual(['PUT', 'PUT']);
+    expect(second?.activityId).toBeTruthy();
+    expect(third?.activityId).toBe(second?.activityId);
+    expect(third?.conversationId).toBe(`${CHANNEL_ID};messageid=${activity.id}`);
+    const final = JSON.stringify(cardOf(third as never));
+    expect(final).toContain('Report');
+    expect(final).toContain('feedback.up');
+  });
+
+  it('streams progress in a 1:1 chat as Teams status updates, then ends the stream with the answer', async () => {
+    await deliver(personalMessage({ text: 'slow-report' }));
+    await eventually(async () => connector.calls.length === 3, 15_000, 'two stream updates and the final');
+    const [start, next, final] = connector.calls;
+    expect([start?.method, next?.method, final?.method]).toEqual(['POST', 'POST', 'POST']);
+    expect(connector.calls.every((call) => call.conversationId === PERSONAL_ID)).toBe(true);
+    expect(start?.body).toMatchObject({
+      type: 'typing',
+      text: 'Fetching issues… (30%)',
+      channelData: { streamType: 'informative', streamSequence: 1 },
+      entities: [{ type: 'streaminfo', streamType: 'informative', streamSequence: 1 }],
+    });
+    const streamId = String(next?.body.channelData.streamId);
+    expect(streamId).toMatch(/^\d+$/);
+    expect(next?.body).toMatchObject({
+      type: 'typing',
+      id: streamId,
+      channelData: { streamId, streamType: 'informative', streamSequence: 2 },
+    });
+    expect(final?.body).toMatchObject({
+      type: 'message',
+      id: streamId,
+      channelData: { streamId, streamType: 'final' },
+      entities: [{ type: 'streaminfo', streamId, streamType: 'final' }],
+    });
+    expect(final?.body.channelData.streamSequence).toBeUndefined();
+    expect(JSON.stringify(cardOf(final as never))).toContain('Report');
+  });
+
+  it('maps a button click to an action task in the card thread, answering the invoke at once', async () => {
+    const activity = channelMention({ text: 'status' });
+    await deliver(activity);
+    const [post] = await eventually(async () => (connector.posts().length === 1 ? connector.posts() : null));
+    const card = cardOf(post as never);
+    const refresh = JSON.stringify(card).match(/"data":\{"chatops":\{"messageId":"([^"]+)"\}\}/);
+    const messageId = refresh?.[1] ?? '';
+    const click = cardAction({
+      verb: 'status.refresh',
+      data: { chatops: { messageId } },
+      cardActivityId: String(post?.body.id ?? '1'),
+      root: String(activity.id),
+    });
+    const answer = await deliver(click);
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({
+      statusCode: 200,
+      type: 'application/vnd.microsoft.activity.message',
+    });
+    await eventually(async () => connector.posts().length === 2, 15_000, 'the refreshed status');
+    expect(connector.posts()[1]?.conversationId).toBe(`${CHANNEL_ID};messageid=${activity.id}`);
+    // A click naming a button the message does not have is refused, and nothing runs.
+    const forged = await deliver(
+      cardAction({
+        verb: 'status.delete',
+        data: { chatops: { messageId } },
+        cardActivityId: '1',
+        root: String(activity.id),
+      }),
+    );
+    expect(forged.body).toMatchObject({ statusCode: 400, type: 'application/vnd.microsoft.error' });
+  });
+
+  it('counts an approval clicked twice once, and shows the clicker that it was received', async () => {
+    const activity = channelMention({ text: 'change rotate the database password', from: BOB });
+    await deliver(activity);
+    const [post] = await eventually(async () => (connector.posts().length === 1 ? connector.posts() : null));
+    const card = JSON.stringify(cardOf(post as never));
+    const messageId = card.match(/"messageId":"([^"]+)"/)?.[1] ?? '';
+    const value = card.match(/"value":"(appr-[^"]+)"/)?.[1] ?? '';
+    const approve = (id: string) =>
+      deliver(
+        cardAction({
+          id,
+          verb: 'approval.approve',
+          data: { chatops: { messageId, value } },
+          cardActivityId: String(post?.body.id),
+          root: String(activity.id),
+        }),
+      );
+    const first = await approve('f:approve-1');
+    const second = await approve('f:approve-2');
+    expect(first.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
+    expect(validateJsonSchema('adaptive-card-1.5', first.body.value)).toEqual([]);
+    expect(JSON.stringify(first.body.value)).toContain(`Approve from ${ALICE.name} received`);
+    expect(JSON.stringify(first.body.value)).not.toContain('Action.Execute');
+    expect(JSON.stringify(second.body.value)).toContain('already received');
+    await eventually(async () => connector.posts().length === 2, 15_000, 'the decision reply');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const decisions = seen.filter(
+      (entry) => entry.task.kind === 'action' && entry.task.action?.value === value,
+    );
+    expect(decisions).toHaveLength(1);
+    expect(decisions[0]?.task).toMatchObject({
+      user: { id: ALICE.aadObjectId },
+      thread: String(activity.id),
+    });
+  });
+
+  it('answers a command with malformed arguments with its usage in a 1:1 chat, and queues nothing', async () => {
+    await deliver(personalMessage({ text: 'help' }));
+    await eventually(async () => connector.posts().length === 1);
+    const before = await harness.runtime.database.sql<{ count: string }>(
+      `select count(*) as count from tasks`,
+    );
+    const answer = await deliver(channelMention({ text: 'deploy-cluster env=moon service=payments' }));
+    expect(answer.status).toBe(200);
+    await eventually(async () => connector.posts().length === 2, 15_000, 'the usage reply');
+    const usage = connector.posts()[1];
+    expect(usage?.conversationId).toBe(PERSONAL_ID);
+    expect(JSON.stringify(usage?.body)).toContain('must be one of dev, staging, prod');
+    const after = await harness.runtime.database.sql<{ count: string }>(
+      `select count(*) as count from tasks`,
+    );
+    expect(after[0]?.count).toBe(before[0]?.count);
+  });
+
+  it('forwards attached files to the skill', async () => {
+    await deliver(personalMessage({ text: 'inspect', attachments: fileAttachment('budget.xlsx') }));
+    await eventually(async () => JSON.stringify(connector.posts()).includes('Files: budget.xlsx'));
+    const task = seen.filter((entry) => entry.skill === 'inspect').at(-1)?.task;
+    expect(task?.files).toEqual([
+      expect.objectContaining({
+        name: 'budget.xlsx',
+        mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      }),
+    ]);
+  });
+
+  it('welcomes the team when the bot is added', async () => {
+    await deliver(botAdded());
+    const [post] = await eventually(async () => (connector.posts().length === 1 ? connector.posts() : null));
+    expect(post?.conversationId).toMatch(new RegExp(`^${CHANNEL_ID.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    expect(JSON.stringify(cardOf(post as never))).toContain('Here is everything I can do');
+  });
+
+  it('honours a 429 from Teams: the reply is sent again after Retry-After, once', async () => {
+    connector.throttle(1, 1);
+    await deliver(channelMention({ text: 'status' }));
+    await eventually(async () => connector.posts().length === 2, 20_000, 'the retried reply');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const [throttled, sent] = connector.posts();
+    expect(connector.posts()).toHaveLength(2);
+    expect(sent?.conversationId).toBe(throttled?.conversationId);
+    const [task] = await harness.runtime.database.sql<{ status: string; attempts: number }>(
+      `select status, attempts from tasks where platform = 'teams' order by received_at desc limit 1`,
+    );
+    expect(task).toMatchObject({ status: 'succeeded', attempts: 2 });
+  });
+});
