@@ -20,6 +20,7 @@ import { AuditLog } from './db/audit-log.ts';
 import { type Database, openDatabase } from './db/database.ts';
 import { Directory } from './db/directory.ts';
 import { MessageStore } from './db/message-store.ts';
+import { ScheduleStore } from './db/schedule-store.ts';
 import { TaskLedger } from './db/task-ledger.ts';
 import { TeamsContactStore } from './db/teams-contacts.ts';
 import { RedisRateLimiter } from './http/rate-limit.ts';
@@ -40,6 +41,7 @@ import { createRedis, waitForRedis } from './queue/redis.ts';
 import { startStaleTaskSweeper } from './queue/stale-task-sweeper.ts';
 import { BullTaskQueue } from './queue/task-queue.ts';
 import { startTaskWorker } from './queue/task-worker.ts';
+import { Scheduler } from './scheduler/scheduler.ts';
 import { VERSION } from './version.ts';
 
 /** The composition root: the only place concrete services are built and wired together. */
@@ -51,6 +53,7 @@ export interface Runtime {
   readonly messages: MessageStore;
   readonly directory: Directory;
   readonly apiKeys: ApiKeys;
+  readonly schedules: ScheduleStore;
   readonly redis: Redis;
   readonly queue: BullTaskQueue;
   readonly live: RedisLiveEvents;
@@ -112,6 +115,7 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
       messages: new MessageStore(database),
       directory,
       apiKeys: new ApiKeys(database, audit),
+      schedules: new ScheduleStore(database, audit),
       redis,
       queue,
       live: new RedisLiveEvents(redis, subscriber, config.queue.prefix, log),
@@ -326,6 +330,22 @@ export function startWorker(runtime: Runtime): { close(): Promise<void>; ready: 
       await connection.quit().catch(() => {});
     },
   };
+}
+
+/**
+ * Starts the scheduler: schedules become tasks through the same intake as every receiver (record once,
+ * enqueue with the derived job id), so any number of scheduler replicas fire each schedule once.
+ */
+export async function startScheduler(runtime: Runtime): Promise<{ close(): Promise<void> }> {
+  const scheduler = new Scheduler({
+    store: runtime.schedules,
+    intake: new TaskIntake(runtime.ledger, runtime.queue, runtime.metrics, runtime.log),
+    log: runtime.log.child({ component: 'scheduler' }),
+    reloadIntervalMs: runtime.config.scheduler.reloadIntervalMs,
+  });
+  await scheduler.start();
+  runtime.log.info('scheduler-started', { schedules: scheduler.armedCount });
+  return { close: () => scheduler.close() };
 }
 
 /** `chatops worker` serves its own /health and /metrics, for probes and Prometheus. */

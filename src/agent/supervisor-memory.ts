@@ -123,6 +123,8 @@ export function appendMessage(
   } as MessageParam;
 }
 
+/** A task's thread is where its replies go (an MCP or scheduled request is answered in a chat channel). */
 export function addressOf(task: Task): ThreadAddress {
-  return { tenantId: task.tenantId, platform: task.platform, channel: task.channel, thread: task.thread };
+  const { platform, channel, thread } = task.replyTo;
+  return { tenantId: task.tenantId, platform, channel, thread };
 }

@@ -2,7 +2,7 @@ import { ChatOpsError, isChatOpsError } from '../core/errors.ts';
 import type { Logger } from '../core/ports.ts';
 import type { Caller, Skill } from '../core/skill.ts';
 import type { SkillCatalog } from '../core/skill-catalog.ts';
-import type { Task } from '../core/task.ts';
+import { isCommandTask, type Task } from '../core/task.ts';
 import type { ConversationModel, ToolSpec } from './llm/conversation.ts';
 import type { OfflineRouter } from './routing/offline-router.ts';
 import { handoffTask, type SkillToolSpec } from './skill-tools.ts';
@@ -40,7 +40,7 @@ export interface RoutingInput {
  */
 export async function routeTask(input: RoutingInput): Promise<Route> {
   const { task, catalog } = input;
-  if ((task.kind === 'command' && task.command) || (task.kind === 'action' && task.action)) {
+  if (isCommandTask(task) || (task.kind === 'action' && task.action)) {
     return chooseRoute(task, catalog, input.offline, input.model?.model ?? null);
   }
   const sticky = await input.memory.stickySkill(task);

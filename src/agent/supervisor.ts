@@ -1,7 +1,7 @@
 import { ChatOpsError } from '../core/errors.ts';
 import type { Skill } from '../core/skill.ts';
 import type { SkillCatalog } from '../core/skill-catalog.ts';
-import type { Task } from '../core/task.ts';
+import { isCommandTask, type Task } from '../core/task.ts';
 import type { Router } from './router.ts';
 
 export interface Route {
@@ -25,7 +25,7 @@ export async function chooseRoute(
   router: Router,
   languageModel: string | null,
 ): Promise<Route> {
-  if (task.kind === 'command' && task.command) {
+  if (isCommandTask(task)) {
     const entry = catalog.byCommand(task.command);
     if (!entry) {
       const known = catalog

@@ -5,6 +5,7 @@ import { VERSION } from '../version.ts';
 import { apiKeyCommand, migrateCommand, roleCommand } from './admin-commands.ts';
 import type { CliCommand, CliIo } from './command.ts';
 import { mcpCommand } from './mcp-command.ts';
+import { scheduleCommand, schedulerCommand } from './schedule-commands.ts';
 import { devCommand, gatewayCommand, workerCommand } from './service-commands.ts';
 
 /** Every `chatops` command; `--help` is generated from this list. */
@@ -12,9 +13,11 @@ export const COMMANDS: readonly CliCommand[] = [
   devCommand,
   gatewayCommand,
   workerCommand,
+  schedulerCommand,
   migrateCommand,
   roleCommand,
   apiKeyCommand,
+  scheduleCommand,
   mcpCommand,
 ];
 

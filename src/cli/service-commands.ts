@@ -1,7 +1,14 @@
 import { type Config, loadConfig } from '../config/load-config.ts';
 import { ChatOpsError } from '../core/errors.ts';
 import type { Logger } from '../core/ports.ts';
-import { createRuntime, type Runtime, startGateway, startWorker, startWorkerProbe } from '../main.ts';
+import {
+  createRuntime,
+  type Runtime,
+  startGateway,
+  startScheduler,
+  startWorker,
+  startWorkerProbe,
+} from '../main.ts';
 import { createLogger } from '../observability/logger.ts';
 import { ensureLocalRedis } from '../queue/local-redis.ts';
 import type { CliCommand } from './command.ts';
@@ -26,7 +33,9 @@ export const devCommand: CliCommand = {
     }
     const worker = startWorker(runtime);
     await worker.ready;
+    const scheduler = await startScheduler(runtime);
     const gateway = await startGateway(runtime).catch(async (error: unknown) => {
+      await scheduler.close();
       await worker.close();
       await runtime.close();
       await redis.stop();
@@ -41,6 +50,7 @@ export const devCommand: CliCommand = {
     });
     return untilSignalled(log, async () => {
       await gateway.close();
+      await scheduler.close();
       await worker.close();
       await runtime.close();
       await redis.stop();
@@ -88,7 +98,7 @@ export const workerCommand: CliCommand = {
  * Gateways and workers on PostgreSQL do not migrate on their own (several replicas would race); they refuse
  * to start on an outdated schema instead. The embedded database has one process and migrates itself.
  */
-async function serviceRuntime(config: Config, log: Logger, subscribeLive: boolean): Promise<Runtime> {
+export async function serviceRuntime(config: Config, log: Logger, subscribeLive: boolean): Promise<Runtime> {
   const embedded = config.database.kind === 'pglite';
   const runtime = await createRuntime(config, log, { subscribeLive, migrate: embedded });
   if (!embedded) {

@@ -31,6 +31,7 @@ export interface Config {
     readonly metricsPort: number;
     readonly shutdownTimeoutMs: number;
   };
+  readonly scheduler: { readonly reloadIntervalMs: number };
   readonly tenant: { readonly defaultId: string };
   readonly log: { readonly level: 'debug' | 'info' | 'warn' | 'error'; readonly format: 'json' | 'pretty' };
   readonly llm: { readonly anthropicApiKey: string | undefined };
@@ -143,6 +144,7 @@ function buildConfig(values: Record<string, unknown>, env: Environment, mode: Pr
       metricsPort: number('WORKER_METRICS_PORT'),
       shutdownTimeoutMs: number('SHUTDOWN_TIMEOUT_MS'),
     },
+    scheduler: { reloadIntervalMs: number('SCHEDULER_RELOAD_INTERVAL_MS') },
     tenant: { defaultId: text('DEFAULT_TENANT') },
     log: {
       level: values.LOG_LEVEL as Config['log']['level'],

@@ -6,7 +6,7 @@ import { TEAMS_VARIABLES } from './variables-teams.ts';
  * Every environment variable the bot reads, in one table: its schema, default, what it does and how to fix
  * a bad value. `loadConfig`, `.env.example` and the README's configuration table all come from here.
  */
-export type ProcessMode = 'dev' | 'gateway' | 'worker' | 'cli';
+export type ProcessMode = 'dev' | 'gateway' | 'worker' | 'scheduler' | 'cli';
 
 export interface Variable {
   name: string;
@@ -128,6 +128,14 @@ export const VARIABLES: readonly Variable[] = [
     description:
       'On SIGTERM/SIGINT, how long running tasks may finish before they are released to other workers.',
     remedy: 'Set SHUTDOWN_TIMEOUT_MS to milliseconds, e.g. 20000.',
+  },
+  {
+    name: 'SCHEDULER_RELOAD_INTERVAL_MS',
+    schema: positiveInt(3_600_000),
+    defaultValue: '15000',
+    description:
+      'How often `chatops scheduler` (and `chatops dev`) re-reads the schedules table to arm new, changed and removed schedules.',
+    remedy: 'Set SCHEDULER_RELOAD_INTERVAL_MS to milliseconds, e.g. 15000.',
   },
   {
     name: 'API_RATE_LIMIT_PER_MINUTE',

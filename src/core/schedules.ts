@@ -36,7 +36,8 @@ export interface ScheduleSummary extends ScheduleDefinition {
 export interface SchedulesPort {
   /** Creates or replaces the schedule with this tenant and name. */
   upsert(definition: ScheduleDefinition): Promise<ScheduleSummary>;
-  remove(tenantId: string, name: string): Promise<boolean>;
+  /** Deletes the schedule; `actor` is who asked (audited). */
+  remove(tenantId: string, name: string, actor?: string): Promise<boolean>;
   /** A tenant's schedules, optionally only those posting to one platform channel. */
   list(tenantId: string, where?: { platform?: Platform; channel?: string }): Promise<ScheduleSummary[]>;
 }

@@ -44,7 +44,7 @@ export type SkillManifest = z.infer<typeof SkillManifestSchema>;
 /** What the worker reports about itself; `status` and `help` read it. */
 export interface SystemInfo {
   readonly version: string;
-  readonly mode: 'dev' | 'gateway' | 'worker';
+  readonly mode: 'dev' | 'gateway' | 'worker' | 'scheduler';
   readonly database: 'postgresql' | 'pglite';
   readonly startedAt: Date;
   /** The configured model, or null when the bot runs without one. */

@@ -80,3 +80,8 @@ export type Task = z.infer<typeof TaskSchema>;
 export function parseTask(input: unknown): Task {
   return TaskSchema.parse(input);
 }
+
+/** A task that names its command: a slash command, or a scheduled run of one. Routed by the command table. */
+export function isCommandTask(task: Task): task is Task & { command: string } {
+  return (task.kind === 'command' || task.kind === 'schedule') && Boolean(task.command);
+}

@@ -40,7 +40,10 @@ export class TaskLedger {
   }
 
   async record(task: Task, message?: InboundMessage): Promise<RecordedTask> {
-    const conversation = conversationId(task.tenantId, task.platform, task.channel, task.thread);
+    // The user's message lives in the conversation the replies go to, so a thread shows both sides even when
+    // the request came from elsewhere (an MCP client, the scheduler) than where it is answered.
+    const where = task.replyTo;
+    const conversation = conversationId(task.tenantId, where.platform, where.channel, where.thread);
     const rows = await this.#database.sql<LedgerHit>(
       `with new_task as (
          insert into tasks (id, tenant_id, platform, source_event_id, kind, status, user_id, channel, thread, payload, received_at)
@@ -49,11 +52,11 @@ export class TaskLedger {
          returning id, payload, status
        ), new_conversation as (
          insert into conversations (id, tenant_id, platform, channel, thread)
-         select $11, $2, $3, $7, $8 from new_task
+         select $11, $2, $15, $16, $17 from new_task
          on conflict (id) do nothing
        ), user_message as (
          insert into messages (id, conversation_id, tenant_id, platform, channel, thread, author_kind, author_id, author_name, text, task_id)
-         select $12::uuid, $11, $2, $3, $7, $8, 'user', $6, $13, $14, $1 from new_task where $12::uuid is not null
+         select $12::uuid, $11, $2, $15, $16, $17, 'user', $6, $13, $14, $1 from new_task where $12::uuid is not null
        )
        select true as created, payload, status from new_task
        union all
@@ -74,6 +77,9 @@ export class TaskLedger {
         message?.id ?? null,
         task.user.name ?? task.user.id,
         message?.text ?? '',
+        where.platform,
+        where.channel,
+        where.thread,
       ],
     );
     const row = rows[0] ?? (await this.#findBySource(task));
@@ -125,7 +131,14 @@ export class TaskLedger {
         status,
         skill,
         error ? JSON.stringify(error) : null,
-        thread ? conversationId(thread.tenantId, thread.platform, thread.channel, thread.thread) : null,
+        thread
+          ? conversationId(
+              thread.tenantId,
+              thread.replyTo.platform,
+              thread.replyTo.channel,
+              thread.replyTo.thread,
+            )
+          : null,
         threadSkill?.skill ?? null,
       ],
     );

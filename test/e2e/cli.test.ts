@@ -29,7 +29,7 @@ describe('chatops CLI', () => {
   it('lists every command in --help', () => {
     const { code, stdout } = chatops(['--help']);
     expect(code).toBe(0);
-    for (const command of ['dev', 'gateway', 'worker', 'migrate', 'role', 'api-key'])
+    for (const command of ['dev', 'gateway', 'worker', 'scheduler', 'migrate', 'role', 'api-key', 'schedule'])
       expect(stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
   });
 
@@ -75,6 +75,70 @@ describe('chatops CLI', () => {
     expect(chatops(['api-key', 'create', '--name', 'ci'], env).stderr).toContain('exists already');
     expect(chatops(['api-key', 'list'], env).stdout).toMatch(/^ci\tcok_\S{6}…/m);
     expect(chatops(['api-key', 'revoke', '--name', 'ci'], env).stdout).toContain('Revoked ci.');
+  });
+
+  it('adds, lists and removes schedules, and explains a bad one', () => {
+    const env = { DATABASE_URL: database.url };
+    const added = chatops(
+      [
+        'schedule',
+        'add',
+        'weekly-status',
+        '--cron',
+        '0 9 * * 1',
+        '--timezone',
+        'Europe/Berlin',
+        '--channel',
+        'ops',
+        '--command',
+        '/status',
+        '--by',
+        'alice',
+        '--',
+        'verbose=yes',
+        'for',
+        'the',
+        'team',
+      ],
+      env,
+    );
+    expect(added.stderr).toBe('');
+    expect(added.stdout).toMatch(
+      /^Saved\. weekly-status\t0 9 \* \* 1 \(Europe\/Berlin\)\tapi:ops\t\/status verbose=yes for the team\tnext 20\d\d-/,
+    );
+    expect(chatops(['schedule', 'list', '--channel', 'ops'], env).stdout).toContain(
+      'weekly-status\t0 9 * * 1',
+    );
+    expect(chatops(['schedule', 'list', '--channel', 'slack:C0123ABCDEF'], env).stdout.trim()).toBe(
+      'No schedules.',
+    );
+    const bad = chatops(
+      [
+        'schedule',
+        'add',
+        'broken',
+        '--cron',
+        '0 25 * * *',
+        '--timezone',
+        'Nowhere/City',
+        '--channel',
+        'ops',
+        '--command',
+        'status',
+      ],
+      env,
+    );
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/25 is a invalid expression for hour/);
+    expect(bad.stderr).toMatch(/"Nowhere\/City": not an IANA time zone/);
+    expect(bad.stderr).toContain('Use five fields');
+    expect(
+      chatops(['schedule', 'add', 'no-cron', '--channel', 'ops', '--command', 'status'], env).stderr,
+    ).toContain('needs --cron');
+    expect(chatops(['schedule', 'remove', 'weekly-status'], env).stdout).toContain(
+      'Removed schedule weekly-status.',
+    );
+    expect(chatops(['schedule', 'remove', 'weekly-status'], env).code).toBe(1);
   });
 
   it('refuses to open the embedded database while another process holds it', () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrations } from '../../migrations/index.ts';
 import { AuditLog } from '../../src/db/audit-log.ts';
 import { type Database, openDatabase } from '../../src/db/database.ts';
 import { Directory } from '../../src/db/directory.ts';
@@ -22,12 +23,8 @@ describe.each(['postgresql', 'pglite'] as const)('storage on %s', (kind) => {
 
   it('applies every migration once and enables the vector extension', async () => {
     const applied = await database.migrate();
-    expect(applied).toEqual([
-      'Migration20261122000000_enable_vector',
-      'Migration20261122000100_core_tables',
-      'Migration20261123200000_agent_tables',
-      'Migration20261123400000_teams_contacts',
-    ]);
+    expect(applied).toEqual(migrations.map((migration) => migration.name));
+    expect(applied[0]).toBe('Migration20261122000000_enable_vector');
     expect(await database.migrate()).toEqual([]);
     const extensions = await database.sql<{ extname: string }>('select extname from pg_extension');
     expect(extensions.map((row) => row.extname)).toContain('vector');
@@ -50,6 +47,7 @@ describe.each(['postgresql', 'pglite'] as const)('storage on %s', (kind) => {
         'llm_usage',
         'mcp_servers',
         'messages',
+        'schedules',
         'tasks',
         'tenants',
         'tool_calls',

@@ -1,0 +1,62 @@
+import { validateDetailed } from 'node-cron';
+import { z } from 'zod';
+import { ChatOpsError } from '../core/errors.ts';
+import type { ScheduleDefinition } from '../core/schedules.ts';
+import { PlatformSchema } from '../core/task.ts';
+
+/**
+ * Checks a schedule before it is stored: a cron expression node-cron accepts, a real IANA time zone (node-cron
+ * silently falls back to the local zone for unknown ones), and a command name. Problems are reported together.
+ */
+const NameSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]{0,99}$/, 'lower-case letters, digits, dots, dashes and underscores');
+
+const DefinitionSchema = z.object({
+  name: NameSchema,
+  tenantId: z.string().trim().min(1).max(255),
+  cron: z.string().trim().min(9).max(120),
+  timezone: z.string().trim().min(1).max(64),
+  platform: PlatformSchema.exclude(['scheduler', 'mcp']),
+  channel: z.string().trim().min(1).max(255),
+  command: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'a command name without the slash, e.g. digest'),
+  text: z.string().max(4000),
+  args: z.record(z.string(), z.string().max(2000)),
+  createdBy: z.string().trim().min(1).max(255),
+  enabled: z.boolean(),
+});
+
+export function checkScheduleDefinition(input: ScheduleDefinition): ScheduleDefinition {
+  const problems: string[] = [];
+  const parsed = DefinitionSchema.safeParse(input);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.')}: ${issue.message}`);
+  }
+  const cron = validateDetailed(input.cron.trim());
+  if (!cron.valid) {
+    const reasons = cron.errors.map((error) => error.message).join('; ');
+    problems.push(`cron "${input.cron}": ${reasons || 'not a cron expression'}`);
+  }
+  if (!isTimeZone(input.timezone)) problems.push(`timezone "${input.timezone}": not an IANA time zone`);
+  if (problems.length > 0) {
+    throw new ChatOpsError(
+      'VALIDATION_FAILED',
+      `The schedule "${input.name}" is invalid: ${problems.join(', ')}.`,
+      {
+        remedy:
+          'Use five fields (minute hour day-of-month month day-of-week, e.g. "0 9 * * 1-5") or six with seconds first, and a zone such as UTC or Europe/Berlin.',
+        details: { problems },
+      },
+    );
+  }
+  return { ...input, cron: input.cron.trim(), timezone: input.timezone.trim() };
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone.trim() });
+    return zone.trim().length > 0;
+  } catch {
+    return false;
+  }
+}

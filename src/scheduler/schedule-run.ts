@@ -1,0 +1,53 @@
+import { uuidFromKey } from '../core/ids.ts';
+import type { InboundMessage } from '../core/ports.ts';
+import { TASK_VERSION, type Task } from '../core/task.ts';
+import type { StoredSchedule } from '../db/schedule-store.ts';
+
+export interface ScheduleRun {
+  task: Task;
+  /** The run's opening line in the channel (the thread root on the web chat and REST API). */
+  message: InboundMessage;
+}
+
+/**
+ * Maps one fire time of a schedule to a Task (pure). Everything is derived from the schedule id and the fire
+ * time — the task id, the job id (= task id), the source event id — so every scheduler replica that fires the
+ * same schedule at the same second builds the same task, and the ledger keeps one.
+ *
+ * The run acts as the person who created the schedule (their roles apply), and starts a new thread: on the
+ * REST API and web chat the thread root is the run's own opening message; on Slack and Teams a thread equal
+ * to the channel means "post at the top level of the channel".
+ */
+export function scheduleRunToTask(schedule: StoredSchedule, fireTime: Date): ScheduleRun {
+  const fired = fireTime.toISOString();
+  const key = ['schedule', schedule.id, fired];
+  const id = uuidFromKey(...key, 'task');
+  const messageId = uuidFromKey(...key, 'message');
+  const thread = schedule.platform === 'api' ? messageId : schedule.channel;
+  const shownArgs = Object.entries(schedule.args).map(([name, value]) => `${name}=${value}`);
+  const line = [`/${schedule.command}`, ...shownArgs, schedule.text].filter(Boolean).join(' ');
+  return {
+    task: {
+      v: TASK_VERSION,
+      id,
+      tenantId: schedule.tenantId,
+      platform: 'scheduler',
+      kind: 'schedule',
+      user: { id: schedule.createdBy, name: schedule.createdBy },
+      channel: schedule.channel,
+      thread,
+      text: schedule.text,
+      command: schedule.command,
+      args: { ...schedule.args },
+      replyTo: {
+        platform: schedule.platform,
+        tenantId: schedule.tenantId,
+        channel: schedule.channel,
+        thread,
+      },
+      sourceEventId: key.join('.'),
+      receivedAt: fired,
+    },
+    message: { id: messageId, text: `⏰ ${line} (schedule ${schedule.name})` },
+  };
+}

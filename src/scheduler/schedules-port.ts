@@ -1,0 +1,32 @@
+import { createTask } from 'node-cron';
+import type { ScheduleDefinition, ScheduleSummary, SchedulesPort } from '../core/schedules.ts';
+import type { ScheduleStore, StoredSchedule } from '../db/schedule-store.ts';
+import { checkScheduleDefinition } from './schedule-definition.ts';
+
+/** When a schedule fires next, from its cron expression and zone (null when disabled). */
+export function nextRunOf(schedule: Pick<ScheduleDefinition, 'cron' | 'timezone' | 'enabled'>): Date | null {
+  if (!schedule.enabled) return null;
+  const probe = createTask(schedule.cron, () => {}, { timezone: schedule.timezone });
+  try {
+    return probe.getNextRuns(1)[0] ?? null;
+  } finally {
+    void probe.destroy();
+  }
+}
+
+export function scheduleSummary(schedule: StoredSchedule): ScheduleSummary {
+  const { updatedAt: _updatedAt, ...rest } = schedule;
+  return { ...rest, nextRunAt: nextRunOf(schedule)?.toISOString() ?? null };
+}
+
+/**
+ * The schedules port skills, adapters and the CLI use: definitions are checked (cron, zone, names) before they
+ * are stored, and listings carry the next fire time. The scheduler picks changes up on its next reload.
+ */
+export function schedulesPort(store: ScheduleStore): SchedulesPort {
+  return {
+    upsert: async (definition) => scheduleSummary(await store.upsert(checkScheduleDefinition(definition))),
+    remove: (tenantId, name, actor) => store.remove(tenantId, name, actor ?? 'system'),
+    list: async (tenantId, where) => (await store.list(tenantId, where)).map(scheduleSummary),
+  };
+}
