@@ -6,6 +6,8 @@ import { webChatHandler } from '../adapters/web/static-files.ts';
 import { skills as installedSkills } from '../skills/index.ts';
 import type { Agent } from './agent/agent.ts';
 import { createAgentParts, mcpHealthCheck } from './agent/agent-setup.ts';
+import { ApprovalsEngine } from './agent/approvals-engine.ts';
+import { ApprovalPolicy } from './agent/approvals-policy.ts';
 import { processTask, type WorkerServices } from './agent/process-task.ts';
 import { KeywordRouter } from './agent/router.ts';
 import { storedDeliverySender } from './agent/stored-delivery-sender.ts';
@@ -25,6 +27,7 @@ import { TeamsContactStore } from './db/teams-contacts.ts';
 import { RedisRateLimiter } from './http/rate-limit.ts';
 import { type Route, RouteTable } from './http/router.ts';
 import { actionRoutes } from './http/routes/api-actions.ts';
+import { approvalRoutes } from './http/routes/api-approvals.ts';
 import type { ApiDependencies } from './http/routes/api-dependencies.ts';
 import { messageRoutes } from './http/routes/api-messages.ts';
 import { streamRoutes } from './http/routes/api-stream.ts';
@@ -35,6 +38,7 @@ import { closeServer, createGatewayServer, listen } from './http/server.ts';
 import { TaskIntake } from './intake/task-intake.ts';
 import { mcpMount } from './mcp/server-http.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
+import { BullApprovalTimers, startApprovalTimerWorker } from './queue/approval-timers.ts';
 import { RedisLiveEvents } from './queue/live-events.ts';
 import { createRedis, waitForRedis } from './queue/redis.ts';
 import { startStaleTaskSweeper } from './queue/stale-task-sweeper.ts';
@@ -60,8 +64,10 @@ export interface Runtime {
   readonly senders: Map<Platform, Sender>;
   /** The Teams adapter, loaded only when Teams is configured. */
   readonly teams: typeof TeamsAdapter | null;
-  /** The approvals port per task (tests pass a recording fake; without one, side effects fail closed). */
-  readonly approvals?: (task: Task) => ApprovalsPort;
+  /** The approvals engine: requests, decisions, continuations, expiry and listings. */
+  readonly approvalsEngine: ApprovalsEngine;
+  /** The approvals port per task: the engine's, or a fake a test passed in. */
+  readonly approvals: (task: Task) => ApprovalsPort;
   close(): Promise<void>;
 }
 
@@ -76,6 +82,8 @@ export interface RuntimeOptions {
 
 export async function createRuntime(config: Config, log: Logger, options: RuntimeOptions): Promise<Runtime> {
   const catalog = new SkillCatalog(options.skills ?? installedSkills);
+  // A bad policy file stops start-up before anything is opened, with every problem named.
+  const approvalPolicy = ApprovalPolicy.load(config.approvals.policyPath);
   const database = await openDatabase(config.database);
   const closers: (() => Promise<unknown>)[] = [() => database.close()];
   const closeAll = async () => {
@@ -104,17 +112,30 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
     const audit = new AuditLog(database);
     const directory = new Directory(database, audit);
     await directory.ensureTenant(config.tenant.defaultId, config.tenant.defaultId, 'api');
+    const ledger = new TaskLedger(database);
+    const messages = new MessageStore(database);
+    const live = new RedisLiveEvents(redis, subscriber, config.queue.prefix, log);
+    const senders = new Map<Platform, Sender>([
+      ['api', storedDeliverySender('api')],
+      ...(teams ? [teamsSender(teams, config, database, log)] : []),
+    ]);
+    const timers = new BullApprovalTimers(redis, config.queue.prefix);
+    closers.push(() => timers.close());
+    const approvalsEngine = new ApprovalsEngine({
+      ...{ database, ledger, messages, directory, audit, senders, live, queue, timers, log },
+      policy: approvalPolicy,
+    });
     const runtime: Runtime = {
       config,
       log,
       database,
-      ledger: new TaskLedger(database),
-      messages: new MessageStore(database),
+      ledger,
+      messages,
       directory,
       apiKeys: new ApiKeys(database, audit),
       redis,
       queue,
-      live: new RedisLiveEvents(redis, subscriber, config.queue.prefix, log),
+      live,
       metrics: createMetrics({ queueDepth: () => queue.depth() }),
       catalog,
       system: {
@@ -125,12 +146,10 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
         languageModel: config.llm.anthropicApiKey ? config.agent.model : null,
         queueDepth: () => queue.depth(),
       },
-      senders: new Map<Platform, Sender>([
-        ['api', storedDeliverySender('api')],
-        ...(teams ? [teamsSender(teams, config, database, log)] : []),
-      ]),
+      senders,
       teams,
-      ...(options.approvals ? { approvals: options.approvals } : {}),
+      approvalsEngine,
+      approvals: options.approvals ?? ((task) => approvalsEngine.portFor(task)),
       close: closeAll,
     };
     return runtime;
@@ -219,7 +238,8 @@ export function gatewayRoutes(runtime: Runtime): RouteTable {
   };
   const table = new RouteTable()
     .add(...healthRoutes(VERSION, healthChecks(runtime)), ...metricsRoutes(runtime.metrics.registry))
-    .add(...messageRoutes(api), ...taskRoutes(api), ...actionRoutes(api), ...streamRoutes(api));
+    .add(...messageRoutes(api), ...taskRoutes(api), ...actionRoutes(api), ...streamRoutes(api))
+    .add(...approvalRoutes(api, runtime.approvalsEngine.query));
   table.mount(
     mcpMount({
       catalog: runtime.catalog,
@@ -263,7 +283,8 @@ export async function startGateway(
 export function workerServices(runtime: Runtime, agent?: Agent): WorkerServices {
   return {
     ...(agent ? { agent } : {}),
-    ...(runtime.approvals ? { approvals: runtime.approvals } : {}),
+    approvals: runtime.approvals,
+    continuations: runtime.approvalsEngine.continuations,
     ledger: runtime.ledger,
     messages: runtime.messages,
     directory: runtime.directory,
@@ -313,6 +334,16 @@ export function startWorker(runtime: Runtime): { close(): Promise<void>; ready: 
     intervalMs: 30_000,
     olderThanSeconds: 60,
   });
+  const timerConnection = createRedis(config.redis.url, 'worker');
+  timerConnection.on('error', (error) => runtime.log.debug('redis-error', { error: error.message }));
+  const { expiry } = runtime.approvalsEngine;
+  const timers = startApprovalTimerWorker(
+    timerConnection,
+    config.queue.prefix,
+    (id) => expiry.expire(id),
+    runtime.log,
+  );
+  const stopApprovalSweeper = expiry.startSweeper(config.approvals.sweepIntervalMs);
   runtime.log.info('worker-started', {
     concurrency: config.worker.concurrency,
     skills: runtime.catalog.skills.map((skill) => skill.id),
@@ -321,9 +352,12 @@ export function startWorker(runtime: Runtime): { close(): Promise<void>; ready: 
     ready: agent.ready,
     async close() {
       stopSweeper();
+      stopApprovalSweeper();
       await worker.close();
+      await timers.close();
       await agent.close();
       await connection.quit().catch(() => {});
+      await timerConnection.quit().catch(() => {});
     },
   };
 }

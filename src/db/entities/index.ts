@@ -1,4 +1,5 @@
 import { ConversationSummary, LlmUsage, McpServerRecord, ToolCallRecord } from './agent.ts';
+import { ApprovalDecisionRecord, ApprovalRecord } from './approvals.ts';
 import { Conversation, Message } from './conversation.ts';
 import { AuditEntry, TaskRecord } from './task-record.ts';
 import { TeamsContactRecord } from './teams.ts';
@@ -6,6 +7,8 @@ import { ApiKey, Tenant, User, UserRole } from './tenancy.ts';
 
 export {
   ApiKey,
+  ApprovalDecisionRecord,
+  ApprovalRecord,
   AuditEntry,
   Conversation,
   ConversationSummary,
@@ -32,4 +35,5 @@ export const entities = [
   AuditEntry,
   ...[LlmUsage, ToolCallRecord, McpServerRecord, ConversationSummary],
   TeamsContactRecord,
+  ...[ApprovalRecord, ApprovalDecisionRecord],
 ];
