@@ -161,7 +161,9 @@ export class MessageStore {
 
 /** The buttons a click on this message may name: its own, and an approval's Approve / Reject while pending. */
 function actionsOf(reply: Reply): MessageView['actions'] {
-  const approvals = reply.blocks.flatMap((block) => (block.type === 'approval' ? approvalButtons(block) : []));
+  const approvals = reply.blocks.flatMap((block) =>
+    block.type === 'approval' ? approvalButtons(block) : [],
+  );
   return [...replyButtons(reply), ...approvals]
     .filter((button) => !button.url)
     .map(({ id, label, value, style }) => ({ id, label, style, ...(value === undefined ? {} : { value }) }));

@@ -195,7 +195,9 @@ describe.each<DatabaseKind>(['postgresql', 'pglite'])('Teams pipeline on %s', (d
     expect(JSON.stringify(first.body.value)).not.toContain('Action.Execute');
     // The repeat is not counted: either the adapter recognises the person's repeated click, or the card
     // was already decided and no longer has the button.
-    expect(JSON.stringify(second.body)).toMatch(/already received|has no button "approval.approve" \(any more\)/);
+    expect(JSON.stringify(second.body)).toMatch(
+      /already received|has no button "approval.approve" \(any more\)/,
+    );
     const executed = () =>
       seen.filter(
         (entry) => entry.task.action?.id === APPROVAL_EXECUTE_ACTION && entry.task.action.value === value,
