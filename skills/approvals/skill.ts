@@ -122,19 +122,21 @@ function row(approval: ApprovalSummary): string[] {
   ];
 }
 
+/**
+ * What the clicker is told, privately: the card (updated for everyone) is the public record, and the
+ * approved action's own reply follows in the thread.
+ */
 function outcomeReply(ctx: SkillContext, result: ApprovalDecisionResult): ReplyInput {
-  if (result.outcome === 'recorded') {
-    const text = `${result.status === 'rejected' || result.status === 'cancelled' ? '⛔' : '✅'} ${result.message}`;
-    return { v: REPLY_VERSION, text, blocks: [{ type: 'markdown', text }] };
-  }
-  // A refusal concerns only the person who clicked: nobody else needs to see it.
-  const text = `⚠️ ${result.message}`;
+  const recorded = result.outcome === 'recorded';
+  const text = `${recorded ? (result.status === 'rejected' || result.status === 'cancelled' ? '⛔' : '✅') : '⚠️'} ${result.message}`;
   return {
     v: REPLY_VERSION,
     text,
     blocks: [
       { type: 'markdown', text },
-      { type: 'context', text: `Nothing changed · ${result.refusal ?? 'refused'}` },
+      ...(recorded
+        ? []
+        : [{ type: 'context' as const, text: `Nothing changed · ${result.refusal ?? 'refused'}` }]),
     ],
     visibility: 'ephemeral',
     ephemeralUser: ctx.task.user.id,

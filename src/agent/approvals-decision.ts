@@ -188,8 +188,16 @@ export class ApprovalDecisions {
       await audit.record('approval-rejected', actorOf(task), decided, { task, reason });
     await board.refresh(approval.id);
     const message = outcomeMessage(decided, name, reason);
-    if (counted.status !== 'pending')
-      await board.tellRequester(decided, `decided-${counted.status}`, `${message} (${decided.title})`);
+    if (counted.status !== 'pending') {
+      // An approval is announced in the thread by what the action posts; a rejection by nothing else.
+      const inThread = counted.status === 'rejected';
+      await board.tellRequester(
+        decided,
+        `decided-${counted.status}`,
+        `${message} (${decided.title})`,
+        inThread,
+      );
+    }
     if (counted.status === 'rejected') await continuations.settleRequest(decided.requestTaskId);
     return result('recorded', decided, message);
   }

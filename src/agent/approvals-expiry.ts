@@ -40,6 +40,7 @@ export class ApprovalExpiry {
       expired,
       'expired',
       `⌛ ${expired.requestedByName}, your request "${expired.title}" expired ${utc(expired.expiresAt)} with ${expired.approvalsGiven} of ${expired.requiredApprovals} approvals. Nothing ran; ask again if it is still needed.`,
+      true,
     );
     await continuations.settleRequest(expired.requestTaskId);
     return expired;

@@ -66,11 +66,14 @@ export class ApprovalBoard {
     await this.#post(approval, `approval.${approval.id}.${key}`, markdownReply(text));
   }
 
-  /** Direct-messages the requester; where the platform has no direct messages, says it in the thread. */
-  async tellRequester(approval: ApprovalRow, key: string, text: string): Promise<void> {
+  /**
+   * Direct-messages the requester. Where the platform has no direct messages, `inThread` says it in the
+   * thread instead (for outcomes nothing else in the thread announces: a rejection, an expiry).
+   */
+  async tellRequester(approval: ApprovalRow, key: string, text: string, inThread: boolean): Promise<void> {
     const [, ...user] = approval.requestedBy.split(':');
     const delivered = await this.#notify(approval, user.join(':'), markdownReply(text));
-    if (!delivered) await this.say(approval, key, text);
+    if (!delivered && inThread) await this.say(approval, key, text);
   }
 
   /** Sends the request, with working buttons, to the people who may decide it (best effort). */
