@@ -89,15 +89,30 @@ export function readApprovalsFile(path: string): ApprovalsFile {
     throw invalid(path, [`cannot read the file: ${(error as Error).message}`]);
   }
   const parsed = ApprovalsFileSchema.safeParse(json);
-  if (!parsed.success) {
-    throw invalid(
-      path,
-      parsed.error.issues.map((issue) => `${where(issue.path, json)}: ${issue.message}`),
-    );
-  }
-  const problems = crossCheck(parsed.data);
-  if (problems.length > 0) throw invalid(path, problems);
+  const problems = parsed.success
+    ? crossCheck(parsed.data)
+    : [
+        ...parsed.error.issues.map((issue) => `${where(issue.path, json)}: ${issue.message}`),
+        // So one start-up names every problem, check what can be checked in a file that is only partly right.
+        ...bestEffortCrossCheck(json),
+      ];
+  if (problems.length > 0 || !parsed.success) throw invalid(path, problems);
   return parsed.data;
+}
+
+function bestEffortCrossCheck(json: unknown): string[] {
+  const file = json as ApprovalsFile;
+  const shaped =
+    typeof json === 'object' &&
+    json !== null &&
+    (file.rules === undefined || Array.isArray(file.rules)) &&
+    (file.groups === undefined || (typeof file.groups === 'object' && file.groups !== null));
+  if (!shaped) return [];
+  try {
+    return crossCheck(file);
+  } catch {
+    return [];
+  }
 }
 
 /** What a schema cannot see: unknown groups, impossible approver counts, duplicate rule names. */
