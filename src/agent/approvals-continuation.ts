@@ -23,6 +23,11 @@ export interface ApprovalContinuations {
     outcome: 'succeeded' | 'retrying' | 'failed',
     error?: ChatOpsError,
   ): Promise<void>;
+  /**
+   * A continuation that failed for good before it claimed its execution (its executor skill is gone, the
+   * requester lost the permission): the approval is marked failed, so its request does not wait forever.
+   */
+  abandon(task: Task, error: ChatOpsError): Promise<void>;
   /** Ends the requesting task once all its approvals are decided (and executed). */
   settleRequest(taskId: string): Promise<void>;
 }
@@ -109,6 +114,21 @@ export class ApprovalContinuationRunner implements ApprovalContinuations {
     );
     await board.refresh(approved.approvalId);
     if (approval) await this.settleRequest(approval.requestTaskId);
+  }
+
+  async abandon(task: Task, error: ChatOpsError): Promise<void> {
+    if (task.kind !== 'action' || task.action?.id !== APPROVAL_EXECUTE_ACTION) return;
+    const { approvals, audit, board } = this.#deps;
+    const approval = await approvals.get(task.action.value ?? '');
+    // Only the genuine continuation, and only before it ran: a forged task or a blocked run changes nothing.
+    if (approval?.continuationTaskId !== task.id || approval.executionStatus !== null) return;
+    await approvals.setExecution(approval.id, 'failed');
+    await audit.record('approval-execution-failed', actorOf(task), approval, {
+      task,
+      error: { code: error.code, message: error.message.slice(0, 500) },
+    });
+    await board.refresh(approval.id);
+    await this.settleRequest(approval.requestTaskId);
   }
 
   async settleRequest(taskId: string): Promise<void> {

@@ -135,11 +135,14 @@ export async function processTask(
   } catch (thrown) {
     const error = toChatOpsError(thrown);
     const retry = error.retryable && attempt.number < attempt.max;
-    if (approved) {
-      await services.continuations
-        ?.settle(approved, task, retry ? 'retrying' : 'failed', error)
-        .catch((settleError: unknown) => log.error('approval-settle-failed', { error: settleError }));
-    }
+    const settled = approved
+      ? services.continuations?.settle(approved, task, retry ? 'retrying' : 'failed', error)
+      : retry
+        ? undefined
+        : services.continuations?.abandon(task, error);
+    await settled?.catch((settleError: unknown) =>
+      log.error('approval-settle-failed', { error: settleError }),
+    );
     if (retry) {
       await services.ledger.release(task.id, { code: error.code, message: error.message });
       log.warn('task-retry-scheduled', { skill: skillId, attempt: attempt.number, error });

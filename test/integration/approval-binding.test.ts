@@ -136,4 +136,23 @@ describe('approval binding (postgresql)', () => {
     expect(await execution(approvalId)).toBe('interrupted');
     expect(await audited(approvalId, 'approval-execution-interrupted')).toBe(1);
   });
+
+  it('marks the approval failed when its continuation cannot run at all, so the request does not wait forever', async () => {
+    const { approvalId, continuation } = await approved('five');
+    const orphan: Task = {
+      ...continuation,
+      action: { ...(continuation.action as NonNullable<Task['action']>), skill: 'uninstalled' },
+    };
+    expect(await processTask(orphan, services, attempt(1))).toMatchObject({
+      status: 'failed',
+      error: { code: 'UNKNOWN_ACTION' },
+    });
+    expect(await execution(approvalId)).toBe('failed');
+    const [request] = await sql<{ status: string }>(
+      'select t.status from tasks t join approvals a on a.request_task_id = t.id where a.id = $1',
+      [approvalId],
+    );
+    expect(request?.status).toBe('failed');
+    expect(executions).toEqual([]);
+  });
 });
