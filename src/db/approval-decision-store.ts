@@ -73,15 +73,7 @@ export class ApprovalDecisionStore {
        )
        select status, approvals_given, required_approvals from decided`,
       [
-        input.approvalId,
-        input.tenantId,
-        input.deciderKey,
-        input.id,
-        input.platform,
-        input.userId,
-        input.userName,
-        input.reason,
-        input.taskId,
+        ...decisionParams(input),
         continuation.id,
         continuation.platform,
         continuation.sourceEventId,
@@ -110,17 +102,7 @@ export class ApprovalDecisionStore {
          select $4, id, $2, $5, $6, $7, 'rejected', $8, $9 from decided
        )
        select status, approvals_given, required_approvals from decided`,
-      [
-        input.approvalId,
-        input.tenantId,
-        input.deciderKey,
-        input.id,
-        input.platform,
-        input.userId,
-        input.userName,
-        input.reason,
-        input.taskId,
-      ],
+      decisionParams(input),
     );
     return rows[0] ? counted(rows[0]) : null;
   }
@@ -144,6 +126,21 @@ export class ApprovalDecisionStore {
     );
     return rows[0] ? toDecision(rows[0]) : null;
   }
+}
+
+/** $1..$9 of both decision statements. */
+function decisionParams(input: DecisionInput): unknown[] {
+  return [
+    input.approvalId,
+    input.tenantId,
+    input.deciderKey,
+    input.id,
+    input.platform,
+    input.userId,
+    input.userName,
+    input.reason,
+    input.taskId,
+  ];
 }
 
 function counted(row: Record<string, unknown>): CountedDecision {
