@@ -196,7 +196,7 @@ describe.each<DatabaseKind>(['postgresql', 'pglite'])('Teams pipeline on %s', (d
     // The repeat is not counted: either the adapter recognises the person's repeated click, or the card
     // was already decided and no longer has the button.
     expect(JSON.stringify(second.body)).toMatch(
-      /already received|has no button "approval.approve" \(any more\)/,
+      /already received|has no button .*approval\.approve.* \(any more\)/,
     );
     const executed = () =>
       seen.filter(
