@@ -112,30 +112,17 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
     const audit = new AuditLog(database);
     const directory = new Directory(database, audit);
     await directory.ensureTenant(config.tenant.defaultId, config.tenant.defaultId, 'api');
-    const ledger = new TaskLedger(database);
-    const messages = new MessageStore(database);
-    const live = new RedisLiveEvents(redis, subscriber, config.queue.prefix, log);
-    const senders = new Map<Platform, Sender>([
-      ['api', storedDeliverySender('api')],
-      ...(teams ? [teamsSender(teams, config, database, log)] : []),
-    ]);
-    const timers = new BullApprovalTimers(redis, config.queue.prefix);
-    closers.push(() => timers.close());
-    const approvalsEngine = new ApprovalsEngine({
-      ...{ database, ledger, messages, directory, audit, senders, live, queue, timers, log },
-      policy: approvalPolicy,
-    });
-    const runtime: Runtime = {
+    const base = {
       config,
       log,
       database,
-      ledger,
-      messages,
+      ledger: new TaskLedger(database),
+      messages: new MessageStore(database),
       directory,
       apiKeys: new ApiKeys(database, audit),
       redis,
       queue,
-      live,
+      live: new RedisLiveEvents(redis, subscriber, config.queue.prefix, log),
       metrics: createMetrics({ queueDepth: () => queue.depth() }),
       catalog,
       system: {
@@ -146,11 +133,21 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
         languageModel: config.llm.anthropicApiKey ? config.agent.model : null,
         queueDepth: () => queue.depth(),
       },
-      senders,
+      senders: new Map<Platform, Sender>([
+        ['api', storedDeliverySender('api')],
+        ...(teams ? [teamsSender(teams, config, database, log)] : []),
+      ]),
       teams,
+      close: closeAll,
+    };
+    const timers = new BullApprovalTimers(redis, config.queue.prefix);
+    closers.push(() => timers.close());
+    // The engine reaches every platform through the senders map (adapters added to it later included).
+    const approvalsEngine = new ApprovalsEngine({ ...base, audit, timers, policy: approvalPolicy });
+    const runtime: Runtime = {
+      ...base,
       approvalsEngine,
       approvals: options.approvals ?? ((task) => approvalsEngine.portFor(task)),
-      close: closeAll,
     };
     return runtime;
   } catch (error) {
