@@ -6,6 +6,8 @@ import { webChatHandler } from '../adapters/web/static-files.ts';
 import { skills as installedSkills } from '../skills/index.ts';
 import type { Agent } from './agent/agent.ts';
 import { createAgentParts, mcpHealthCheck } from './agent/agent-setup.ts';
+import { ApprovalsEngine } from './agent/approvals-engine.ts';
+import { ApprovalPolicy } from './agent/approvals-policy.ts';
 import { processTask, type WorkerServices } from './agent/process-task.ts';
 import { KeywordRouter } from './agent/router.ts';
 import { storedDeliverySender } from './agent/stored-delivery-sender.ts';
@@ -26,6 +28,7 @@ import { TeamsContactStore } from './db/teams-contacts.ts';
 import { RedisRateLimiter } from './http/rate-limit.ts';
 import { type Route, RouteTable } from './http/router.ts';
 import { actionRoutes } from './http/routes/api-actions.ts';
+import { approvalRoutes } from './http/routes/api-approvals.ts';
 import type { ApiDependencies } from './http/routes/api-dependencies.ts';
 import { messageRoutes } from './http/routes/api-messages.ts';
 import { streamRoutes } from './http/routes/api-stream.ts';
@@ -36,6 +39,7 @@ import { closeServer, createGatewayServer, listen } from './http/server.ts';
 import { TaskIntake } from './intake/task-intake.ts';
 import { mcpMount } from './mcp/server-http.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
+import { BullApprovalTimers, startApprovalTimerWorker } from './queue/approval-timers.ts';
 import { RedisLiveEvents } from './queue/live-events.ts';
 import { createRedis, waitForRedis } from './queue/redis.ts';
 import { startStaleTaskSweeper } from './queue/stale-task-sweeper.ts';
@@ -63,8 +67,10 @@ export interface Runtime {
   readonly senders: Map<Platform, Sender>;
   /** The Teams adapter, loaded only when Teams is configured. */
   readonly teams: typeof TeamsAdapter | null;
-  /** The approvals port per task (tests pass a recording fake; without one, side effects fail closed). */
-  readonly approvals?: (task: Task) => ApprovalsPort;
+  /** The approvals engine: requests, decisions, continuations, expiry and listings. */
+  readonly approvalsEngine: ApprovalsEngine;
+  /** The approvals port per task: the engine's, or a fake a test passed in. */
+  readonly approvals: (task: Task) => ApprovalsPort;
   close(): Promise<void>;
 }
 
@@ -79,6 +85,8 @@ export interface RuntimeOptions {
 
 export async function createRuntime(config: Config, log: Logger, options: RuntimeOptions): Promise<Runtime> {
   const catalog = new SkillCatalog(options.skills ?? installedSkills);
+  // A bad policy file stops start-up before anything is opened, with every problem named.
+  const approvalPolicy = ApprovalPolicy.load(config.approvals.policyPath);
   const database = await openDatabase(config.database);
   const closers: (() => Promise<unknown>)[] = [() => database.close()];
   const closeAll = async () => {
@@ -107,7 +115,7 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
     const audit = new AuditLog(database);
     const directory = new Directory(database, audit);
     await directory.ensureTenant(config.tenant.defaultId, config.tenant.defaultId, 'api');
-    const runtime: Runtime = {
+    const base = {
       config,
       log,
       database,
@@ -134,8 +142,16 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
         ...(teams ? [teamsSender(teams, config, database, log)] : []),
       ]),
       teams,
-      ...(options.approvals ? { approvals: options.approvals } : {}),
       close: closeAll,
+    };
+    const timers = new BullApprovalTimers(redis, config.queue.prefix);
+    closers.push(() => timers.close());
+    // The engine reaches every platform through the senders map (adapters added to it later included).
+    const approvalsEngine = new ApprovalsEngine({ ...base, audit, timers, policy: approvalPolicy });
+    const runtime: Runtime = {
+      ...base,
+      approvalsEngine,
+      approvals: options.approvals ?? ((task) => approvalsEngine.portFor(task)),
     };
     return runtime;
   } catch (error) {
@@ -223,7 +239,8 @@ export function gatewayRoutes(runtime: Runtime): RouteTable {
   };
   const table = new RouteTable()
     .add(...healthRoutes(VERSION, healthChecks(runtime)), ...metricsRoutes(runtime.metrics.registry))
-    .add(...messageRoutes(api), ...taskRoutes(api), ...actionRoutes(api), ...streamRoutes(api));
+    .add(...messageRoutes(api), ...taskRoutes(api), ...actionRoutes(api), ...streamRoutes(api))
+    .add(...approvalRoutes(api, runtime.approvalsEngine.query));
   table.mount(
     mcpMount({
       catalog: runtime.catalog,
@@ -267,7 +284,8 @@ export async function startGateway(
 export function workerServices(runtime: Runtime, agent?: Agent): WorkerServices {
   return {
     ...(agent ? { agent } : {}),
-    ...(runtime.approvals ? { approvals: runtime.approvals } : {}),
+    approvals: runtime.approvals,
+    continuations: runtime.approvalsEngine.continuations,
     ledger: runtime.ledger,
     messages: runtime.messages,
     directory: runtime.directory,
@@ -317,6 +335,16 @@ export function startWorker(runtime: Runtime): { close(): Promise<void>; ready: 
     intervalMs: 30_000,
     olderThanSeconds: 60,
   });
+  const timerConnection = createRedis(config.redis.url, 'worker');
+  timerConnection.on('error', (error) => runtime.log.debug('redis-error', { error: error.message }));
+  const { expiry } = runtime.approvalsEngine;
+  const timers = startApprovalTimerWorker(
+    timerConnection,
+    config.queue.prefix,
+    (id) => expiry.expire(id),
+    runtime.log,
+  );
+  const stopApprovalSweeper = expiry.startSweeper(config.approvals.sweepIntervalMs);
   runtime.log.info('worker-started', {
     concurrency: config.worker.concurrency,
     skills: runtime.catalog.skills.map((skill) => skill.id),
@@ -325,9 +353,12 @@ export function startWorker(runtime: Runtime): { close(): Promise<void>; ready: 
     ready: agent.ready,
     async close() {
       stopSweeper();
+      stopApprovalSweeper();
       await worker.close();
+      await timers.close();
       await agent.close();
       await connection.quit().catch(() => {});
+      await timerConnection.quit().catch(() => {});
     },
   };
 }

@@ -1,5 +1,6 @@
 import {
   APPROVAL_APPROVE_ACTION,
+  APPROVAL_REASON_INPUT,
   APPROVAL_REJECT_ACTION,
   approvalButtons,
   type Button,
@@ -38,6 +39,7 @@ export async function checkClick(
   }
   const verb = value.data.action.verb;
   const { messageId, value: buttonValue } = data.data.chatops;
+  const inputs = verb === APPROVAL_REJECT_ACTION ? reasonOf(value.data.action.data) : undefined;
   if (messageId === DIRECT_MESSAGE_ID) {
     // Approval requests sent to an approver's 1:1 chat: the approval id is the whole context.
     if (!DECISIONS.has(verb) || !buttonValue) {
@@ -53,6 +55,7 @@ export async function checkClick(
         value: buttonValue,
         label: verb === APPROVAL_APPROVE_ACTION ? 'Approve' : 'Reject',
         message: { id, channel: conversation.channel, thread: conversation.thread, skill: null },
+        ...(inputs ? { inputs } : {}),
       },
     };
   }
@@ -72,8 +75,16 @@ export async function checkClick(
       ...(button.value === undefined ? {} : { value: button.value }),
       label: button.label,
       message: { id: message.id, channel: message.channel, thread: message.thread, skill: message.skill },
+      ...(inputs ? { inputs } : {}),
     },
   };
+}
+
+/** The reason typed into the approval card (Action.Execute sends the card's inputs in its data). */
+function reasonOf(data: Record<string, unknown> | undefined): Record<string, string> | undefined {
+  const reason = data?.[APPROVAL_REASON_INPUT];
+  if (typeof reason !== 'string' || !reason.trim()) return undefined;
+  return { [APPROVAL_REASON_INPUT]: reason.trim().slice(0, 500) };
 }
 
 /** Every button the stored message shows: its own, its approvals' and its feedback buttons. */

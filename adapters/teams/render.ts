@@ -1,5 +1,6 @@
 import type { Action, CardElement, IAdaptiveCard, IContainer, IFactSet } from '@microsoft/teams.cards';
 import {
+  APPROVAL_REASON_INPUT,
   type ApprovalBlock,
   approvalButtons,
   type Button,
@@ -197,7 +198,7 @@ const STATUS_STYLE = {
 function approvalContainer(block: ApprovalBlock, messageId: string, withActions: boolean): IContainer {
   const decisions = block.decisions.map(
     (decision) =>
-      `${decision.decision} by ${decision.by} (${decision.at.slice(0, 16).replace('T', ' ')} UTC)`,
+      `${decision.decision} by ${decision.by} (${decision.at.slice(0, 16).replace('T', ' ')} UTC)${decision.reason ? `: ${decision.reason}` : ''}`,
   );
   const status = `Status: ${block.status}${decisions.length > 0 ? ` · ${decisions.join(' · ')}` : ''}`;
   const buttons = withActions ? approvalButtons(block) : [];
@@ -205,9 +206,20 @@ function approvalContainer(block: ApprovalBlock, messageId: string, withActions:
     plainText(block.title, { weight: 'Bolder', size: 'Medium' }),
     ...(block.summary.length > 0 ? [factSet(block.summary)] : []),
     plainText(status, { isSubtle: true }),
-    ...(buttons.length > 0 ? [actionSet(buttons, messageId)] : []),
+    // Action.Execute sends the card's inputs with the click: Reject carries this as the reason.
+    ...(buttons.length > 0 ? [reasonInput(), actionSet(buttons, messageId)] : []),
   ];
   return { type: 'Container', style: STATUS_STYLE[block.status], items } as IContainer;
+}
+
+/** The optional reason people may type before they click Reject (`TaskAction.inputs.reason`). */
+function reasonInput(): CardElement {
+  return {
+    type: 'Input.Text',
+    id: APPROVAL_REASON_INPUT,
+    placeholder: 'Reason (optional, shown with a rejection)',
+    maxLength: 500,
+  } as CardElement;
 }
 
 const ACTION_STYLE = { primary: 'positive', danger: 'destructive', default: 'default' } as const;

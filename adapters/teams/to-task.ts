@@ -96,6 +96,8 @@ export interface Click {
   label: string;
   /** The clicked message as we stored it. */
   message: { id: string; channel: string; thread: string; skill: string | null };
+  /** What the person typed into the card with the click (a rejection reason). */
+  inputs?: Record<string, string>;
 }
 
 /** Decisions (approve, reject, 👍, 👎) count once per person and message, however often they click. */
@@ -119,6 +121,7 @@ export function actionToTask(activity: InboundActivity, click: Click, context: M
       messageId: click.message.id,
       ...(click.value === undefined ? {} : { value: click.value }),
       ...(click.message.skill ? { skill: click.message.skill } : {}),
+      ...(click.inputs ? { inputs: click.inputs } : {}),
     },
     sourceEventId: once
       ? `click-${digest(click.message.id, click.actionId, click.value ?? '', user.id)}`

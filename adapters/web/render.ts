@@ -1,4 +1,10 @@
-import { approvalButtons, feedbackButtons, type Reply, type ReplyBlock } from '../../src/core/index.ts';
+import {
+  type ApprovalBlock,
+  approvalButtons,
+  feedbackButtons,
+  type Reply,
+  type ReplyBlock,
+} from '../../src/core/index.ts';
 import { escapeHtml, safeHref } from './escape.ts';
 import { renderMarkdown } from './markdown.ts';
 
@@ -51,18 +57,27 @@ function renderBlock(block: ReplyBlock, messageId: string): string {
     case 'buttons':
       return renderButtons(block.buttons, messageId);
     case 'approval':
-      return `<div class="block approval status-${block.status}"><strong>${escapeHtml(block.title)}</strong><dl>${block.summary
-        .map((item) => `<div><dt>${escapeHtml(item.label)}</dt><dd>${escapeHtml(item.value)}</dd></div>`)
-        .join('')}</dl><div class="approval-status">${escapeHtml(block.status)}${block.decisions
-        .map((decision) => ` · ${escapeHtml(decision.decision)} by ${escapeHtml(decision.by)}`)
-        .join(
-          '',
-        )}</div>${approvalButtons(block).length > 0 ? renderButtons(approvalButtons(block), messageId) : ''}</div>`;
+      return renderApproval(block, messageId);
     case 'progress':
       return `<div class="block progress"><span class="spinner" aria-hidden="true"></span>${escapeHtml(block.step)}${block.percent === undefined ? '' : ` (${Math.round(block.percent)}%)`}</div>`;
     case 'divider':
       return '<hr class="block divider">';
   }
+}
+
+/** The approval card: what, the facts, its status with every decision (and reason), the buttons while pending. */
+function renderApproval(block: ApprovalBlock, messageId: string): string {
+  const facts = block.summary
+    .map((item) => `<div><dt>${escapeHtml(item.label)}</dt><dd>${escapeHtml(item.value)}</dd></div>`)
+    .join('');
+  const decisions = block.decisions
+    .map(
+      (decision) =>
+        `<li class="decision ${escapeHtml(decision.decision)}">${escapeHtml(decision.decision)} by <strong>${escapeHtml(decision.by)}</strong> <time datetime="${escapeHtml(decision.at)}">${escapeHtml(decision.at.slice(0, 16).replace('T', ' '))} UTC</time>${decision.reason ? `: <q>${escapeHtml(decision.reason)}</q>` : ''}</li>`,
+    )
+    .join('');
+  const buttons = approvalButtons(block);
+  return `<div class="block approval status-${escapeHtml(block.status)}" data-approval-id="${escapeHtml(block.approvalId)}"><strong>${escapeHtml(block.title)}</strong><dl>${facts}</dl><div class="approval-status">${escapeHtml(block.status)}</div>${decisions ? `<ul class="decisions">${decisions}</ul>` : ''}${buttons.length > 0 ? renderButtons(buttons, messageId) : ''}</div>`;
 }
 
 function renderButtons(

@@ -1,4 +1,4 @@
-import type { ApprovalsPort } from '../core/approvals.ts';
+import type { ApprovalsPort, ApprovalTicket, ApprovedAction } from '../core/approvals.ts';
 import { ChatOpsError, toChatOpsError } from '../core/errors.ts';
 import type { LanguageModel } from '../core/language-model.ts';
 import type { Clock, LiveEvents, Logger, Sender } from '../core/ports.ts';
@@ -10,6 +10,7 @@ import type { MessageStore } from '../db/message-store.ts';
 import type { TaskLedger } from '../db/task-ledger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { Agent, AgentRun } from './agent.ts';
+import type { ApprovalContinuations } from './approvals-continuation.ts';
 import { failureReply } from './failure-reply.ts';
 import { ReplyChannel } from './reply-channel.ts';
 import type { Router } from './router.ts';
@@ -34,6 +35,8 @@ export interface WorkerServices {
   agent?: Agent;
   /** The approvals port of a task's run; without it, side effects fail closed. */
   approvals?: (task: Task) => ApprovalsPort;
+  /** Checks and claims approval continuations (`ctx.approved`); without it, nothing runs as approved. */
+  continuations?: ApprovalContinuations;
 }
 
 export interface Attempt {
@@ -78,6 +81,8 @@ export async function processTask(
   const startedAt = services.clock.now().getTime();
   const caller = callerOf(task, services.directory);
   const run = services.agent?.begin(task, caller, log);
+  const tickets: ApprovalTicket[] = [];
+  let approved: ApprovedAction | undefined;
   let skillId: string | null = null;
   let channel = new ReplyChannel({
     task,
@@ -102,24 +107,43 @@ export async function processTask(
       ...(route.note ? { note: route.note } : {}),
     });
     await checkPermissions(route.skill.permissions, caller, route.skill.id);
-    log.debug('skill-run-started', { skill: skillId, via: route.via });
-    await route.skill.handle(contextFor(route.task ?? task, caller, channel, services, log, run, skillId));
+    const runTask = route.task ?? task;
+    approved = await services.continuations?.claim(runTask, skillId, attempt.number);
+    log.debug('skill-run-started', { skill: skillId, via: route.via, approved: approved?.approvalId });
+    const context = { caller, channel, services, log, run, skillId, tickets, approved };
+    await route.skill.handle(contextFor(runTask, context));
     if (channel.posted === 0) await channel.reply(`Done (${skillId} had nothing to add).`);
+    if (approved) await services.continuations?.settle(approved, task, 'succeeded');
+    // A run that asked for an approval waits for it; the engine ends the task once it is decided.
+    const status = tickets.some((ticket) => ticket.status === 'pending') ? 'awaiting_approval' : 'succeeded';
     const sticky = run?.stickySkill(route);
     await services.ledger.finish(
       task.id,
-      'succeeded',
+      status,
       skillId,
       undefined,
       sticky ? { task, skill: sticky } : undefined,
     );
+    if (status === 'awaiting_approval') await services.continuations?.settleRequest(task.id);
     observe(services, task, skillId, startedAt);
     services.metrics.tasksCompleted.inc({ platform: task.platform, skill: skillId });
-    log.info('task-succeeded', { skill: skillId, attempt: attempt.number });
-    return { status: 'succeeded', skill: skillId };
+    log.info(status === 'succeeded' ? 'task-succeeded' : 'task-awaiting-approval', {
+      skill: skillId,
+      attempt: attempt.number,
+    });
+    return { status, skill: skillId };
   } catch (thrown) {
     const error = toChatOpsError(thrown);
-    if (error.retryable && attempt.number < attempt.max) {
+    const retry = error.retryable && attempt.number < attempt.max;
+    const settled = approved
+      ? services.continuations?.settle(approved, task, retry ? 'retrying' : 'failed', error)
+      : retry
+        ? undefined
+        : services.continuations?.abandon(task, error);
+    await settled?.catch((settleError: unknown) =>
+      log.error('approval-settle-failed', { error: settleError }),
+    );
+    if (retry) {
       await services.ledger.release(task.id, { code: error.code, message: error.message });
       log.warn('task-retry-scheduled', { skill: skillId, attempt: attempt.number, error });
       throw new RetryLaterError(error);
@@ -172,27 +196,36 @@ async function checkPermissions(required: readonly string[], caller: Caller, ski
   );
 }
 
-function contextFor(
-  task: Task,
-  caller: Caller,
-  channel: ReplyChannel,
-  services: WorkerServices,
-  log: Logger,
-  run: AgentRun | undefined,
-  skillId: string,
-): SkillContext {
-  const approvals: ApprovalsPort = services.approvals?.(task) ?? {
-    // Fail closed until the approvals engine is wired in: a side effect never runs unapproved.
-    request: async () => {
-      throw new ChatOpsError(
-        'FORBIDDEN',
-        'This action needs an approval, and approvals are not available here.',
-        {
-          remedy: 'Install the approvals engine (src/agent/approvals) in src/main.ts.',
-        },
-      );
+interface RunContext {
+  caller: Caller;
+  channel: ReplyChannel;
+  services: WorkerServices;
+  log: Logger;
+  run: AgentRun | undefined;
+  skillId: string;
+  /** Approvals this run requested (a pending one makes the task end `awaiting_approval`). */
+  tickets: ApprovalTicket[];
+  /** Set when this run is the claimed continuation of an approved action. */
+  approved: ApprovedAction | undefined;
+}
+
+function contextFor(task: Task, options: RunContext): SkillContext {
+  const { caller, channel, services, log, run, skillId, tickets } = options;
+  const approvals = recording(
+    services.approvals?.(task) ?? {
+      // Fail closed until the approvals engine is wired in: a side effect never runs unapproved.
+      request: async () => {
+        throw new ChatOpsError(
+          'FORBIDDEN',
+          'This action needs an approval, and approvals are not available here.',
+          {
+            remedy: 'Install the approvals engine (src/agent/approvals) in src/main.ts.',
+          },
+        );
+      },
     },
-  };
+    tickets,
+  );
   const context: SkillContext = {
     task,
     caller,
@@ -203,8 +236,21 @@ function contextFor(
     progress: (step, percent) => channel.progress(step, percent),
     llm: run?.llm ?? services.llm,
     approvals,
+    ...(options.approved ? { approved: options.approved } : {}),
   };
   // The tools port reads the context's approved action when a call is made (an approval continuation).
   const tools = run?.toolsFor(skillId, { approvals, approved: () => context.approved });
   return tools ? { ...context, tools } : context;
+}
+
+/** The port with its requests noted, so the worker knows the run now waits for people. */
+function recording(port: ApprovalsPort, tickets: ApprovalTicket[]): ApprovalsPort {
+  return {
+    ...port,
+    request: async (request) => {
+      const ticket = await port.request(request);
+      tickets.push(ticket);
+      return ticket;
+    },
+  };
 }

@@ -1,7 +1,13 @@
+import {
+  APPROVAL_APPROVE_ACTION,
+  APPROVAL_EXECUTE_ACTION,
+  APPROVAL_REJECT_ACTION,
+  APPROVALS_SKILL,
+} from '../core/approvals.ts';
 import { ChatOpsError } from '../core/errors.ts';
 import type { Skill } from '../core/skill.ts';
 import type { SkillCatalog } from '../core/skill-catalog.ts';
-import { isCommandTask, type Task } from '../core/task.ts';
+import { isCommandTask, type Task, type TaskAction } from '../core/task.ts';
 import type { Router } from './router.ts';
 
 export interface Route {
@@ -42,8 +48,8 @@ export async function chooseRoute(
   if (task.kind === 'action' && task.action) {
     // Button ids are namespaced by the skill that handles them (`status.refresh`); fall back to the skill
     // that rendered the clicked message.
-    const prefix = task.action.id.split('.')[0] ?? '';
-    const skill = catalog.byId(prefix) ?? (task.action.skill ? catalog.byId(task.action.skill) : undefined);
+    const owner = actionOwner(task.action);
+    const skill = catalog.byId(owner) ?? (task.action.skill ? catalog.byId(task.action.skill) : undefined);
     if (!skill) {
       throw new ChatOpsError(
         'UNKNOWN_ACTION',
@@ -66,4 +72,15 @@ export async function chooseRoute(
     throw new ChatOpsError('SKILL_NOT_FOUND', 'No skill matched and the help skill is not installed.');
   const note = `${noModel ?? ''} I could not tell which skill you want; here is what I can do.`.trim();
   return { skill: fallback, via: 'fallback', note };
+}
+
+/**
+ * Which skill a click belongs to. Approve / Reject go to the approvals skill wherever they were clicked
+ * (a channel card or an approver's direct message); an approval's continuation runs its executor skill
+ * (the engine checks that it is exactly the approved action before anything runs).
+ */
+function actionOwner(action: TaskAction): string {
+  if (action.id === APPROVAL_APPROVE_ACTION || action.id === APPROVAL_REJECT_ACTION) return APPROVALS_SKILL;
+  if (action.id === APPROVAL_EXECUTE_ACTION) return action.skill ?? '';
+  return action.id.split('.')[0] ?? '';
 }

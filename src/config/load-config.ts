@@ -37,6 +37,14 @@ export interface Config {
   readonly llm: { readonly anthropicApiKey: string | undefined };
   readonly agent: AgentConfig;
   readonly teams: TeamsConfig;
+  readonly approvals: ApprovalsConfig;
+}
+
+/** The approvals engine (src/config/variables-approvals.ts). */
+export interface ApprovalsConfig {
+  /** The policy file; unset means the built-in default (one `approver`, never the requester, 30 min). */
+  readonly policyPath: string | undefined;
+  readonly sweepIntervalMs: number;
 }
 
 /** Microsoft Teams (src/config/variables-teams.ts); null credentials mean the adapter runs unauthenticated. */
@@ -153,6 +161,10 @@ function buildConfig(values: Record<string, unknown>, env: Environment, mode: Pr
     llm: { anthropicApiKey: values.ANTHROPIC_API_KEY as string | undefined },
     agent: agentConfig(values),
     teams: teamsConfig(values, mode),
+    approvals: {
+      policyPath: values.APPROVALS_CONFIG as string | undefined,
+      sweepIntervalMs: number('APPROVALS_SWEEP_INTERVAL_MS'),
+    },
   };
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AGENT_VARIABLES } from './variables-agent.ts';
+import { APPROVALS_VARIABLES } from './variables-approvals.ts';
 import { TEAMS_VARIABLES } from './variables-teams.ts';
 
 /**
@@ -181,6 +182,7 @@ export const VARIABLES: readonly Variable[] = [
   },
   ...AGENT_VARIABLES,
   ...TEAMS_VARIABLES,
+  ...APPROVALS_VARIABLES,
 ];
 
 export function defaultFor(variable: Variable, mode: ProcessMode): string | undefined {

@@ -35,9 +35,50 @@ export interface ApprovalTicket {
   requiredApprovals: number;
 }
 
-/** What a skill context offers. Requesting ends the task as `awaiting_approval` once the skill returns. */
+/** A person's decision from a click: Approve, or Reject with an optional reason. */
+export interface ApprovalDecisionRequest {
+  approvalId: string;
+  decision: 'approve' | 'reject';
+  /** Why, as the platform collected it (the click's `inputs.reason`: a web form, a Slack modal, a card input). */
+  reason?: string;
+}
+
+/** Why a click changed nothing; every refusal is audited. */
+export type ApprovalRefusal =
+  | 'unknown-approval'
+  | 'other-tenant'
+  | 'forged'
+  | 'not-pending'
+  | 'expired'
+  | 'self-approval'
+  | 'not-an-approver'
+  | 'already-counted'
+  | 'not-allowed-to-cancel';
+
+export interface ApprovalDecisionResult {
+  /** `recorded`: the decision counts (and may have completed the approval); `refused`: nothing changed. */
+  outcome: 'recorded' | 'refused';
+  status: ApprovalTicket['status'];
+  /** What the person who clicked is told, e.g. "Already approved by bob at 14:02 UTC." */
+  message: string;
+  refusal?: ApprovalRefusal;
+  approvalsGiven: number;
+  approvalsRequired: number;
+}
+
+/**
+ * What a skill context offers. Requesting ends the task as `awaiting_approval` once the skill returns. The
+ * other methods serve the approvals skill (`/approvals`, the Approve / Reject buttons); they are absent
+ * where no approvals engine is wired, and always act as the person behind the task.
+ */
 export interface ApprovalsPort {
   request(request: ApprovalRequest): Promise<ApprovalTicket>;
+  /** The approvals the caller may decide now, oldest first. */
+  pending?(): Promise<ApprovalSummary[]>;
+  /** Decides the approval this run's click names, checked against the clicker's identity, roles and tenant. */
+  decide?(decision: ApprovalDecisionRequest): Promise<ApprovalDecisionResult>;
+  /** Withdraws a pending approval, when the policy lets the caller cancel it. */
+  cancel?(approvalId: string, reason?: string): Promise<ApprovalDecisionResult>;
 }
 
 /** Set on the skill context when this run is the continuation of an approved action. */
@@ -64,6 +105,11 @@ export interface ApprovalSummary {
 export interface ApprovalsQuery {
   pendingFor(tenantId: string, platform: string, userId: string): Promise<ApprovalSummary[]>;
 }
+
+/** The skill that owns the approval buttons and `/approvals` (the worker routes decisions to it). */
+export const APPROVALS_SKILL = 'approvals';
+/** The click input that carries a rejection reason (`TaskAction.inputs`). */
+export const APPROVAL_REASON_INPUT = 'reason';
 
 /** Button ids every renderer uses for the approval block; the click's value is the approval id. */
 export const APPROVAL_APPROVE_ACTION = 'approval.approve';

@@ -62,8 +62,18 @@ export const ReplyBlockSchema = z.discriminatedUnion('type', [
     summary: z.array(z.object({ label: z.string().max(200), value: ShortText })).max(20),
     status: z.enum(['pending', 'approved', 'rejected', 'expired', 'cancelled']),
     decisions: z
-      .array(z.object({ by: z.string(), decision: z.enum(['approved', 'rejected']), at: z.iso.datetime() }))
+      .array(
+        z.object({
+          by: z.string(),
+          decision: z.enum(['approved', 'rejected']),
+          at: z.iso.datetime(),
+          /** Why, when the person gave a reason (rejections). */
+          reason: z.string().max(500).optional(),
+        }),
+      )
       .default([]),
+    /** When a pending approval lapses (renderers may show a countdown). */
+    expiresAt: z.iso.datetime().optional(),
   }),
   z.object({
     type: z.literal('progress'),

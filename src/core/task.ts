@@ -49,6 +49,8 @@ export const TaskActionSchema = z.object({
   value: z.string().max(2000).optional(),
   messageId: Identifier,
   skill: Identifier.optional(),
+  /** What the person typed with the click (a form, a Slack modal, a card input), e.g. `{ reason }`. */
+  inputs: z.record(z.string().regex(/^[A-Za-z][\w.-]{0,63}$/), z.string().max(2000)).optional(),
 });
 export type TaskAction = z.infer<typeof TaskActionSchema>;
 

@@ -1,5 +1,5 @@
 import type { MessageView } from '../core/ports.ts';
-import { type Reply, replyButtons } from '../core/reply.ts';
+import { approvalButtons, type Reply, replyButtons } from '../core/reply.ts';
 import type { Platform } from '../core/task.ts';
 import { conversationId } from './conversation-id.ts';
 import type { Database } from './database.ts';
@@ -159,8 +159,12 @@ export class MessageStore {
   }
 }
 
+/** The buttons a click on this message may name: its own, and an approval's Approve / Reject while pending. */
 function actionsOf(reply: Reply): MessageView['actions'] {
-  return replyButtons(reply)
+  const approvals = reply.blocks.flatMap((block) =>
+    block.type === 'approval' ? approvalButtons(block) : [],
+  );
+  return [...replyButtons(reply), ...approvals]
     .filter((button) => !button.url)
     .map(({ id, label, value, style }) => ({ id, label, style, ...(value === undefined ? {} : { value }) }));
 }

@@ -144,6 +144,23 @@ export class TaskLedger {
     );
   }
 
+  /**
+   * Ends a task that was waiting for approvals, once they are all decided (and executed or not). Only a
+   * task still `awaiting_approval` changes; returns whether it did.
+   */
+  async settleAwaiting(
+    taskId: string,
+    status: 'succeeded' | 'failed',
+    error?: { code: string; message: string; remedy?: string },
+  ): Promise<boolean> {
+    const rows = await this.#database.sql<{ id: string }>(
+      `update tasks set status = $2, error = $3::jsonb, finished_at = now(), updated_at = now()
+        where id = $1 and status = 'awaiting_approval' returning id`,
+      [taskId, status, error ? JSON.stringify(error) : null],
+    );
+    return rows.length > 0;
+  }
+
   /** Puts a task back to queued before a retry, keeping the error that caused it. */
   async release(taskId: string, error: { code: string; message: string }): Promise<void> {
     await this.#database.sql(

@@ -26,8 +26,19 @@ export const PostActionBody = z.strictObject({
   actionId: Identifier,
   user: UserName,
   value: z.string().max(2000).optional(),
+  /** What the person typed with the click, e.g. `{ "reason": "not during the freeze" }` for a rejection. */
+  inputs: z
+    .record(
+      z.string().regex(/^[A-Za-z][\w.-]{0,63}$/, 'an input name such as reason'),
+      z.string().trim().max(2000),
+    )
+    .refine((inputs) => Object.keys(inputs).length <= 10, 'at most 10 inputs')
+    .optional(),
 });
 export type PostActionBody = z.infer<typeof PostActionBody>;
+
+/** `?user=` of the approvals listing (the web console). */
+export const ApprovalsListQuery = z.strictObject({ user: UserName });
 
 /** Validates a body, or throws 400 naming each field at fault. */
 export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {

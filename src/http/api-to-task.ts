@@ -69,6 +69,7 @@ export function apiActionToTask(
       messageId: message.id,
       ...(value === undefined ? {} : { value }),
       ...(message.skill ? { skill: message.skill } : {}),
+      ...(body.inputs && Object.keys(body.inputs).length > 0 ? { inputs: body.inputs } : {}),
     },
     replyTo: { platform: 'api', tenantId, channel: message.channel, thread: message.thread },
     sourceEventId: sourceEventId ?? ids.taskId,

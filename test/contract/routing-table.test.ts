@@ -91,6 +91,7 @@ describe('routing table', () => {
         expect(sent?.tools?.map((tool) => tool.name)).toEqual([
           'help',
           'status',
+          'approvals',
           'ask',
           'jira',
           'rfp',

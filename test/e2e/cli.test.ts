@@ -46,6 +46,40 @@ describe('chatops CLI', () => {
     expect(stderr).toMatch(/LOG_LEVEL "loud".*debug, info, warn, error/);
   });
 
+  it('stops at start-up on a bad approvals policy, naming each problem', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'chatops-policy-'));
+    try {
+      const policy = join(dataDir, 'approvals.json');
+      writeFileSync(
+        policy,
+        JSON.stringify({
+          groups: { oncall: ['api:bob'] },
+          rules: [
+            {
+              name: 'prod',
+              action: 'deploy-cluster',
+              environment: 'prod',
+              required: 0,
+              approvers: { roles: ['sre'] },
+            },
+            { action: 'filesystem__*', approvers: { groups: ['on-call'] } },
+            { action: 'release', approvers: { users: ['bob'] }, required: 2, whoCanApprove: 'everyone' },
+          ],
+        }),
+      );
+      const { code, stderr } = chatops(['worker'], { CHATOPS_DATA_DIR: dataDir, APPROVALS_CONFIG: policy });
+      expect(code).toBe(1);
+      expect(stderr).toContain(`APPROVALS_CONFIG (${policy}) is invalid`);
+      expect(stderr).toContain('rules[0] ("prod").required');
+      expect(stderr).toContain('rules[2]: Unrecognized key: "whoCanApprove"');
+      // All at once: the schema's complaints and what only a whole-file check finds.
+      expect(stderr).toContain('rules[1].approvers.groups: unknown group "on-call" (defined: oncall)');
+      expect(stderr).toContain('rules[2]: needs 2 distinct approvers but names only 1 (bob)');
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('migrates, manages roles and API keys on PostgreSQL', () => {
     const env = { DATABASE_URL: database.url };
     expect(chatops(['migrate'], env).stdout).toContain(

@@ -41,6 +41,8 @@ describe.each(['postgresql', 'pglite'] as const)('storage on %s', (kind) => {
     expect(tables.map((row) => row.table_name)).toEqual(
       expect.arrayContaining([
         'api_keys',
+        'approval_decisions',
+        'approvals',
         'audit_log',
         'conversation_summaries',
         'conversations',

@@ -65,7 +65,7 @@ describe.each<DatabaseKind>(['postgresql', 'pglite'])('supervisor on Claude (%s)
     return eventually(
       async () => {
         const { body } = await harness.request('GET', `/api/v1/tasks/${posted.body.taskId}`);
-        return ['succeeded', 'failed'].includes(body.status) ? body : undefined;
+        return ['succeeded', 'failed', 'awaiting_approval'].includes(body.status) ? body : undefined;
       },
       30_000,
       `task for "${text}"`,
@@ -200,7 +200,7 @@ describe.each<DatabaseKind>(['postgresql', 'pglite'])('supervisor on Claude (%s)
     );
     const before = approvals.requests.length;
     const task = await say('tidy up notes.md please');
-    expect(task).toMatchObject({ status: 'succeeded', skill: 'assistant' });
+    expect(task).toMatchObject({ status: 'awaiting_approval', skill: 'assistant' });
     expect(readFileSync(notes, 'utf8')).toBe('keep me');
     expect(approvals.requests.slice(before).map((entry) => entry.request.action)).toEqual([
       {
@@ -253,7 +253,7 @@ describe.each<DatabaseKind>(['postgresql', 'pglite'])('supervisor on Claude (%s)
     );
     const before = approvals.requests.length;
     const task = await say('what is in the release notes?');
-    expect(task).toMatchObject({ status: 'succeeded', skill: 'assistant' });
+    expect(task).toMatchObject({ status: 'awaiting_approval', skill: 'assistant' });
     expect(ran.some((entry) => entry.skill === 'deploy-cluster')).toBe(false);
     expect(approvals.requests.slice(before).map((entry) => entry.request.action)).toEqual([
       {

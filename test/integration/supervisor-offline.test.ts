@@ -51,7 +51,7 @@ describe.each<DatabaseKind>(['postgresql', 'pglite'])('supervisor without a mode
     return eventually(
       async () => {
         const { body } = await harness.request('GET', `/api/v1/tasks/${posted.body.taskId}`);
-        return ['succeeded', 'failed'].includes(body.status) ? body : undefined;
+        return ['succeeded', 'failed', 'awaiting_approval'].includes(body.status) ? body : undefined;
       },
       30_000,
       `task for "${text}"`,
@@ -99,7 +99,7 @@ describe.each<DatabaseKind>(['postgresql', 'pglite'])('supervisor without a mode
     const target = join(workspace.root, 'written-by-run.txt');
     const before = approvals.requests.length;
     const task = await say(`/run filesystem__write_file path=${target} content="hello"`);
-    expect(task).toMatchObject({ status: 'succeeded', skill: 'run' });
+    expect(task).toMatchObject({ status: 'awaiting_approval', skill: 'run' });
     expect(task.replies[0].text).toContain('needs an approval first');
     expect(() => readFileSync(target)).toThrow();
     expect(approvals.requests.slice(before)).toEqual([

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,22 +18,37 @@ export interface DevProcess {
 /**
  * `chatops dev` as a newcomer runs it: a real process on the embedded database in a fresh data directory,
  * on any free port, with its own queue prefix on the test Redis. Resolves once it says it is ready.
+ * `before` lists CLI commands (argument lists) to run against the data directory first.
  */
-export async function startDevProcess(env: Record<string, string> = {}): Promise<DevProcess> {
+export async function startDevProcess(
+  env: Record<string, string> = {},
+  options: { before?: string[][] } = {},
+): Promise<DevProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'chatops-dev-'));
   const prefix = uniqueName('dev');
   let printed = '';
+  const environment = {
+    PATH: process.env.PATH ?? '',
+    PORT: '0',
+    CHATOPS_DATA_DIR: dataDir,
+    REDIS_URL,
+    QUEUE_PREFIX: prefix,
+    LOG_FORMAT: 'json',
+    LOG_LEVEL: 'info',
+    ...env,
+  };
+  // CLI commands run first against the same data directory, as a person would before `chatops dev`
+  // (the embedded database takes one process at a time), e.g. `chatops role grant bob approver`.
+  for (const args of options.before ?? []) {
+    const result = spawnSync(process.execPath, [CHATOPS, ...args], { env: environment, encoding: 'utf8' });
+    if (result.status !== 0) {
+      throw new Error(
+        `chatops ${args.join(' ')} failed (${result.status}):\n${result.stdout}${result.stderr}`,
+      );
+    }
+  }
   const child = spawn(process.execPath, [CHATOPS, 'dev'], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      PORT: '0',
-      CHATOPS_DATA_DIR: dataDir,
-      REDIS_URL,
-      QUEUE_PREFIX: prefix,
-      LOG_FORMAT: 'json',
-      LOG_LEVEL: 'info',
-      ...env,
-    },
+    env: environment,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const url = await new Promise<string>((resolve, reject) => {

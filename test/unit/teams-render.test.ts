@@ -89,8 +89,28 @@ describe('Teams renderer: Reply → Adaptive Card 1.5 (pure)', () => {
       ['approval.approve', 'appr-0001'],
       ['approval.reject', 'appr-0001'],
     ]);
+    // The optional reason a Reject click carries (Action.Execute sends the card's inputs).
+    expect(allOf(pending, 'Input.Text').map((input) => input.id)).toEqual(['reason']);
     const approved = renderCard(REPLY_FIXTURES.approvalApproved as never, MESSAGE_ID) as Json;
     expect(allOf(approved, 'Action.Execute')).toEqual([]);
+    expect(allOf(approved, 'Input.Text')).toEqual([]);
+    const rejected = renderCard(
+      {
+        ...REPLY_FIXTURES.approvalApproved,
+        blocks: [
+          {
+            ...REPLY_FIXTURES.approvalApproved?.blocks[0],
+            status: 'rejected',
+            decisions: [
+              { by: 'Bob Example', decision: 'rejected', at: '2026-11-23T10:05:00.000Z', reason: 'freeze' },
+            ],
+          },
+        ],
+      } as never,
+      MESSAGE_ID,
+    );
+    expect(validateJsonSchema('adaptive-card-1.5', rejected)).toEqual([]);
+    expect(JSON.stringify(rejected)).toContain('rejected by Bob Example (2026-11-23 10:05 UTC): freeze');
     expect(allOf(approved, 'Container')[0].style).toBe('good');
     expect(JSON.stringify(approved)).toContain('approved by Bob Example (2026-11-23 10:05 UTC)');
     const received = renderCard(REPLY_FIXTURES.approvalPending as never, MESSAGE_ID, {

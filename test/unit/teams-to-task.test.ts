@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InboundActivitySchema } from '../../adapters/teams/activity.ts';
+import { checkClick } from '../../adapters/teams/card-click.ts';
 import {
   actionToTask,
   classifyActivity,
@@ -7,7 +8,8 @@ import {
   tenantOf,
   welcomeToTask,
 } from '../../adapters/teams/to-task.ts';
-import { parseTask } from '../../src/core/index.ts';
+import { type MessageView, parseTask } from '../../src/core/index.ts';
+import { REPLY_FIXTURES } from '../fixtures/replies.ts';
 import {
   ALICE,
   BOT_ID,
@@ -207,5 +209,38 @@ describe('Teams activity → Task (pure)', () => {
         context,
       ).sourceEventId;
     expect(refresh('f:4')).not.toBe(refresh('f:5'));
+  });
+
+  it('carries the reason typed into the approval card with a Reject click (and only with Reject)', async () => {
+    const stored = {
+      id: '01900000-0000-7000-8000-0000000000aa',
+      tenantId: TENANT_ID,
+      platform: 'teams',
+      channel: CHANNEL_ID,
+      thread: '1763900000300',
+      reply: REPLY_FIXTURES.approvalPending,
+      skill: 'approvals',
+    } as unknown as MessageView;
+    const clicked = async (verb: string) => {
+      const activity = InboundActivitySchema.parse(
+        cardAction({
+          verb,
+          data: { chatops: { messageId: stored.id, value: 'appr-0001' }, reason: '  not during the freeze ' },
+          cardActivityId: '1763900000301',
+          root: '1763900000300',
+        }),
+      );
+      const check = await checkClick(activity, TENANT_ID, async () => stored);
+      if (!check.ok) throw new Error(check.message);
+      return actionToTask(activity, check.click, context).action;
+    };
+    expect(await clicked('approval.reject')).toEqual({
+      id: 'approval.reject',
+      value: 'appr-0001',
+      messageId: stored.id,
+      skill: 'approvals',
+      inputs: { reason: 'not during the freeze' },
+    });
+    expect((await clicked('approval.approve'))?.inputs).toBeUndefined();
   });
 });

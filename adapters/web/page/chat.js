@@ -1,6 +1,7 @@
 // The local web chat: a channel view over the REST API and its live stream, like any other API client.
 // Message HTML comes from the server's renderer (adapters/web/render.ts), which escapes everything;
 // text this page shows itself is set with textContent.
+import { approvalsConsole } from './approvals.js';
 
 const state = {
   channel: decodeURIComponent(location.hash.slice(1)) || 'general',
@@ -71,11 +72,19 @@ function messageElement(message) {
     skill.textContent = `via ${message.skill}`;
     meta.append(skill);
   }
+  if (message.reply?.visibility === 'ephemeral') {
+    element.classList.add('ephemeral');
+    const only = document.createElement('span');
+    only.className = 'only-you';
+    only.textContent = 'only visible to you';
+    meta.append(only);
+  }
   const body = document.createElement('div');
   body.className = 'body';
   if (message.html !== undefined) body.innerHTML = message.html;
   else body.textContent = message.text;
   element.append(meta, body);
+  approvals.decorate(element);
   return element;
 }
 
@@ -103,7 +112,9 @@ function render() {
   const container = $('#messages');
   const nearBottom = container.scrollHeight - container.scrollTop - container.clientHeight < 80;
   const threads = new Map();
-  const inChannel = [...state.messages.values()].filter((message) => message.channel === state.channel);
+  const inChannel = [...state.messages.values()].filter(
+    (message) => message.channel === state.channel && visibleToMe(message),
+  );
   inChannel.sort((left, right) => (sortKey(left) < sortKey(right) ? -1 : 1));
   for (const message of inChannel) {
     if (!threads.has(message.thread))
@@ -147,6 +158,12 @@ function render() {
   if (nearBottom) container.scrollTop = container.scrollHeight;
 }
 
+/** Ephemeral replies (refused clicks, private listings) are for the person they name. */
+function visibleToMe(message) {
+  const reply = message.reply;
+  return reply?.visibility !== 'ephemeral' || !reply.ephemeralUser || reply.ephemeralUser === state.user;
+}
+
 function upsert(message) {
   const known = state.messages.get(message.id);
   if (known && known.updatedAt > message.updatedAt && known.html !== undefined) return;
@@ -180,26 +197,42 @@ async function postMessage(text, threadId) {
   }
 }
 
-async function clickButton(button) {
+/** Sends a click as the current user; false (and the error shown) when the API refused it. */
+async function sendClick(click) {
   showError(null);
-  button.disabled = true;
   try {
-    const body = {
-      messageId: button.dataset.messageId,
-      actionId: button.dataset.actionId,
-      user: state.user,
-      ...(button.dataset.value !== undefined ? { value: button.dataset.value } : {}),
-    };
+    const body = { ...click, user: state.user };
+    if (body.value === undefined) delete body.value;
     await api('/api/v1/actions', {
       method: 'POST',
       body: JSON.stringify(body),
       headers: { 'idempotency-key': crypto.randomUUID() },
     });
+    return true;
   } catch (error) {
-    button.disabled = false;
     showError(error);
+    return false;
   }
 }
+
+async function clickButton(button) {
+  if (approvals.handleClick(button)) return;
+  button.disabled = true;
+  const sent = await sendClick({
+    messageId: button.dataset.messageId,
+    actionId: button.dataset.actionId,
+    value: button.dataset.value,
+  });
+  if (!sent) button.disabled = false;
+}
+
+const approvals = approvalsConsole({
+  api,
+  getUser: () => state.user,
+  showError,
+  sendClick,
+  onChange: () => render(),
+});
 
 function connectStream() {
   state.stream?.close();
@@ -218,6 +251,7 @@ function connectStream() {
       const data = JSON.parse(event.data);
       upsert(data.message);
       render();
+      if (data.message.reply?.blocks?.some((block) => block.type === 'approval')) approvals.scheduleRefresh();
     });
   }
   state.stream = stream;
@@ -248,8 +282,12 @@ function start() {
   userInput.addEventListener('change', () => {
     if (!userInput.checkValidity() || !userInput.value)
       return showError(new Error('A user name is 1-80 letters, digits, ".", "_", "@" or "-".'));
+    // The browser fires "change" again on blur; re-rendering then would swallow the click that blurred it.
+    if (userInput.value === state.user) return;
     state.user = userInput.value;
     localStorage.setItem('chatops.user', state.user);
+    render();
+    void approvals.refresh();
   });
   $('#composer').addEventListener('submit', (event) => {
     event.preventDefault();
@@ -268,15 +306,18 @@ function start() {
     input.value = '';
     location.hash = encodeURIComponent(name);
   });
-  $('#messages').addEventListener('click', (event) => {
-    const button = event.target.closest('button[data-action-id]');
-    if (button) void clickButton(button);
-  });
+  for (const area of ['#messages', '#approvals-console']) {
+    $(area).addEventListener('click', (event) => {
+      const button = event.target.closest('button[data-action-id]');
+      if (button) void clickButton(button);
+    });
+  }
   window.addEventListener(
     'hashchange',
     () => void openChannel(decodeURIComponent(location.hash.slice(1)) || 'general'),
   );
   void openChannel(state.channel);
+  void approvals.refresh();
 }
 
 start();

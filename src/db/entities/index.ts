@@ -1,4 +1,5 @@
 import { ConversationSummary, LlmUsage, McpServerRecord, ToolCallRecord } from './agent.ts';
+import { ApprovalDecisionRecord, ApprovalRecord } from './approvals.ts';
 import { Conversation, Message } from './conversation.ts';
 import { ScheduleRecord } from './schedule.ts';
 import { AuditEntry, TaskRecord } from './task-record.ts';
@@ -7,6 +8,8 @@ import { ApiKey, Tenant, User, UserRole } from './tenancy.ts';
 
 export {
   ApiKey,
+  ApprovalDecisionRecord,
+  ApprovalRecord,
   AuditEntry,
   Conversation,
   ConversationSummary,
@@ -34,5 +37,6 @@ export const entities = [
   AuditEntry,
   ...[LlmUsage, ToolCallRecord, McpServerRecord, ConversationSummary],
   TeamsContactRecord,
+  ...[ApprovalRecord, ApprovalDecisionRecord],
   ScheduleRecord,
 ];
