@@ -36,7 +36,6 @@ describe('approvals on postgresql', () => {
       database: 'postgresql',
       skills: [...installedSkills, releaseSkill],
       env: { APPROVALS_CONFIG: join(directory, 'approvals.json') },
-      verbose: process.env.DEBUG_TEST === '1',
     });
     client = approvalsClient(harness);
     const grant = (user: string, role: string, tenantId = 'default') =>
