@@ -97,7 +97,7 @@ export class TeamsSender implements Sender {
     platformMessageId: string,
     reply: Reply,
     message: OutboundMessage,
-  ): Promise<void> {
+  ): Promise<undefined> {
     const reference = this.#referenceOf(address);
     const streamId = streamIdOf(platformMessageId);
     if (streamId && (await this.#continueStream(reference, streamId, reply, message))) return;

@@ -1,5 +1,6 @@
 import { ChatOpsError } from '../core/errors.ts';
 import { processEnvironment } from './process-environment.ts';
+import { type SlackConfig, slackConfig } from './slack-config.ts';
 import { defaultFor, type ProcessMode, VARIABLES, type Variable } from './variables.ts';
 
 /** Configuration, read once at start-up and passed down; frozen so nothing changes it later. */
@@ -36,6 +37,7 @@ export interface Config {
   readonly llm: { readonly anthropicApiKey: string | undefined };
   readonly agent: AgentConfig;
   readonly teams: TeamsConfig;
+  readonly slack: SlackConfig;
 }
 
 /** Microsoft Teams (src/config/variables-teams.ts); null credentials mean the adapter runs unauthenticated. */
@@ -80,6 +82,8 @@ export interface AgentConfig {
     readonly waitMs: number;
   };
 }
+
+export type { SlackConfig } from './slack-config.ts';
 
 export type Environment = Record<string, string | undefined>;
 
@@ -151,6 +155,7 @@ function buildConfig(values: Record<string, unknown>, env: Environment, mode: Pr
     llm: { anthropicApiKey: values.ANTHROPIC_API_KEY as string | undefined },
     agent: agentConfig(values),
     teams: teamsConfig(values, mode),
+    slack: slackConfig(values, mode),
   };
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AGENT_VARIABLES } from './variables-agent.ts';
+import { SLACK_VARIABLES } from './variables-slack.ts';
 import { TEAMS_VARIABLES } from './variables-teams.ts';
 
 /**
@@ -173,6 +174,7 @@ export const VARIABLES: readonly Variable[] = [
   },
   ...AGENT_VARIABLES,
   ...TEAMS_VARIABLES,
+  ...SLACK_VARIABLES,
 ];
 
 export function defaultFor(variable: Variable, mode: ProcessMode): string | undefined {

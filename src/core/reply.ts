@@ -120,3 +120,15 @@ export function feedbackButtons(messageId: string): Button[] {
     { id: FEEDBACK_DOWN_ACTION, label: '👎', value: messageId, style: 'default' },
   ];
 }
+
+/**
+ * Every button a stored message shows and a click may name: its own, its approvals' (while pending) and
+ * its feedback buttons. Receivers check clicks against this list, so a click cannot invent a button.
+ */
+export function clickableButtons(reply: Reply, messageId: string): Button[] {
+  const approvals = reply.blocks.flatMap((block) =>
+    block.type === 'approval' ? approvalButtons(block) : [],
+  );
+  const feedback = reply.feedback ? feedbackButtons(messageId) : [];
+  return [...replyButtons(reply), ...approvals, ...feedback];
+}

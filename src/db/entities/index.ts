@@ -1,5 +1,6 @@
 import { ConversationSummary, LlmUsage, McpServerRecord, ToolCallRecord } from './agent.ts';
 import { Conversation, Message } from './conversation.ts';
+import { SlackInstallationRecord } from './slack.ts';
 import { AuditEntry, TaskRecord } from './task-record.ts';
 import { TeamsContactRecord } from './teams.ts';
 import { ApiKey, Tenant, User, UserRole } from './tenancy.ts';
@@ -12,6 +13,7 @@ export {
   LlmUsage,
   McpServerRecord,
   Message,
+  SlackInstallationRecord,
   TaskRecord,
   TeamsContactRecord,
   Tenant,
@@ -32,4 +34,5 @@ export const entities = [
   AuditEntry,
   ...[LlmUsage, ToolCallRecord, McpServerRecord, ConversationSummary],
   TeamsContactRecord,
+  SlackInstallationRecord,
 ];
