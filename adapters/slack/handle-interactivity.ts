@@ -15,6 +15,7 @@ import {
   needsForm,
 } from './command-form.ts';
 import { commandList, type InboundServices, mappingContext, usageProblem } from './inbound.ts';
+import { plainTextOf } from './inbound-text.ts';
 import { BlockActionSchema, SlashCommandSchema, ViewSubmissionSchema } from './payloads.ts';
 import { buttonIdOfAction, DIRECT_MESSAGE_ID, messageIdOfBlock } from './render.ts';
 import { teamOf } from './team.ts';
@@ -36,7 +37,8 @@ export async function onSlashCommand(services: InboundServices, body: unknown, a
   const payload = SlashCommandSchema.safeParse(body);
   if (!payload.success) return ack(ephemeral('Slack sent a command I could not read; please try again.'));
   const command = payload.data;
-  const parsed = parseCommandText(`${command.command.toLowerCase()} ${command.text}`);
+  // Slack sends what was typed with its own escapes and mention markup: read it as the words it shows.
+  const parsed = parseCommandText(`${command.command.toLowerCase()} ${plainTextOf(command.text, undefined)}`);
   const entry = parsed ? services.catalog.byCommand(parsed.command) : undefined;
   if (!parsed || !entry) {
     const umbrella = command.command.toLowerCase() === `/${UMBRELLA_COMMAND}`;
