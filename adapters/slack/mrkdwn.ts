@@ -42,7 +42,7 @@ export function safeLink(url: string, label?: string): string {
 }
 
 const INLINE =
-  /(`[^`\n]+`)|\[([^\]\n]{1,500})\]\(([^)\s]{1,3000})\)|(https?:\/\/[^\s<>()|]+[^\s<>()|.,;:!?'"])/g;
+  /(`[^`\n]+`)|\[([^\]\n]{1,500})\]\(([^)\s]{1,3000})\)|(?<!<)(https?:\/\/[^\s<>()|]+[^\s<>()|.,;:!?'"])/g;
 const BOLD = '\u0001';
 
 /** One line of markdown (outside code blocks) as mrkdwn: escaped text, converted emphasis, safe links. */
