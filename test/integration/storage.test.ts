@@ -27,6 +27,7 @@ describe.each(['postgresql', 'pglite'] as const)('storage on %s', (kind) => {
       'Migration20261122000100_core_tables',
       'Migration20261123200000_agent_tables',
       'Migration20261123400000_teams_contacts',
+      'Migration20261202100000_slack_installations',
     ]);
     expect(await database.migrate()).toEqual([]);
     const extensions = await database.sql<{ extname: string }>('select extname from pg_extension');

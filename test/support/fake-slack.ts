@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { checkSlackArguments, checkSlackResponse, reportProblem } from './contract/index.ts';
+import { attachSocketMode, type FakeSocketMode } from './fake-socket-mode.ts';
 import { registerNewerSlackMethods } from './slack-methods.ts';
 
 /**
@@ -27,6 +28,8 @@ export interface FakeSlack {
   fail(method: string, error: string, count?: number): void;
   /** Channel members conversations.members returns, in pages of `pageSize`. */
   members: Map<string, string[]>;
+  /** Socket Mode: apps.connections.open points here. */
+  socket: FakeSocketMode;
   close(): Promise<void>;
 }
 
@@ -74,6 +77,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       res.end(JSON.stringify(body));
     });
   });
+  const socket = attachSocketMode(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
@@ -87,7 +91,12 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       failures.set(method, { error, count });
     },
     members,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    socket,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -178,6 +187,32 @@ function answer(
       };
     case 'assistant.threads.setStatus':
       return { ok: true };
+    case 'apps.connections.open':
+      return { ok: true, url: `${base.replace('http', 'ws')}/link?ticket=test` };
+    case 'oauth.v2.access':
+      return {
+        ok: true,
+        app_id: 'A0CHATOPS01',
+        authed_user: { id: 'U0ALICE0001' },
+        scope: 'app_mentions:read,chat:write,commands',
+        token_type: 'bot',
+        access_token: 'xoxb-2222222222-3333333333-InstalledTokenValue',
+        bot_user_id: 'U0BOTUSER02',
+        team: { id: 'T0OTHERTEAM', name: 'Other Co' },
+        enterprise: null,
+        is_enterprise_install: false,
+      };
+    case 'auth.test':
+      return {
+        ok: true,
+        url: 'https://other.slack.com/',
+        team: 'Other Co',
+        user: 'chatops',
+        team_id: 'T0OTHERTEAM',
+        user_id: 'U0BOTUSER02',
+        bot_id: 'B0CHATOPS02',
+        is_enterprise_install: false,
+      };
     default:
       return { ok: false, error: 'unknown_method' };
   }
