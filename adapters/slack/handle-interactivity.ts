@@ -3,6 +3,7 @@ import {
   APPROVAL_REJECT_ACTION,
   checkCommandArguments,
   clickableButtons,
+  isOncePerPersonAction,
   parseCommandText,
   UMBRELLA_COMMAND,
 } from '../../src/core/index.ts';
@@ -19,7 +20,7 @@ import { plainTextOf } from './inbound-text.ts';
 import { BlockActionSchema, SlashCommandSchema, ViewSubmissionSchema } from './payloads.ts';
 import { buttonIdOfAction, DIRECT_MESSAGE_ID, messageIdOfBlock } from './render.ts';
 import { teamOf } from './team.ts';
-import { actionToTask, type Click, commandToTask, digest, formToTask, isOncePerPerson } from './to-task.ts';
+import { actionToTask, type Click, commandToTask, digest, formToTask } from './to-task.ts';
 import { slackError } from './web-api-errors.ts';
 
 type Ack = (response?: unknown) => Promise<void>;
@@ -94,7 +95,7 @@ export async function onBlockAction(services: InboundServices, body: unknown, ac
   const buttonId = buttonIdOfAction(action.action_id);
   const click = await clickOf(services, team.tenantId, messageId, buttonId, channel, payload.data);
   if (!click) return ack();
-  if (!isOncePerPerson(click.actionId)) {
+  if (!isOncePerPersonAction(click.actionId)) {
     const key = `${team.tenantId}.${click.message.id}.${click.actionId}.${digest(click.value ?? '')}.${payload.data.user.id}`;
     if (!(await services.clicks.firstSeen(key, CLICK_WINDOW_MS))) return ack();
   }

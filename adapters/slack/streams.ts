@@ -1,6 +1,9 @@
 import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
-import type { Reply } from '../../src/core/index.ts';
+import { isProgressOnly, progressLine, type Reply } from '../../src/core/index.ts';
+
+export { isProgressOnly };
+
 import { escapeMrkdwn } from './mrkdwn.ts';
 import { SECTION_LIMIT } from './render.ts';
 
@@ -13,21 +16,13 @@ import { SECTION_LIMIT } from './render.ts';
  */
 export const STATUS_PREFIX = 'status:';
 
-export function isProgressOnly(reply: Reply): boolean {
-  return reply.blocks.length > 0 && reply.blocks.every((block) => block.type === 'progress');
-}
-
 export function statusOf(platformMessageId: string): string | null {
   return platformMessageId.startsWith(STATUS_PREFIX) ? platformMessageId.slice(STATUS_PREFIX.length) : null;
 }
 
 /** The status line ("is fetching issues… (30%)"); Slack shows it next to the app's name. */
 export function statusLine(reply: Reply): string {
-  const block = reply.blocks.find((candidate) => candidate.type === 'progress');
-  const text =
-    block?.type === 'progress'
-      ? `${block.step}${block.percent === undefined ? '' : ` (${Math.round(block.percent)}%)`}`
-      : reply.text;
+  const text = progressLine(reply);
   // A status is one short line: the newest part of a long step is the part worth showing.
   return text.length > 150 ? `…${text.slice(-149)}` : text;
 }

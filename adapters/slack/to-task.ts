@@ -1,10 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
-  APPROVAL_APPROVE_ACTION,
-  APPROVAL_REJECT_ACTION,
-  FEEDBACK_DOWN_ACTION,
-  FEEDBACK_UP_ACTION,
   type InboundMessage,
+  isOncePerPersonAction,
   type ParsedCommand,
   parseCommandText,
   type ReplyAddress,
@@ -117,18 +114,6 @@ export interface Click {
   message: { id: string; channel: string; thread: string; skill: string | null };
 }
 
-/** Decisions (approve, reject, 👍, 👎) count once per person and message, however often they click. */
-const ONCE_PER_PERSON = new Set([
-  APPROVAL_APPROVE_ACTION,
-  APPROVAL_REJECT_ACTION,
-  FEEDBACK_UP_ACTION,
-  FEEDBACK_DOWN_ACTION,
-]);
-
-export function isOncePerPerson(actionId: string): boolean {
-  return ONCE_PER_PERSON.has(actionId);
-}
-
 export function actionToTask(payload: BlockAction, click: Click, context: MappingContext): Task {
   const user = payload.user;
   const messageTs = payload.container.message_ts ?? payload.message?.ts;
@@ -139,7 +124,7 @@ export function actionToTask(payload: BlockAction, click: Click, context: Mappin
     ...(threadTs && !click.message.channel.startsWith('D') ? { threadTs } : {}),
     ...(payload.response_url ? { responseUrl: payload.response_url } : {}),
   };
-  const once = ONCE_PER_PERSON.has(click.actionId);
+  const once = isOncePerPersonAction(click.actionId);
   return {
     ...base(
       context,

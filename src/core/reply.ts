@@ -132,3 +132,16 @@ export function clickableButtons(reply: Reply, messageId: string): Button[] {
   const feedback = reply.feedback ? feedbackButtons(messageId) : [];
   return [...replyButtons(reply), ...approvals, ...feedback];
 }
+
+/** A reply that only shows progress (the "working…" state a later reply replaces). */
+export function isProgressOnly(reply: Reply): boolean {
+  return reply.blocks.length > 0 && reply.blocks.every((block) => block.type === 'progress');
+}
+
+/** The progress line of a reply, "Fetching issues… (30%)", for platforms that show it as one status line. */
+export function progressLine(reply: Reply): string {
+  const block = reply.blocks.find((candidate) => candidate.type === 'progress');
+  return block?.type === 'progress'
+    ? `${block.step}${block.percent === undefined ? '' : ` (${Math.round(block.percent)}%)`}`
+    : reply.text;
+}

@@ -1,5 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.ts';
 import {
@@ -10,6 +8,7 @@ import {
   SIGNING_SECRET,
   signedHeaders,
 } from '../fixtures/slack/payloads.ts';
+import { ChatopsProcesses } from '../support/chatops-processes.ts';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack.ts';
 import {
   clearRedisPrefix,
@@ -20,14 +19,12 @@ import {
   uniqueName,
 } from '../support/services.ts';
 
-const CHATOPS = fileURLToPath(new URL('../../bin/chatops.js', import.meta.url));
-
 // Real `chatops gateway` and `chatops worker` processes on PostgreSQL and Redis, and a fake Slack Web API on
 // 127.0.0.1 (SLACK_API_URL) that holds every call to Slack's spec: a signed app_mention over HTTP comes back
 // as exactly one chat.postMessage, in the mention's thread, with the bot token.
 describe('Slack end to end: gateway and worker processes, a fake Slack Web API', () => {
-  const children: ChildProcess[] = [];
-  const output: string[] = [];
+  const processes = new ChatopsProcesses();
+  const output = processes.output;
   let database: TestDatabase;
   let slack: FakeSlack;
   let gatewayUrl: string;
@@ -64,23 +61,13 @@ describe('Slack end to end: gateway and worker processes, a fake Slack Web API',
   });
 
   afterAll(async () => {
-    await Promise.all(children.map((child) => stop(child)));
+    await processes.stopAll();
     await slack?.close();
     await clearRedisPrefix(prefix);
     await database?.drop();
   });
 
-  function start(command: 'gateway' | 'worker', env: Record<string, string>): () => string {
-    const index = output.push('') - 1;
-    const child = spawn(process.execPath, [CHATOPS, command], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const append = (chunk: Buffer) => {
-      output[index] += chunk.toString('utf8');
-    };
-    child.stdout?.on('data', append);
-    child.stderr?.on('data', append);
-    children.push(child);
-    return () => output[index] ?? '';
-  }
+  const start = (command: 'gateway' | 'worker', env: Record<string, string>) => processes.start(command, env);
 
   it('says at start-up that Slack is enabled, and how', () => {
     expect(output[0]).toMatch(
@@ -112,12 +99,3 @@ describe('Slack end to end: gateway and worker processes, a fake Slack Web API',
     expect(String(reply?.args.blocks)).toContain('status.refresh');
   });
 });
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-  await exited;
-  clearTimeout(timer);
-}
