@@ -3,6 +3,7 @@ import { Migration20261122000000EnableVector } from './Migration20261122000000_e
 import { Migration20261122000100CoreTables } from './Migration20261122000100_core_tables.ts';
 import { Migration20261123200000AgentTables } from './Migration20261123200000_agent_tables.ts';
 import { Migration20261123400000TeamsContacts } from './Migration20261123400000_teams_contacts.ts';
+import { Migration20261202100000SlackInstallations } from './Migration20261202100000_slack_installations.ts';
 import { Migration20261202200000Approvals } from './Migration20261202200000_approvals.ts';
 import { Migration20261202400000Schedules } from './Migration20261202400000_schedules.ts';
 
@@ -15,6 +16,7 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261122000100_core_tables', class: Migration20261122000100CoreTables },
   { name: 'Migration20261123200000_agent_tables', class: Migration20261123200000AgentTables },
   { name: 'Migration20261123400000_teams_contacts', class: Migration20261123400000TeamsContacts },
+  { name: 'Migration20261202100000_slack_installations', class: Migration20261202100000SlackInstallations },
   { name: 'Migration20261202200000_approvals', class: Migration20261202200000Approvals },
   { name: 'Migration20261202400000_schedules', class: Migration20261202400000Schedules },
 ];

@@ -46,7 +46,9 @@ import { startStaleTaskSweeper } from './queue/stale-task-sweeper.ts';
 import { BullTaskQueue } from './queue/task-queue.ts';
 import { startTaskWorker } from './queue/task-worker.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
+import { schedulesPort } from './scheduler/schedules-port.ts';
 import { VERSION } from './version.ts';
+import { createSlackRuntime, type SlackRuntime, slackDescription, slackReceiver } from './wiring/slack.ts';
 
 /** The composition root: the only place concrete services are built and wired together. */
 export interface Runtime {
@@ -71,6 +73,8 @@ export interface Runtime {
   readonly approvalsEngine: ApprovalsEngine;
   /** The approvals port per task: the engine's, or a fake a test passed in. */
   readonly approvals: (task: Task) => ApprovalsPort;
+  /** The Slack adapter, its clients and ports, loaded only when Slack is configured. */
+  readonly slack: SlackRuntime | null;
   close(): Promise<void>;
 }
 
@@ -112,6 +116,7 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
     });
     closers.push(() => queue.close());
     const teams = config.teams.enabled ? await import('../adapters/teams/index.ts') : null;
+    const slack = await createSlackRuntime(config, database, redis, log);
     const audit = new AuditLog(database);
     const directory = new Directory(database, audit);
     await directory.ensureTenant(config.tenant.defaultId, config.tenant.defaultId, 'api');
@@ -140,8 +145,10 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
       senders: new Map<Platform, Sender>([
         ['api', storedDeliverySender('api')],
         ...(teams ? [teamsSender(teams, config, database, log)] : []),
+        ...(slack ? [['slack', slack.sender] as [Platform, Sender]] : []),
       ]),
       teams,
+      slack,
       close: closeAll,
     };
     const timers = new BullApprovalTimers(redis, config.queue.prefix);
@@ -216,6 +223,13 @@ function healthChecks(runtime: Runtime): HealthCheck[] {
 
 /** The gateway's routes: health, metrics, the REST API, and in dev the web chat. */
 export function gatewayRoutes(runtime: Runtime): RouteTable {
+  return gatewayParts(runtime).table;
+}
+
+function gatewayParts(runtime: Runtime): {
+  table: RouteTable;
+  slack: { start(): Promise<void>; stop(): Promise<void> } | null;
+} {
   const { config } = runtime;
   const api: ApiDependencies = {
     intake: new TaskIntake(runtime.ledger, runtime.queue, runtime.metrics, runtime.log),
@@ -259,26 +273,61 @@ export function gatewayRoutes(runtime: Runtime): RouteTable {
     }),
   );
   if (runtime.teams) table.add(teamsRoute(runtime.teams, runtime, api.intake));
+  const slack = runtime.slack
+    ? slackReceiver({
+        slack: runtime.slack,
+        config,
+        database: runtime.database,
+        redis: runtime.redis,
+        intake: api.intake,
+        catalog: runtime.catalog,
+        messages: runtime.messages,
+        directory: runtime.directory,
+        metrics: runtime.metrics,
+        log: runtime.log,
+        approvalsQuery: runtime.approvalsEngine.query,
+        schedules: schedulesPort(runtime.schedules),
+      })
+    : null;
+  if (slack) table.add(...slack.routes);
   if (config.http.webChat) table.mount({ prefix: '/', handler: webChatHandler() });
-  return table;
+  return { table, slack: slack?.receiver.socketMode ? slack.receiver : null };
 }
 
 export async function startGateway(
   runtime: Runtime,
 ): Promise<{ server: Server; port: number; close(): Promise<void> }> {
-  const server = createGatewayServer(gatewayRoutes(runtime), runtime.log);
+  const parts = gatewayParts(runtime);
+  const server = createGatewayServer(parts.table, runtime.log);
   const port = await listen(server, runtime.config.http.port, runtime.config.http.host);
-  const { teams } = runtime.config;
+  const { teams, slack } = runtime.config;
   runtime.log.info('gateway-listening', {
     url: `http://${runtime.config.http.host}:${port}`,
-    platforms: ['api', ...(teams.enabled ? ['teams'] : [])],
+    platforms: ['api', ...(teams.enabled ? ['teams'] : []), ...(slack.enabled ? ['slack'] : [])],
   });
+  runtime.log.info('platforms-enabled', {
+    api: 'REST API /api/v1',
+    teams: teams.enabled
+      ? `POST /api/messages${teams.credentials ? '' : ' (unauthenticated)'}`
+      : 'off (set TEAMS_APP_ID)',
+    slack: slack.enabled
+      ? slackDescription(runtime.config)
+      : 'off (set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN)',
+  });
+  await parts.slack?.start();
   if (teams.enabled && !teams.credentials) {
     runtime.log.warn('teams-unauthenticated', {
       warning: `TEAMS_APP_ID is unset: /api/messages ACCEPTS UNAUTHENTICATED ACTIVITIES (like the Bot Framework Emulator). Local use only; never expose this port.`,
     });
   }
-  return { server, port, close: () => closeServer(server) };
+  return {
+    server,
+    port,
+    async close() {
+      await parts.slack?.stop();
+      await closeServer(server);
+    },
+  };
 }
 
 export function workerServices(runtime: Runtime, agent?: Agent): WorkerServices {

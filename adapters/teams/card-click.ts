@@ -2,13 +2,11 @@ import {
   APPROVAL_APPROVE_ACTION,
   APPROVAL_REASON_INPUT,
   APPROVAL_REJECT_ACTION,
-  approvalButtons,
   type Button,
+  clickableButtons,
   FEEDBACK_DOWN_ACTION,
   FEEDBACK_UP_ACTION,
-  feedbackButtons,
   type MessageView,
-  replyButtons,
 } from '../../src/core/index.ts';
 import { ActionDataSchema, CardActionValueSchema, type InboundActivity } from './activity.ts';
 import { conversationOf } from './conversation.ts';
@@ -89,12 +87,7 @@ function reasonOf(data: Record<string, unknown> | undefined): Record<string, str
 
 /** Every button the stored message shows: its own, its approvals' and its feedback buttons. */
 function buttonsOf(message: MessageView): Button[] {
-  if (!message.reply) return [];
-  const approvals = message.reply.blocks.flatMap((block) =>
-    block.type === 'approval' ? approvalButtons(block) : [],
-  );
-  const feedback = message.reply.feedback ? feedbackButtons(message.id) : [];
-  return [...replyButtons(message.reply), ...approvals, ...feedback];
+  return message.reply ? clickableButtons(message.reply, message.id) : [];
 }
 
 /** The `adaptiveCard/action` answer: a card for decisions and feedback, a short message otherwise. */

@@ -9,6 +9,7 @@ import {
   type ReplyBlock,
 } from '../../src/core/index.ts';
 import { escapeMarkdown, plainText, richText, safeHref } from './card-text.ts';
+import { splitReply } from './split-reply.ts';
 
 /**
  * Reply → Adaptive Card 1.5 (pure and deterministic: the same Reply and message id give the same card).
@@ -52,10 +53,32 @@ export function renderCard(reply: Reply, messageId: string, options: RenderOptio
 
 /** The message activity that carries the card (`summary` is what notifications show). */
 export function renderMessageActivity(reply: Reply, messageId: string, options: RenderOptions = {}) {
+  return activityOf(reply, renderCard(reply, messageId, options));
+}
+
+/** Rows and characters one card shows before it gets hard to read (and before `renderCard` shortens it). */
+const ROWS_PER_CARD = 50;
+const TEXT_PER_BLOCK = 6000;
+
+/**
+ * A reply as one or more message activities: a reply too large for one card is split into several (tables
+ * by rows, text by lines), so nothing is cut, as Slack's renderer splits to Slack's limits.
+ */
+export function renderMessageActivities(reply: Reply, messageId: string, options: RenderOptions = {}) {
+  const fits = (part: Reply) =>
+    part.blocks.every(
+      (block) =>
+        (block.type !== 'table' || block.rows.length <= ROWS_PER_CARD) &&
+        ((block.type !== 'markdown' && block.type !== 'context') || block.text.length <= TEXT_PER_BLOCK),
+    ) && JSON.stringify(buildCard(part, messageId, options)).length <= MAX_CARD_CHARACTERS;
+  return splitReply(reply, fits).map((part) => activityOf(reply, renderCard(part, messageId, options)));
+}
+
+function activityOf(reply: Reply, card: IAdaptiveCard) {
   return {
     type: 'message' as const,
     summary: reply.text.slice(0, 200),
-    attachments: [{ contentType: ADAPTIVE_CARD_TYPE, content: renderCard(reply, messageId, options) }],
+    attachments: [{ contentType: ADAPTIVE_CARD_TYPE, content: card }],
   };
 }
 

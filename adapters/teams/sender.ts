@@ -13,7 +13,7 @@ import { BotTokenClient } from './bot-token.ts';
 import { connectorError } from './connector-errors.ts';
 import { conversationIdOf, type TeamsReference, TeamsReferenceSchema } from './conversation.ts';
 import type { TeamsContacts } from './ports.ts';
-import { DIRECT_MESSAGE_ID, renderMessageActivity } from './render.ts';
+import { DIRECT_MESSAGE_ID, renderMessageActivities, renderMessageActivity } from './render.ts';
 import { cloudOf, isAllowedServiceUrl, type TeamsSettings } from './settings.ts';
 import {
   finalActivity,
@@ -32,6 +32,9 @@ export interface TeamsSenderOptions {
   contacts?: TeamsContacts;
   timeoutMs?: number;
 }
+
+/** A reply split over several activities is stored as their ids joined by this (Teams ids have none). */
+const PART_SEPARATOR = ',';
 
 /**
  * Reply → Bot Connector calls to the stored conversation reference: POST a new activity into the chat or
@@ -81,15 +84,24 @@ export class TeamsSender implements Sender {
       const streamId = await this.#startStream(reference, reply);
       if (streamId) return { platformMessageId: `${STREAM_PREFIX}${streamId}` };
     }
-    const activity = renderMessageActivity(reply, message.id);
-    try {
-      const sent = await this.#api(reference.serviceUrl)
-        .conversations.activities(reference.conversationId)
-        .create(activity);
-      return { platformMessageId: sent.id ?? null };
-    } catch (error) {
-      throw connectorError(error, `posting to ${reference.conversationType} conversation`);
+    const ids = await this.#post(reference, renderMessageActivities(reply, message.id));
+    return { platformMessageId: ids.length > 0 ? ids.join(PART_SEPARATOR) : null };
+  }
+
+  /** Posts the parts of one reply in order; their activity ids, which updates and deletes need. */
+  async #post(reference: TeamsReference, activities: readonly object[]): Promise<string[]> {
+    const ids: string[] = [];
+    for (const activity of activities) {
+      try {
+        const sent = await this.#api(reference.serviceUrl)
+          .conversations.activities(reference.conversationId)
+          .create(activity as never);
+        if (sent.id) ids.push(sent.id);
+      } catch (error) {
+        throw connectorError(error, `posting to ${reference.conversationType} conversation`);
+      }
     }
+    return ids;
   }
 
   async update(
@@ -97,19 +109,32 @@ export class TeamsSender implements Sender {
     platformMessageId: string,
     reply: Reply,
     message: OutboundMessage,
-  ): Promise<void> {
+  ): Promise<SentMessage | undefined> {
     const reference = this.#referenceOf(address);
     const streamId = streamIdOf(platformMessageId);
-    if (streamId && (await this.#continueStream(reference, streamId, reply, message))) return;
-    const id = streamId ?? platformMessageId;
-    const activity = { ...renderMessageActivity(reply, message.id), id };
-    try {
-      await this.#api(reference.serviceUrl)
-        .conversations.activities(reference.conversationId)
-        .update(id, activity);
-    } catch (error) {
-      throw connectorError(error, 'updating a message');
+    if (streamId && (await this.#continueStream(reference, streamId, reply, message))) return undefined;
+    const existing = (streamId ?? platformMessageId).split(PART_SEPARATOR).filter(Boolean);
+    const parts = renderMessageActivities(reply, message.id);
+    const activities = this.#api(reference.serviceUrl).conversations.activities(reference.conversationId);
+    for (const [index, part] of parts.slice(0, existing.length).entries()) {
+      const id = existing[index] ?? '';
+      try {
+        await activities.update(id, { ...part, id });
+      } catch (error) {
+        throw connectorError(error, 'updating a message');
+      }
     }
+    // The new content needs more (or fewer) messages than the old one had.
+    const added = await this.#post(reference, parts.slice(existing.length));
+    for (const extra of existing.slice(parts.length)) {
+      try {
+        await activities.delete(extra);
+      } catch (error) {
+        throw connectorError(error, 'removing a message part');
+      }
+    }
+    const ids = [...existing.slice(0, parts.length), ...added].join(PART_SEPARATOR);
+    return ids === (streamId ?? platformMessageId) && !streamId ? undefined : { platformMessageId: ids };
   }
 
   /** Starts a 1:1 stream with an informative update; null when Teams does not allow streaming here. */
@@ -153,7 +178,12 @@ export class TeamsSender implements Sender {
     if (!this.#streams.isOpen(streamId)) return false;
     this.#streams.close(streamId);
     try {
-      await activities.create(finalActivity(renderMessageActivity(reply, message.id), streamId) as never);
+      // The answer ends the stream; a reply too big for one card continues in messages after it.
+      const [first, ...rest] = renderMessageActivities(reply, message.id);
+      await activities.create(
+        finalActivity(first ?? renderMessageActivity(reply, message.id), streamId) as never,
+      );
+      await this.#post(reference, rest);
       return true;
     } catch (error) {
       // A stream past Teams' two-minute limit (or cancelled) is finished with a plain update.
@@ -188,9 +218,9 @@ export class TeamsSender implements Sender {
         conversationId = created.id;
         await contacts.remember({ ...contact, personalConversationId: conversationId });
       }
-      await api.conversations
-        .activities(conversationId)
-        .create(renderMessageActivity(forDirectMessage(reply), DIRECT_MESSAGE_ID));
+      for (const part of renderMessageActivities(forDirectMessage(reply), DIRECT_MESSAGE_ID)) {
+        await api.conversations.activities(conversationId).create(part);
+      }
     } catch (error) {
       throw connectorError(error, 'writing to a 1:1 chat');
     }

@@ -1,4 +1,6 @@
-import type { Reply } from '../../src/core/index.ts';
+import { isProgressOnly, progressLine, type Reply } from '../../src/core/index.ts';
+
+export { isProgressOnly };
 
 /**
  * Teams' streaming protocol for 1:1 chats: while a task works, its progress shows as Teams' own status
@@ -9,21 +11,13 @@ import type { Reply } from '../../src/core/index.ts';
  */
 export const STREAM_PREFIX = 'stream:';
 
-export function isProgressOnly(reply: Reply): boolean {
-  return reply.blocks.length > 0 && reply.blocks.every((block) => block.type === 'progress');
-}
-
 export function streamIdOf(platformMessageId: string): string | null {
   return platformMessageId.startsWith(STREAM_PREFIX) ? platformMessageId.slice(STREAM_PREFIX.length) : null;
 }
 
 /** The status line of a progress reply (Teams shows informative updates as one short line). */
 export function statusLine(reply: Reply): string {
-  const block = reply.blocks.find((candidate) => candidate.type === 'progress');
-  const text =
-    block?.type === 'progress'
-      ? `${block.step}${block.percent === undefined ? '' : ` (${Math.round(block.percent)}%)`}`
-      : reply.text;
+  const text = progressLine(reply);
   return text.length > 500 ? `…${text.slice(-500)}` : text;
 }
 

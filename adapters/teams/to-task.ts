@@ -1,9 +1,6 @@
 import {
-  APPROVAL_APPROVE_ACTION,
-  APPROVAL_REJECT_ACTION,
-  FEEDBACK_DOWN_ACTION,
-  FEEDBACK_UP_ACTION,
   type InboundMessage,
+  isOncePerPersonAction,
   parseCommandText,
   TASK_VERSION,
   type Task,
@@ -100,18 +97,10 @@ export interface Click {
   inputs?: Record<string, string>;
 }
 
-/** Decisions (approve, reject, 👍, 👎) count once per person and message, however often they click. */
-const ONCE_PER_PERSON = new Set([
-  APPROVAL_APPROVE_ACTION,
-  APPROVAL_REJECT_ACTION,
-  FEEDBACK_UP_ACTION,
-  FEEDBACK_DOWN_ACTION,
-]);
-
 export function actionToTask(activity: InboundActivity, click: Click, context: MappingContext): Task {
   const conversation = { ...conversationOf(activity), ...pick(click.message) };
   const user = userOf(activity);
-  const once = ONCE_PER_PERSON.has(click.actionId);
+  const once = isOncePerPersonAction(click.actionId);
   return {
     ...base(activity, context, conversation),
     kind: 'action',

@@ -105,7 +105,16 @@ export class ReplyChannel {
     const updated = (await messages.updateReply(previous.id, reply, skill)) ?? previous;
     await live.publish({ type: 'message.updated', message: updated });
     if (previous.platformMessageId) {
-      await sender.update(task.replyTo, previous.platformMessageId, reply, outbound(updated, task));
+      const moved = await sender.update(
+        task.replyTo,
+        previous.platformMessageId,
+        reply,
+        outbound(updated, task),
+      );
+      if (moved?.platformMessageId && moved.platformMessageId !== previous.platformMessageId) {
+        await messages.setPlatformMessageId(updated.id, moved.platformMessageId);
+        updated.platformMessageId = moved.platformMessageId;
+      }
     } else {
       const sent = await sender.send(task.replyTo, reply, outbound(updated, task));
       if (sent.platformMessageId) {

@@ -1,5 +1,6 @@
 import { ChatOpsError } from '../core/errors.ts';
 import { processEnvironment } from './process-environment.ts';
+import { type SlackConfig, slackConfig } from './slack-config.ts';
 import { defaultFor, type ProcessMode, VARIABLES, type Variable } from './variables.ts';
 
 /** Configuration, read once at start-up and passed down; frozen so nothing changes it later. */
@@ -38,6 +39,7 @@ export interface Config {
   readonly agent: AgentConfig;
   readonly teams: TeamsConfig;
   readonly approvals: ApprovalsConfig;
+  readonly slack: SlackConfig;
 }
 
 /** The approvals engine (src/config/variables-approvals.ts). */
@@ -89,6 +91,8 @@ export interface AgentConfig {
     readonly waitMs: number;
   };
 }
+
+export type { SlackConfig } from './slack-config.ts';
 
 export type Environment = Record<string, string | undefined>;
 
@@ -165,6 +169,7 @@ function buildConfig(values: Record<string, unknown>, env: Environment, mode: Pr
       policyPath: values.APPROVALS_CONFIG as string | undefined,
       sweepIntervalMs: number('APPROVALS_SWEEP_INTERVAL_MS'),
     },
+    slack: slackConfig(values, mode),
   };
 }
 

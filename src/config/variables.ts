@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AGENT_VARIABLES } from './variables-agent.ts';
 import { APPROVALS_VARIABLES } from './variables-approvals.ts';
+import { SLACK_VARIABLES } from './variables-slack.ts';
 import { TEAMS_VARIABLES } from './variables-teams.ts';
 
 /**
@@ -183,6 +184,7 @@ export const VARIABLES: readonly Variable[] = [
   ...AGENT_VARIABLES,
   ...TEAMS_VARIABLES,
   ...APPROVALS_VARIABLES,
+  ...SLACK_VARIABLES,
 ];
 
 export function defaultFor(variable: Variable, mode: ProcessMode): string | undefined {

@@ -119,3 +119,10 @@ export const APPROVAL_EXECUTE_ACTION = 'approval.execute';
 /** Feedback buttons under an answer (`Reply.feedback`); the value is our message id. */
 export const FEEDBACK_UP_ACTION = 'feedback.up';
 export const FEEDBACK_DOWN_ACTION = 'feedback.down';
+
+/** Decisions (approve, reject, 👍, 👎) count once per person and message, however often they click. */
+export function isOncePerPersonAction(actionId: string): boolean {
+  return [APPROVAL_APPROVE_ACTION, APPROVAL_REJECT_ACTION, FEEDBACK_UP_ACTION, FEEDBACK_DOWN_ACTION].includes(
+    actionId,
+  );
+}

@@ -52,12 +52,17 @@ export interface SentMessage {
 export interface Sender {
   readonly platform: Platform;
   send(address: ReplyAddress, reply: Reply, message: OutboundMessage): Promise<SentMessage>;
+  /**
+   * Replaces a message for everyone. A platform whose update lands somewhere new (Slack replaces an
+   * assistant thread's status line with a posted answer; a long answer may need more messages) returns
+   * the new platform id; otherwise nothing.
+   */
   update(
     address: ReplyAddress,
     platformMessageId: string,
     reply: Reply,
     message: OutboundMessage,
-  ): Promise<void>;
+  ): Promise<SentMessage | undefined>;
   /**
    * Sends a direct message to one person (approval requests to approvers, expiry notices to requesters).
    * Optional: a platform without direct messages leaves it out and people see it in their channel.

@@ -130,3 +130,28 @@ export function feedbackButtons(messageId: string): Button[] {
     { id: FEEDBACK_DOWN_ACTION, label: '👎', value: messageId, style: 'default' },
   ];
 }
+
+/**
+ * Every button a stored message shows and a click may name: its own, its approvals' (while pending) and
+ * its feedback buttons. Receivers check clicks against this list, so a click cannot invent a button.
+ */
+export function clickableButtons(reply: Reply, messageId: string): Button[] {
+  const approvals = reply.blocks.flatMap((block) =>
+    block.type === 'approval' ? approvalButtons(block) : [],
+  );
+  const feedback = reply.feedback ? feedbackButtons(messageId) : [];
+  return [...replyButtons(reply), ...approvals, ...feedback];
+}
+
+/** A reply that only shows progress (the "working…" state a later reply replaces). */
+export function isProgressOnly(reply: Reply): boolean {
+  return reply.blocks.length > 0 && reply.blocks.every((block) => block.type === 'progress');
+}
+
+/** The progress line of a reply, "Fetching issues… (30%)", for platforms that show it as one status line. */
+export function progressLine(reply: Reply): string {
+  const block = reply.blocks.find((candidate) => candidate.type === 'progress');
+  return block?.type === 'progress'
+    ? `${block.step}${block.percent === undefined ? '' : ` (${Math.round(block.percent)}%)`}`
+    : reply.text;
+}

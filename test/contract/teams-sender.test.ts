@@ -1,6 +1,7 @@
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TeamsContact, TeamsContacts } from '../../adapters/teams/ports.ts';
+import { renderMessageActivities } from '../../adapters/teams/render.ts';
 import { TeamsSender } from '../../adapters/teams/sender.ts';
 import type { TeamsSettings } from '../../adapters/teams/settings.ts';
 import { markdownReply, type ReplyAddress } from '../../src/core/index.ts';
@@ -86,7 +87,7 @@ describe('Teams sender against the Bot Connector spec', () => {
       bodies.push({
         method: request.method,
         path: decodeURIComponent(new URL(request.url).pathname),
-        body: JSON.parse(body),
+        body: body ? JSON.parse(body) : null,
         authorization: request.headers.get('authorization'),
       });
     });
@@ -94,7 +95,7 @@ describe('Teams sender against the Bot Connector spec', () => {
   }
 
   it('posts every reply fixture into the reply chain as a valid Adaptive Card', async () => {
-    const fixtures = Object.values(REPLY_FIXTURES);
+    const fixtures = Object.values(REPLY_FIXTURES).filter((reply) => reply !== REPLY_FIXTURES.large);
     connector()
       .post(`/v3/conversations/${CHANNEL_ID};messageid=${THREAD}/activities`)
       .times(fixtures.length)
@@ -110,6 +111,42 @@ describe('Teams sender against the Bot Connector spec', () => {
       const card = (body as { attachments: { content: unknown }[] }).attachments[0]?.content;
       expect(validateJsonSchema('adaptive-card-1.5', card)).toEqual([]);
     }
+  });
+
+  it('sends a reply too large for one card as several cards, and shrinks it again with PUT and DELETE', async () => {
+    const path = `/v3/conversations/${CHANNEL_ID};messageid=${THREAD}/activities`;
+    const count = renderMessageActivities(REPLY_FIXTURES.large as never, OUTBOUND.id).length;
+    expect(count).toBeGreaterThan(1);
+    for (let part = 1; part <= count; part += 1)
+      connector()
+        .post(path)
+        .reply(200, { id: String(1763900000600 + part) });
+    const sent = await sender.send(CHANNEL_ADDRESS, REPLY_FIXTURES.large as never, OUTBOUND);
+    const ids = String(sent.platformMessageId).split(',');
+    expect(ids).toHaveLength(count);
+    const rows = bodies.map(
+      (entry) =>
+        JSON.stringify((entry.body as { attachments: { content: unknown }[] }).attachments[0]?.content).match(
+          /OPS-\d+/g,
+        )?.length,
+    );
+    // Every one of the 400 rows arrives, in order, each card under Teams' size limit.
+    expect(rows.reduce((sum, count) => (sum ?? 0) + (count ?? 0), 0)).toBe(400);
+    for (const { body } of bodies) expect(JSON.stringify(body).length).toBeLessThan(28_000);
+    for (const { body } of bodies) {
+      expect(
+        validateJsonSchema(
+          'adaptive-card-1.5',
+          (body as { attachments: { content: unknown }[] }).attachments[0]?.content,
+        ),
+      ).toEqual([]);
+    }
+    bodies.length = 0;
+    connector().put(`${path}/${ids[0]}`).reply(200, { id: ids[0] });
+    for (const extra of ids.slice(1)) connector().delete(`${path}/${extra}`).reply(200);
+    const shrunk = await sender.update(CHANNEL_ADDRESS, ids.join(','), markdownReply('Done'), OUTBOUND);
+    expect(shrunk).toEqual({ platformMessageId: ids[0] });
+    expect(bodies.map((entry) => entry.method)).toEqual(['PUT', ...ids.slice(1).map(() => 'DELETE')]);
   });
 
   it('replaces a message in place with PUT on its activity id', async () => {

@@ -1,8 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.ts';
 import { APP_ID, CHANNEL_ID, channelMention } from '../fixtures/teams/activities.ts';
+import { ChatopsProcesses } from '../support/chatops-processes.ts';
 import { validateJsonSchema, validateSpecRequest } from '../support/contract/index.ts';
 import {
   FAKE_BOT_TOKEN,
@@ -19,15 +18,13 @@ import {
 } from '../support/services.ts';
 import { signingKey, signToken } from '../support/teams-identity.ts';
 
-const CHATOPS = fileURLToPath(new URL('../../bin/chatops.js', import.meta.url));
-
 // Real `chatops gateway` and `chatops worker` processes on PostgreSQL and Redis, with the Microsoft side on
 // 127.0.0.1: a Teams activity POSTed to /api/messages, signed like the Bot Connector signs it, comes back
 // as exactly one reply in the right conversation and reply chain, signed with the bot's own token.
 describe('Teams end to end: gateway and worker processes, a fake Bot Connector', () => {
   const key = signingKey();
-  const children: ChildProcess[] = [];
-  const output: string[] = [];
+  const processes = new ChatopsProcesses();
+  const output = processes.output;
   let database: TestDatabase;
   let microsoft: FakeBotFramework;
   let gatewayUrl: string;
@@ -66,23 +63,13 @@ describe('Teams end to end: gateway and worker processes, a fake Bot Connector',
   });
 
   afterAll(async () => {
-    await Promise.all(children.map((child) => stop(child)));
+    await processes.stopAll();
     await microsoft?.close();
     await clearRedisPrefix(prefix);
     await database?.drop();
   });
 
-  function start(command: 'gateway' | 'worker', env: Record<string, string>): () => string {
-    const index = output.push('') - 1;
-    const child = spawn(process.execPath, [CHATOPS, command], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const append = (chunk: Buffer) => {
-      output[index] += chunk.toString('utf8');
-    };
-    child.stdout?.on('data', append);
-    child.stderr?.on('data', append);
-    children.push(child);
-    return () => output[index] ?? '';
-  }
+  const start = (command: 'gateway' | 'worker', env: Record<string, string>) => processes.start(command, env);
 
   it('delivers one reply, in the right conversation and reply chain, checked against the Connector spec', async () => {
     const root = '1763970000001';
@@ -128,12 +115,3 @@ describe('Teams end to end: gateway and worker processes, a fake Bot Connector',
     expect(microsoft.tokensIssued).toBe(1);
   });
 });
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-  await exited;
-  clearTimeout(timer);
-}

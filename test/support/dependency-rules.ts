@@ -3,7 +3,8 @@ import { dirname, join, normalize, relative } from 'node:path';
 
 /**
  * DESIGN.md's dependency rule as code: `src/core` imports nothing else of ours; adapters and skills import
- * `src/core`, never each other; only `src/main.ts` wires concrete things (adapters, skills) together; no
+ * `src/core`, never each other; only `src/main.ts` (and its per-platform parts in `src/wiring/`, which keep
+ * it short) wires concrete things (adapters, skills) together; no
  * `process.env` outside `src/config`; skills never touch the ORM, the queue or a platform SDK.
  */
 export interface SourceFile {
@@ -27,7 +28,7 @@ function area(path: string): string {
   if (top === 'src')
     return second === 'core'
       ? 'core'
-      : second === 'main.ts'
+      : second === 'main.ts' || second === 'wiring'
         ? 'main'
         : second === 'config'
           ? 'config'

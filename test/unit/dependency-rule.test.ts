@@ -27,6 +27,7 @@ describe('dependency rule (DESIGN.md)', () => {
         text: "import { skills } from '../../skills/index.ts';\nconst key = process.env.KEY;",
       },
       { path: 'src/main.ts', text: "import { skills } from '../skills/index.ts';" },
+      { path: 'src/wiring/slack.ts', text: "import { x } from '../../adapters/slack/index.ts';" },
       { path: 'src/config/load-config.ts', text: 'const env = process.env;' },
     ]);
     expect(found).toEqual([

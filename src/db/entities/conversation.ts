@@ -48,5 +48,11 @@ export const Message = defineEntity({
   indexes: [
     { name: 'messages_conversation_index', properties: ['conversation', 'seq'] },
     { name: 'messages_channel_index', properties: ['tenantId', 'platform', 'channel', 'seq'] },
+    {
+      name: 'messages_platform_message_index',
+      // The bot's own message by its Slack ts (a thread root): see Migration20261202100000.
+      expression:
+        "create index messages_platform_message_index on messages (tenant_id, platform, channel, (split_part(platform_message_id, ',', 1))) where author_kind = 'bot' and platform_message_id is not null",
+    },
   ],
 });

@@ -2,6 +2,7 @@ import { ConversationSummary, LlmUsage, McpServerRecord, ToolCallRecord } from '
 import { ApprovalDecisionRecord, ApprovalRecord } from './approvals.ts';
 import { Conversation, Message } from './conversation.ts';
 import { ScheduleRecord } from './schedule.ts';
+import { SlackInstallationRecord } from './slack.ts';
 import { AuditEntry, TaskRecord } from './task-record.ts';
 import { TeamsContactRecord } from './teams.ts';
 import { ApiKey, Tenant, User, UserRole } from './tenancy.ts';
@@ -17,6 +18,7 @@ export {
   McpServerRecord,
   Message,
   ScheduleRecord,
+  SlackInstallationRecord,
   TaskRecord,
   TeamsContactRecord,
   Tenant,
@@ -39,4 +41,5 @@ export const entities = [
   TeamsContactRecord,
   ...[ApprovalRecord, ApprovalDecisionRecord],
   ScheduleRecord,
+  SlackInstallationRecord,
 ];

@@ -1,0 +1,96 @@
+import type { KnownBlock, View } from '@slack/types';
+import type { CommandArgument, CommandSpec } from '../../src/core/index.ts';
+
+/**
+ * A command run without its arguments opens a form (a Slack modal) generated from the arguments its skill
+ * declares: a menu for arguments with choices, a text field otherwise. The submission is checked against
+ * the same declaration as typed arguments, and problems are shown next to the field at fault.
+ */
+export const FORM_CALLBACK_ID = 'chatops.command-form';
+const FIELD_PREFIX = 'arg.';
+
+export interface FormContext {
+  command: string;
+  channel: string;
+}
+
+export function needsForm(spec: CommandSpec, text: string): boolean {
+  return text.trim() === '' && (spec.arguments ?? []).some((argument) => argument.required);
+}
+
+export function commandForm(spec: CommandSpec, context: FormContext): View {
+  const blocks: KnownBlock[] = [
+    { type: 'section', text: { type: 'plain_text', text: spec.description.slice(0, 3000), emoji: true } },
+    ...(spec.arguments ?? []).map((argument) => inputOf(argument)),
+  ];
+  return {
+    type: 'modal',
+    callback_id: FORM_CALLBACK_ID,
+    private_metadata: JSON.stringify(context),
+    title: { type: 'plain_text', text: `/${spec.name}`.slice(0, 24) },
+    submit: { type: 'plain_text', text: 'Run' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks,
+  };
+}
+
+function inputOf(argument: CommandArgument): KnownBlock {
+  const label = { type: 'plain_text' as const, text: argument.name.slice(0, 2000) };
+  const hint = { type: 'plain_text' as const, text: argument.description.slice(0, 2000) };
+  const element = argument.choices
+    ? {
+        type: 'static_select' as const,
+        action_id: 'value',
+        options: argument.choices.slice(0, 100).map((choice) => ({
+          text: { type: 'plain_text' as const, text: choice.slice(0, 75) },
+          value: choice.slice(0, 150),
+        })),
+      }
+    : { type: 'plain_text_input' as const, action_id: 'value', max_length: 2000 };
+  return {
+    type: 'input',
+    block_id: `${FIELD_PREFIX}${argument.name}`,
+    optional: !argument.required,
+    label,
+    hint,
+    element,
+  };
+}
+
+export function formContextOf(privateMetadata: string | undefined): FormContext | null {
+  try {
+    const parsed = JSON.parse(privateMetadata ?? '') as Partial<FormContext>;
+    return typeof parsed.command === 'string' && typeof parsed.channel === 'string'
+      ? { command: parsed.command, channel: parsed.channel }
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The submitted values as `key=value` arguments (empty fields left out). */
+export function formArguments(values: Record<string, Record<string, unknown>>): Record<string, string> {
+  const args: Record<string, string> = {};
+  for (const [blockId, actions] of Object.entries(values)) {
+    if (!blockId.startsWith(FIELD_PREFIX)) continue;
+    const state = actions.value as
+      | { value?: unknown; selected_option?: { value?: unknown } | null }
+      | undefined;
+    const value = state?.selected_option?.value ?? state?.value;
+    if (typeof value === 'string' && value.trim() !== '')
+      args[blockId.slice(FIELD_PREFIX.length)] = value.trim();
+  }
+  return args;
+}
+
+/** Problems as Slack's `response_action: errors` map: each next to its field. */
+export function formErrors(
+  problems: readonly { argument: string; problem: string }[],
+): Record<string, string> {
+  return Object.fromEntries(
+    problems.map((entry) => [
+      `${FIELD_PREFIX}${entry.argument}`,
+      `${entry.argument} ${entry.problem}`.slice(0, 150),
+    ]),
+  );
+}

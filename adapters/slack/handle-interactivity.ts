@@ -1,0 +1,170 @@
+import {
+  APPROVAL_APPROVE_ACTION,
+  APPROVAL_REJECT_ACTION,
+  checkCommandArguments,
+  clickableButtons,
+  isOncePerPersonAction,
+  parseCommandText,
+  UMBRELLA_COMMAND,
+} from '../../src/core/index.ts';
+import {
+  commandForm,
+  FORM_CALLBACK_ID,
+  formArguments,
+  formContextOf,
+  formErrors,
+  needsForm,
+} from './command-form.ts';
+import { commandList, type InboundServices, mappingContext, usageProblem } from './inbound.ts';
+import { plainTextOf } from './inbound-text.ts';
+import { BlockActionSchema, SlashCommandSchema, ViewSubmissionSchema } from './payloads.ts';
+import { buttonIdOfAction, DIRECT_MESSAGE_ID, messageIdOfBlock } from './render.ts';
+import { teamOf } from './team.ts';
+import { actionToTask, type Click, commandToTask, digest, formToTask } from './to-task.ts';
+import { slackError } from './web-api-errors.ts';
+
+type Ack = (response?: unknown) => Promise<void>;
+
+/** How long a repeated click on the same button by the same person counts as the same click. */
+export const CLICK_WINDOW_MS = 1500;
+
+const ephemeral = (text: string) => ({ response_type: 'ephemeral', text });
+
+/**
+ * A slash command: answered at once (privately) when no skill has it or its arguments do not fit; a form
+ * when it needs arguments and got none; otherwise recorded and queued, and the worker answers.
+ */
+export async function onSlashCommand(services: InboundServices, body: unknown, ack: Ack): Promise<void> {
+  const payload = SlashCommandSchema.safeParse(body);
+  if (!payload.success) return ack(ephemeral('Slack sent a command I could not read; please try again.'));
+  const command = payload.data;
+  // Slack sends what was typed with its own escapes and mention markup: read it as the words it shows.
+  const parsed = parseCommandText(`${command.command.toLowerCase()} ${plainTextOf(command.text, undefined)}`);
+  const entry = parsed ? services.catalog.byCommand(parsed.command) : undefined;
+  if (!parsed || !entry) {
+    const umbrella = command.command.toLowerCase() === `/${UMBRELLA_COMMAND}`;
+    const what = umbrella
+      ? `\`/${UMBRELLA_COMMAND} ${parsed?.command ?? ''}\` is not a subcommand`
+      : `\`${command.command}\` is not installed here`;
+    const options = services.catalog.commandNames().join('|');
+    return ack(
+      ephemeral(
+        `${what}. ${umbrella ? `Usage: \`/${UMBRELLA_COMMAND} ${options}\`` : `Commands I have: ${commandList(services.catalog)}`} (try \`/${UMBRELLA_COMMAND} help\`).`,
+      ),
+    );
+  }
+  const team = teamOf(command.team_id, command.enterprise_id, command.is_enterprise_install);
+  if (!team) return ack(ephemeral('This command came without a workspace; please try again.'));
+  if (needsForm(entry.command, parsed.text) && Object.keys(parsed.args).length === 0) {
+    await ack();
+    const view = commandForm(entry.command, { command: entry.command.name, channel: command.channel_id });
+    services.later('slack-form-open', async () => {
+      const { client } = await services.clients.forTenant(team.tenantId);
+      await client.views.open({ trigger_id: command.trigger_id, view }).catch((error: unknown) => {
+        throw slackError(error, 'opening the command form');
+      });
+    });
+    return;
+  }
+  const problem = usageProblem(services.catalog, parsed.command, parsed.args);
+  if (problem) return ack(ephemeral(problem));
+  const task = commandToTask(command, parsed, mappingContext(services, team, undefined));
+  const name = services.users.cached(team.tenantId, command.user_id);
+  if (name) task.user.name = name;
+  await services.intake.accept(task);
+  await ack();
+}
+
+/**
+ * A button click, checked against the message we stored (the button must be on it, in this workspace), and
+ * counted once: decisions and feedback once per person and message for good, other buttons once per
+ * person within a short window (a double click is one click).
+ */
+export async function onBlockAction(services: InboundServices, body: unknown, ack: Ack): Promise<void> {
+  const payload = BlockActionSchema.safeParse(body);
+  if (!payload.success) return ack();
+  const action = payload.data.actions[0];
+  const messageId = messageIdOfBlock(action?.block_id);
+  const team = teamOf(
+    payload.data.team?.id ?? payload.data.user.team_id,
+    payload.data.enterprise?.id ?? payload.data.team?.enterprise_id,
+    payload.data.is_enterprise_install,
+  );
+  const channel = payload.data.container.channel_id ?? payload.data.channel?.id;
+  if (!action || !messageId || !team || !channel) return ack();
+  const buttonId = buttonIdOfAction(action.action_id);
+  const click = await clickOf(services, team.tenantId, messageId, buttonId, channel, payload.data);
+  if (!click) return ack();
+  if (!isOncePerPersonAction(click.actionId)) {
+    const key = `${team.tenantId}.${click.message.id}.${click.actionId}.${digest(click.value ?? '')}.${payload.data.user.id}`;
+    if (!(await services.clicks.firstSeen(key, CLICK_WINDOW_MS))) return ack();
+  }
+  const task = actionToTask(payload.data, click, mappingContext(services, team, undefined));
+  await services.intake.accept(task);
+  await ack();
+}
+
+async function clickOf(
+  services: InboundServices,
+  tenantId: string,
+  messageId: string,
+  buttonId: string,
+  channel: string,
+  payload: { container: { message_ts?: string | undefined }; actions: { value?: string | undefined }[] },
+): Promise<Click | null> {
+  if (messageId === DIRECT_MESSAGE_ID) {
+    // Approval requests in an approver's DM: the approval id (the button's value) is the whole context.
+    const value = payload.actions[0]?.value;
+    if ((buttonId !== APPROVAL_APPROVE_ACTION && buttonId !== APPROVAL_REJECT_ACTION) || !value) return null;
+    return {
+      actionId: buttonId,
+      value,
+      label: buttonId === APPROVAL_APPROVE_ACTION ? 'Approve' : 'Reject',
+      message: {
+        id: `direct-${digest(channel, payload.container.message_ts ?? value)}`,
+        channel,
+        thread: channel,
+        skill: null,
+      },
+    };
+  }
+  const stored = await services.messages.byId(messageId);
+  if (stored?.platform !== 'slack' || stored.tenantId !== tenantId || !stored.reply) {
+    services.log.info('slack-click-refused', { messageId, reason: 'not a message of this workspace' });
+    return null;
+  }
+  const button = clickableButtons(stored.reply, stored.id).find((candidate) => candidate.id === buttonId);
+  // Link buttons also send a click to the app; they have done their work by opening the link.
+  if (!button || button.url) return null;
+  return {
+    actionId: button.id,
+    ...(button.value === undefined ? {} : { value: button.value }),
+    label: button.label,
+    message: { id: stored.id, channel: stored.channel, thread: stored.thread, skill: stored.skill },
+  };
+}
+
+/** A submitted command form: checked like typed arguments (errors shown by the fields), then queued. */
+export async function onViewSubmission(services: InboundServices, body: unknown, ack: Ack): Promise<void> {
+  const payload = ViewSubmissionSchema.safeParse(body);
+  if (!payload.success || payload.data.view.callback_id !== FORM_CALLBACK_ID) return ack();
+  const form = formContextOf(payload.data.view.private_metadata);
+  const entry = form ? services.catalog.byCommand(form.command) : undefined;
+  const team = teamOf(
+    payload.data.team?.id ?? payload.data.user.team_id,
+    payload.data.enterprise?.id ?? payload.data.team?.enterprise_id,
+    payload.data.is_enterprise_install,
+  );
+  if (!form || !entry || !team) return ack();
+  const args = formArguments(payload.data.view.state?.values ?? {});
+  const problems = checkCommandArguments(entry.command.arguments, args);
+  if (problems.length > 0) return ack({ response_action: 'errors', errors: formErrors(problems) });
+  const user = payload.data.user;
+  const task = formToTask(
+    { viewId: payload.data.view.id, command: entry.command.name, args, channel: form.channel },
+    { id: user.id, name: services.users.cached(team.tenantId, user.id) ?? user.name },
+    mappingContext(services, team, undefined),
+  );
+  await services.intake.accept(task);
+  await ack();
+}
