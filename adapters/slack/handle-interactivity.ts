@@ -1,5 +1,6 @@
 import {
   APPROVAL_APPROVE_ACTION,
+  APPROVAL_REASON_INPUT,
   APPROVAL_REJECT_ACTION,
   checkCommandArguments,
   clickableButtons,
@@ -17,9 +18,16 @@ import {
 } from './command-form.ts';
 import { commandList, type InboundServices, mappingContext, usageProblem } from './inbound.ts';
 import { plainTextOf } from './inbound-text.ts';
-import { BlockActionSchema, SlashCommandSchema, ViewSubmissionSchema } from './payloads.ts';
+import {
+  type BlockAction,
+  BlockActionSchema,
+  SlashCommandSchema,
+  type ViewSubmission,
+  ViewSubmissionSchema,
+} from './payloads.ts';
+import { REJECT_CALLBACK_ID, reasonOf, rejectContextOf, rejectReasonForm } from './reject-reason.ts';
 import { buttonIdOfAction, DIRECT_MESSAGE_ID, messageIdOfBlock } from './render.ts';
-import { teamOf } from './team.ts';
+import { type SlackTeam, teamOf } from './team.ts';
 import { actionToTask, type Click, commandToTask, digest, formToTask } from './to-task.ts';
 import { slackError } from './web-api-errors.ts';
 
@@ -95,6 +103,9 @@ export async function onBlockAction(services: InboundServices, body: unknown, ac
   const buttonId = buttonIdOfAction(action.action_id);
   const click = await clickOf(services, team.tenantId, messageId, buttonId, channel, payload.data);
   if (!click) return ack();
+  if (click.actionId === APPROVAL_REJECT_ACTION && payload.data.trigger_id) {
+    return askRejectReason(services, payload.data, click, team, ack);
+  }
   if (!isOncePerPersonAction(click.actionId)) {
     const key = `${team.tenantId}.${click.message.id}.${click.actionId}.${digest(click.value ?? '')}.${payload.data.user.id}`;
     if (!(await services.clicks.firstSeen(key, CLICK_WINDOW_MS))) return ack();
@@ -144,9 +155,73 @@ async function clickOf(
   };
 }
 
+/**
+ * Reject opens a form for an optional reason; submitting it rejects. Should the form fail to open, the
+ * click still rejects, without a reason, rather than being lost.
+ */
+async function askRejectReason(
+  services: InboundServices,
+  payload: BlockAction,
+  click: Click,
+  team: SlackTeam,
+  ack: Ack,
+): Promise<void> {
+  await ack();
+  const context = {
+    click,
+    ...(payload.container.message_ts ? { messageTs: payload.container.message_ts } : {}),
+    ...(payload.container.thread_ts ? { threadTs: payload.container.thread_ts } : {}),
+  };
+  const view = rejectReasonForm(
+    context,
+    'Reject this request? Everyone in the thread sees who rejected it and why.',
+  );
+  services.later('slack-reject-form-open', async () => {
+    const { client } = await services.clients.forTenant(team.tenantId);
+    try {
+      await client.views.open({ trigger_id: payload.trigger_id ?? '', view });
+    } catch (error) {
+      services.log.warn('slack-reject-form-failed', {
+        error: slackError(error, 'opening the reason form').message,
+      });
+      await services.intake.accept(actionToTask(payload, click, mappingContext(services, team, undefined)));
+    }
+  });
+}
+
+/** The submitted reason form: the rejection itself, carrying the reason as `inputs.reason`. */
+async function onRejectReason(services: InboundServices, payload: ViewSubmission, ack: Ack): Promise<void> {
+  const context = rejectContextOf(payload.view.private_metadata);
+  const team = teamOf(
+    payload.team?.id ?? payload.user.team_id,
+    payload.enterprise?.id ?? payload.team?.enterprise_id,
+    payload.is_enterprise_install,
+  );
+  if (!context || !team) return ack();
+  const click = context.click;
+  const clicked = {
+    user: payload.user,
+    container: {
+      type: 'message',
+      channel_id: click.message.channel,
+      ...(context.messageTs ? { message_ts: context.messageTs } : {}),
+      ...(context.threadTs ? { thread_ts: context.threadTs } : {}),
+    },
+    actions: [],
+  } as unknown as BlockAction;
+  const task = actionToTask(clicked, click, mappingContext(services, team, undefined));
+  const reason = reasonOf(payload.view.state?.values ?? {});
+  if (reason && task.action) task.action.inputs = { [APPROVAL_REASON_INPUT]: reason };
+  await services.intake.accept(task);
+  await ack();
+}
+
 /** A submitted command form: checked like typed arguments (errors shown by the fields), then queued. */
 export async function onViewSubmission(services: InboundServices, body: unknown, ack: Ack): Promise<void> {
   const payload = ViewSubmissionSchema.safeParse(body);
+  if (payload.success && payload.data.view.callback_id === REJECT_CALLBACK_ID) {
+    return onRejectReason(services, payload.data, ack);
+  }
   if (!payload.success || payload.data.view.callback_id !== FORM_CALLBACK_ID) return ack();
   const form = formContextOf(payload.data.view.private_metadata);
   const entry = form ? services.catalog.byCommand(form.command) : undefined;

@@ -32,7 +32,7 @@ export function approvalBlocks(block: ApprovalBlock): ApprovalPart[] {
   }
   const decisions = block.decisions.map(
     (decision) =>
-      `${decision.decision === 'approved' ? '✅ Approved' : '❌ Rejected'} by ${personOf(decision.by)} ${dateOf(decision.at)}`,
+      `${decision.decision === 'approved' ? '✅ Approved' : '❌ Rejected'} by ${personOf(decision.by)} ${dateOf(decision.at)}${decision.reason ? `: ${escapeMrkdwn(decision.reason)}` : ''}`,
   );
   parts.push({ kind: 'context', text: [STATES[block.status], ...decisions].join('\n') });
   const buttons = approvalButtons(block);

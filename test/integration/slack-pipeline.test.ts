@@ -307,6 +307,68 @@ describe('Slack pipeline', () => {
     expect(decisions).toEqual([{ user_id: ALICE }]);
   });
 
+  it('asks for a reason when Reject is clicked, and rejects with it: shown to everyone, nothing runs', async () => {
+    await harness.runtime.directory.grantRole(
+      { tenantId: TEAM, platform: 'slack', externalId: ALICE },
+      'approver',
+      'test',
+    );
+    const request = appMention({ text: 'change drop the cache', user: BOB });
+    await deliver(request);
+    const post = await eventually(async () =>
+      posts().find(
+        (call) =>
+          String(call.args.blocks).includes('approval.reject') &&
+          String(call.args.text).includes('drop the cache'),
+      ),
+    );
+    const actions = (
+      JSON.parse(String(post?.args.blocks)) as {
+        type: string;
+        block_id?: string;
+        elements?: { action_id: string; value?: string }[];
+      }[]
+    ).find((block) => block.type === 'actions');
+    const reject = actions?.elements?.find((element) => element.action_id.startsWith('approval.reject'));
+    const opened = slack.callsOf('views.open').length;
+    expect(
+      (
+        await deliver(
+          blockAction({
+            actionId: String(reject?.action_id),
+            blockId: String(actions?.block_id),
+            value: String(reject?.value),
+            messageTs: '1.2',
+            threadTs: String(request.event.ts),
+          }),
+        )
+      ).status,
+    ).toBe(200);
+    const [open] = await eventually(async () =>
+      slack.callsOf('views.open').length > opened ? slack.callsOf('views.open').slice(opened) : null,
+    );
+    const view = JSON.parse(String(open?.args.view));
+    expect(view.callback_id).toBe('chatops.reject-reason');
+    const submitted = await deliver(
+      viewSubmission({
+        viewId: 'V0REJECT001',
+        callbackId: view.callback_id,
+        privateMetadata: view.private_metadata,
+        values: { reason: { reason: { type: 'plain_text_input', value: 'Not during the <!here> freeze' } } },
+      }),
+    );
+    expect(submitted.status).toBe(200);
+    const updated = await eventually(async () =>
+      slack
+        .callsOf('chat.update')
+        .find((call) => String(call.args.blocks).includes('Not during the &lt;!here&gt; freeze')),
+    );
+    expect(String(updated?.args.blocks)).toContain('Rejected');
+    expect(String(updated?.args.blocks)).not.toContain('approval.reject');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(seen.filter((entry) => entry.task.action?.id === APPROVAL_EXECUTE_ACTION)).toHaveLength(0);
+  });
+
   it('shows progress in one message updated in place, then replaced by the answer', async () => {
     await deliver(appMention({ text: 'slow-report' }));
     await eventually(async () => slack.callsOf('chat.update').length === 2, 15_000, 'two updates');
