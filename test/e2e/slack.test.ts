@@ -37,27 +37,14 @@ describe('Slack end to end: gateway and worker processes, a fake Slack Web API',
     await migrating.close();
     slack = await startFakeSlack();
     const env = {
-      PATH: process.env.PATH ?? '',
       DATABASE_URL: database.url,
       REDIS_URL,
       QUEUE_PREFIX: prefix,
-      HOST: '127.0.0.1',
-      PORT: '0',
-      WORKER_METRICS_PORT: '0',
-      LOG_FORMAT: 'json',
-      LOG_LEVEL: 'info',
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_BOT_TOKEN: BOT_TOKEN,
       SLACK_API_URL: slack.url,
     };
-    const gateway = start('gateway', env);
-    start('worker', env);
-    gatewayUrl = await eventually(
-      async () => /"event":"gateway-listening".*?"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(gateway())?.[1],
-      60_000,
-      'the gateway to listen',
-    );
-    await eventually(async () => /"event":"worker-started"/.test(output.join('')), 60_000, 'the worker');
+    gatewayUrl = await processes.startGatewayAndWorker(env);
   });
 
   afterAll(async () => {
@@ -66,8 +53,6 @@ describe('Slack end to end: gateway and worker processes, a fake Slack Web API',
     await clearRedisPrefix(prefix);
     await database?.drop();
   });
-
-  const start = (command: 'gateway' | 'worker', env: Record<string, string>) => processes.start(command, env);
 
   it('says at start-up that Slack is enabled, and how', () => {
     expect(output[0]).toMatch(

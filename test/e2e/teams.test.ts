@@ -37,29 +37,16 @@ describe('Teams end to end: gateway and worker processes, a fake Bot Connector',
     await migrating.close();
     microsoft = await startFakeBotFramework(key);
     const env = {
-      PATH: process.env.PATH ?? '',
       DATABASE_URL: database.url,
       REDIS_URL,
       QUEUE_PREFIX: prefix,
-      HOST: '127.0.0.1',
-      PORT: '0',
-      WORKER_METRICS_PORT: '0',
-      LOG_FORMAT: 'json',
-      LOG_LEVEL: 'info',
       TEAMS_APP_ID: APP_ID,
       TEAMS_APP_PASSWORD: 'fake-client-secret-value',
       TEAMS_LOGIN_ENDPOINT: microsoft.origin,
       TEAMS_OPENID_METADATA_URL: microsoft.openIdMetadataUrl,
       TEAMS_SERVICE_HOSTS: new URL(microsoft.origin).host,
     };
-    const gateway = start('gateway', env);
-    start('worker', env);
-    gatewayUrl = await eventually(
-      async () => /"event":"gateway-listening".*?"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(gateway())?.[1],
-      60_000,
-      'the gateway to listen',
-    );
-    await eventually(async () => /"event":"worker-started"/.test(output.join('')), 60_000, 'the worker');
+    gatewayUrl = await processes.startGatewayAndWorker(env);
   });
 
   afterAll(async () => {
@@ -68,8 +55,6 @@ describe('Teams end to end: gateway and worker processes, a fake Bot Connector',
     await clearRedisPrefix(prefix);
     await database?.drop();
   });
-
-  const start = (command: 'gateway' | 'worker', env: Record<string, string>) => processes.start(command, env);
 
   it('delivers one reply, in the right conversation and reply chain, checked against the Connector spec', async () => {
     const root = '1763970000001';

@@ -21,6 +21,30 @@ export class ChatopsProcesses {
     return () => this.output[index] ?? '';
   }
 
+  /**
+   * Starts `chatops gateway` and `chatops worker` with the production settings end-to-end tests share (JSON
+   * logs, free ports on 127.0.0.1) plus `env`, and resolves with the gateway's URL once both are up.
+   */
+  async startGatewayAndWorker(env: Record<string, string>): Promise<string> {
+    const full = {
+      PATH: process.env.PATH ?? '',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      WORKER_METRICS_PORT: '0',
+      LOG_FORMAT: 'json',
+      LOG_LEVEL: 'info',
+      ...env,
+    };
+    const gateway = this.start('gateway', full);
+    this.start('worker', full);
+    const url = await waitFor(
+      () => /"event":"gateway-listening".*?"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(gateway())?.[1],
+      'the gateway to listen',
+    );
+    await waitFor(() => /"event":"worker-started"/.test(this.output.join('')) || undefined, 'the worker');
+    return url;
+  }
+
   /** SIGTERM, then SIGKILL after 20 s for a process that does not stop. */
   async stopAll(): Promise<void> {
     await Promise.all(this.#children.map((child) => stopProcess(child)));
@@ -34,4 +58,14 @@ async function stopProcess(child: ChildProcess): Promise<void> {
   const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
   await exited;
   clearTimeout(timer);
+}
+
+async function waitFor<T>(check: () => T | undefined, what: string, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = check();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }
