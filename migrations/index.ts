@@ -3,6 +3,7 @@ import { Migration20261122000000EnableVector } from './Migration20261122000000_e
 import { Migration20261122000100CoreTables } from './Migration20261122000100_core_tables.ts';
 import { Migration20261123200000AgentTables } from './Migration20261123200000_agent_tables.ts';
 import { Migration20261123400000TeamsContacts } from './Migration20261123400000_teams_contacts.ts';
+import { Migration20261202300000KnowledgeBase } from './Migration20261202300000_knowledge_base.ts';
 
 /**
  * Migrations in order. An explicit list (not a folder scan) so the same code runs from source, in tests
@@ -13,4 +14,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261122000100_core_tables', class: Migration20261122000100CoreTables },
   { name: 'Migration20261123200000_agent_tables', class: Migration20261123200000AgentTables },
   { name: 'Migration20261123400000_teams_contacts', class: Migration20261123400000TeamsContacts },
+  { name: 'Migration20261202300000_knowledge_base', class: Migration20261202300000KnowledgeBase },
 ];

@@ -1,6 +1,9 @@
 import { ChatOpsError } from '../core/errors.ts';
 import { processEnvironment } from './process-environment.ts';
 import { defaultFor, type ProcessMode, VARIABLES, type Variable } from './variables.ts';
+import { type KnowledgeConfig, knowledgeConfig } from './variables-knowledge.ts';
+
+export type { KnowledgeConfig };
 
 /** Configuration, read once at start-up and passed down; frozen so nothing changes it later. */
 export interface Config {
@@ -36,6 +39,7 @@ export interface Config {
   readonly llm: { readonly anthropicApiKey: string | undefined };
   readonly agent: AgentConfig;
   readonly teams: TeamsConfig;
+  readonly knowledge: KnowledgeConfig;
 }
 
 /** Microsoft Teams (src/config/variables-teams.ts); null credentials mean the adapter runs unauthenticated. */
@@ -151,6 +155,7 @@ function buildConfig(values: Record<string, unknown>, env: Environment, mode: Pr
     llm: { anthropicApiKey: values.ANTHROPIC_API_KEY as string | undefined },
     agent: agentConfig(values),
     teams: teamsConfig(values, mode),
+    knowledge: knowledgeConfig(values, teamsProblem),
   };
 }
 

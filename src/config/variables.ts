@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AGENT_VARIABLES } from './variables-agent.ts';
+import { KNOWLEDGE_VARIABLES } from './variables-knowledge.ts';
 import { TEAMS_VARIABLES } from './variables-teams.ts';
 
 /**
@@ -173,6 +174,7 @@ export const VARIABLES: readonly Variable[] = [
   },
   ...AGENT_VARIABLES,
   ...TEAMS_VARIABLES,
+  ...KNOWLEDGE_VARIABLES,
 ];
 
 export function defaultFor(variable: Variable, mode: ProcessMode): string | undefined {

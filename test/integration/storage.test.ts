@@ -27,6 +27,7 @@ describe.each(['postgresql', 'pglite'] as const)('storage on %s', (kind) => {
       'Migration20261122000100_core_tables',
       'Migration20261123200000_agent_tables',
       'Migration20261123400000_teams_contacts',
+      'Migration20261202300000_knowledge_base',
     ]);
     expect(await database.migrate()).toEqual([]);
     const extensions = await database.sql<{ extname: string }>('select extname from pg_extension');
@@ -47,6 +48,12 @@ describe.each(['postgresql', 'pglite'] as const)('storage on %s', (kind) => {
         'audit_log',
         'conversation_summaries',
         'conversations',
+        'feedback',
+        'kb_answers',
+        'kb_chunks',
+        'kb_collections',
+        'kb_documents',
+        'kb_embeddings',
         'llm_usage',
         'mcp_servers',
         'messages',

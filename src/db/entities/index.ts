@@ -1,5 +1,13 @@
 import { ConversationSummary, LlmUsage, McpServerRecord, ToolCallRecord } from './agent.ts';
 import { Conversation, Message } from './conversation.ts';
+import {
+  FeedbackRecord,
+  KnowledgeAnswerRecord,
+  KnowledgeChunkRecord,
+  KnowledgeCollectionRecord,
+  KnowledgeDocumentRecord,
+  KnowledgeEmbeddingRecord,
+} from './knowledge.ts';
 import { AuditEntry, TaskRecord } from './task-record.ts';
 import { TeamsContactRecord } from './teams.ts';
 import { ApiKey, Tenant, User, UserRole } from './tenancy.ts';
@@ -32,4 +40,6 @@ export const entities = [
   AuditEntry,
   ...[LlmUsage, ToolCallRecord, McpServerRecord, ConversationSummary],
   TeamsContactRecord,
+  ...[KnowledgeCollectionRecord, KnowledgeDocumentRecord, KnowledgeChunkRecord, KnowledgeEmbeddingRecord],
+  ...[KnowledgeAnswerRecord, FeedbackRecord],
 ];
