@@ -5,18 +5,21 @@ import { presentMessage } from '../adapters/web/present.ts';
 import { webChatHandler } from '../adapters/web/static-files.ts';
 import { skills as installedSkills } from '../skills/index.ts';
 import type { Agent } from './agent/agent.ts';
-import { createAgentParts, mcpHealthCheck } from './agent/agent-setup.ts';
+import { createAgentParts, createModel, mcpHealthCheck } from './agent/agent-setup.ts';
 import { processTask, type WorkerServices } from './agent/process-task.ts';
 import { KeywordRouter } from './agent/router.ts';
 import { storedDeliverySender } from './agent/stored-delivery-sender.ts';
 import type { Config } from './config/load-config.ts';
 import type { ApprovalsPort } from './core/approvals.ts';
+import type { ChannelMembersPort } from './core/channels.ts';
 import type { Intake, Logger, Sender } from './core/ports.ts';
+import type { SchedulesPort } from './core/schedules.ts';
 import type { Skill, SystemInfo } from './core/skill.ts';
 import { SkillCatalog } from './core/skill-catalog.ts';
 import type { Platform, Task } from './core/task.ts';
 import { ApiKeys } from './db/api-keys.ts';
 import { AuditLog } from './db/audit-log.ts';
+import { PostedChannelMembers } from './db/channel-members.ts';
 import { type Database, openDatabase } from './db/database.ts';
 import { Directory } from './db/directory.ts';
 import { MessageStore } from './db/message-store.ts';
@@ -26,6 +29,7 @@ import { RedisRateLimiter } from './http/rate-limit.ts';
 import { type Route, RouteTable } from './http/router.ts';
 import { actionRoutes } from './http/routes/api-actions.ts';
 import type { ApiDependencies } from './http/routes/api-dependencies.ts';
+import { knowledgeRoutes } from './http/routes/api-knowledge.ts';
 import { messageRoutes } from './http/routes/api-messages.ts';
 import { streamRoutes } from './http/routes/api-stream.ts';
 import { taskRoutes } from './http/routes/api-tasks.ts';
@@ -33,6 +37,9 @@ import { type HealthCheck, healthRoutes } from './http/routes/health.ts';
 import { metricsRoutes } from './http/routes/metrics.ts';
 import { closeServer, createGatewayServer, listen } from './http/server.ts';
 import { TaskIntake } from './intake/task-intake.ts';
+import { knowledgePortFor } from './knowledge/port.ts';
+import { KnowledgeService } from './knowledge/service.ts';
+import type { SafeFetchOptions } from './knowledge/sources/safe-fetch.ts';
 import { mcpMount } from './mcp/server-http.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { RedisLiveEvents } from './queue/live-events.ts';
@@ -62,6 +69,11 @@ export interface Runtime {
   readonly teams: typeof TeamsAdapter | null;
   /** The approvals port per task (tests pass a recording fake; without one, side effects fail closed). */
   readonly approvals?: (task: Task) => ApprovalsPort;
+  readonly knowledge: KnowledgeService;
+  /** Who is in a channel (web/API: who posted there; other platforms through their own port). */
+  readonly channelMembers: ChannelMembersPort;
+  /** The scheduler's port for recurring re-syncs, or null where no scheduler is wired in. */
+  readonly schedules: SchedulesPort | null;
   close(): Promise<void>;
 }
 
@@ -72,6 +84,11 @@ export interface RuntimeOptions {
   subscribeLive: boolean;
   migrate: boolean;
   approvals?: (task: Task) => ApprovalsPort;
+  /** Download overrides for the knowledge base (tests inject a resolver and an address policy). */
+  knowledgeDownload?: Partial<SafeFetchOptions>;
+  /** Channel membership per platform (Slack's conversations.members); web/API needs none. */
+  channelMembers?: ReadonlyMap<Platform, ChannelMembersPort>;
+  schedules?: SchedulesPort;
 }
 
 export async function createRuntime(config: Config, log: Logger, options: RuntimeOptions): Promise<Runtime> {
@@ -131,6 +148,14 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
       ]),
       teams,
       ...(options.approvals ? { approvals: options.approvals } : {}),
+      knowledge: new KnowledgeService({
+        database,
+        config: config.knowledge,
+        log,
+        ...(options.knowledgeDownload ? { download: options.knowledgeDownload } : {}),
+      }),
+      channelMembers: new PostedChannelMembers(database, options.channelMembers),
+      schedules: options.schedules ?? null,
       close: closeAll,
     };
     return runtime;
@@ -219,7 +244,16 @@ export function gatewayRoutes(runtime: Runtime): RouteTable {
   };
   const table = new RouteTable()
     .add(...healthRoutes(VERSION, healthChecks(runtime)), ...metricsRoutes(runtime.metrics.registry))
-    .add(...messageRoutes(api), ...taskRoutes(api), ...actionRoutes(api), ...streamRoutes(api));
+    .add(...messageRoutes(api), ...taskRoutes(api), ...actionRoutes(api), ...streamRoutes(api))
+    .add(
+      ...knowledgeRoutes({
+        api,
+        service: runtime.knowledge,
+        members: runtime.channelMembers,
+        schedules: runtime.schedules,
+        llm: createModel(config, runtime.log, runtime.metrics.registry),
+      }),
+    );
   table.mount(
     mcpMount({
       catalog: runtime.catalog,
@@ -264,6 +298,18 @@ export function workerServices(runtime: Runtime, agent?: Agent): WorkerServices 
   return {
     ...(agent ? { agent } : {}),
     ...(runtime.approvals ? { approvals: runtime.approvals } : {}),
+    knowledge: (task, caller, llm) =>
+      knowledgePortFor(
+        {
+          service: runtime.knowledge,
+          members: runtime.channelMembers,
+          messages: runtime.messages,
+          database: runtime.database,
+        },
+        task,
+        caller,
+        llm,
+      ),
     ledger: runtime.ledger,
     messages: runtime.messages,
     directory: runtime.directory,

@@ -1,5 +1,6 @@
 import type { ApprovalsPort } from '../core/approvals.ts';
 import { ChatOpsError, toChatOpsError } from '../core/errors.ts';
+import type { KnowledgePort } from '../core/knowledge.ts';
 import type { LanguageModel } from '../core/language-model.ts';
 import type { Clock, LiveEvents, Logger, Sender } from '../core/ports.ts';
 import type { Caller, SkillContext, SystemInfo } from '../core/skill.ts';
@@ -34,6 +35,8 @@ export interface WorkerServices {
   agent?: Agent;
   /** The approvals port of a task's run; without it, side effects fail closed. */
   approvals?: (task: Task) => ApprovalsPort;
+  /** The knowledge base as a task's place may read it (`ctx.knowledge`). */
+  knowledge?: (task: Task, caller: Caller, llm: LanguageModel | null) => KnowledgePort;
 }
 
 export interface Attempt {
@@ -193,6 +196,8 @@ function contextFor(
       );
     },
   };
+  const llm = run?.llm ?? services.llm;
+  const knowledge = services.knowledge?.(task, caller, llm);
   const context: SkillContext = {
     task,
     caller,
@@ -201,8 +206,9 @@ function contextFor(
     catalog: services.catalog.manifests,
     reply: (reply) => channel.reply(reply),
     progress: (step, percent) => channel.progress(step, percent),
-    llm: run?.llm ?? services.llm,
+    llm,
     approvals,
+    ...(knowledge ? { knowledge } : {}),
   };
   // The tools port reads the context's approved action when a call is made (an approval continuation).
   const tools = run?.toolsFor(skillId, { approvals, approved: () => context.approved });

@@ -15,6 +15,9 @@ export interface Route {
 
 export const FALLBACK_SKILL = 'help';
 
+/** Buttons every renderer adds, owned by a skill other than the prefix says: 👍/👎 are the knowledge base's. */
+const ACTION_OWNERS: Readonly<Record<string, string>> = { feedback: 'knowledge' };
+
 /**
  * Picks the skill for a task. Commands and button clicks are table look-ups (no model); free text goes
  * through the router; when nothing fits, `help` answers and says why.
@@ -43,7 +46,10 @@ export async function chooseRoute(
     // Button ids are namespaced by the skill that handles them (`status.refresh`); fall back to the skill
     // that rendered the clicked message.
     const prefix = task.action.id.split('.')[0] ?? '';
-    const skill = catalog.byId(prefix) ?? (task.action.skill ? catalog.byId(task.action.skill) : undefined);
+    const skill =
+      catalog.byId(prefix) ??
+      catalog.byId(ACTION_OWNERS[prefix] ?? '') ??
+      (task.action.skill ? catalog.byId(task.action.skill) : undefined);
     if (!skill) {
       throw new ChatOpsError(
         'UNKNOWN_ACTION',
