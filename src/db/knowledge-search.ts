@@ -135,8 +135,10 @@ export class KnowledgeSearch {
            where k.search @@ q.query and k.collection_id = any(array(select id from readable))
            order by text_rank desc limit $8) matches`
       : 'select null::uuid as chunk_id, 0::float8 as text_rank, 0::bigint as rank where false';
+    // Every parameter is named once with its type, so a mode that leaves one out still prepares.
     const statement = `
-      with readable as (
+      with typed as (select $6::text as vector, $7::text as text_query, $8::int as candidates),
+      readable as (
         select c.id, c.name from kb_collections c
         where ${READABLE_COLLECTIONS} and c.dimensions = ${size} and c.embedding_provider = $11 and c.embedding_model = $12
           and ($10::text[] is null or c.name = any($10::text[]))

@@ -19,12 +19,19 @@ export type DocumentFormat = 'markdown' | 'text' | 'html' | 'pdf' | 'docx';
 export class SectionBuilder {
   readonly sections: Section[] = [];
   #path: string[] = [];
+  #levels: number[] = [];
   #page: number | null = null;
 
   heading(level: number, text: string): void {
     const clean = normaliseSpace(text);
     if (!clean) return;
-    this.#path = [...this.#path.slice(0, Math.max(0, level - 1)), clean];
+    // Headings nest by level, whatever the first level is (HTML pages often start at h2).
+    while (this.#levels.length > 0 && (this.#levels.at(-1) ?? 0) >= level) {
+      this.#levels.pop();
+      this.#path.pop();
+    }
+    this.#levels.push(level);
+    this.#path.push(clean);
     this.#open();
   }
 

@@ -49,6 +49,8 @@ const BLOCKS = new Set([
   'body',
 ]);
 const CHROME = /\b(nav|navheader|navfooter|navigation|breadcrumbs?|sidebar|menu|toc|skip-link|cookie)\b/i;
+/** Call-out boxes: their headings ("Note", "Warning") label a paragraph, they do not open a section. */
+const CALLOUT = /\b(note|tip|warning|important|caution|admonition|callout)\b/i;
 
 export function parseHtml(html: string, name: string): ParsedDocument {
   const builder = new SectionBuilder();
@@ -59,6 +61,7 @@ export function parseHtml(html: string, name: string): ParsedDocument {
   let buffer = '';
   let heading: { level: number; text: string } | null = null;
   let pre = 0;
+  const callouts: number[] = [];
   let firstH1 = '';
   const flush = () => {
     if (buffer.trim()) builder.paragraph(buffer, pre > 0);
@@ -68,6 +71,7 @@ export function parseHtml(html: string, name: string): ParsedDocument {
     {
       onopentag(tag, attributes) {
         stack.push(tag);
+        if (tag === 'title') inTitle = true;
         const chrome = CHROME.test(
           `${attributes.class ?? ''} ${attributes.role ?? ''} ${attributes.id ?? ''}`,
         );
@@ -75,7 +79,7 @@ export function parseHtml(html: string, name: string): ParsedDocument {
           skipDepth += 1;
           return;
         }
-        if (tag === 'title') inTitle = true;
+        if (CALLOUT.test(attributes.class ?? '') || tag === 'aside') callouts.push(stack.length);
         const level = /^h([1-6])$/.exec(tag)?.[1];
         if (level) {
           flush();
@@ -92,16 +96,19 @@ export function parseHtml(html: string, name: string): ParsedDocument {
         else buffer += text;
       },
       onclosetag(tag) {
+        const depth = stack.length;
         stack.pop();
+        if (tag === 'title') inTitle = false;
         if (skipDepth > 0) {
           skipDepth -= 1;
           return;
         }
-        if (tag === 'title') inTitle = false;
+        if (callouts.at(-1) === depth) callouts.pop();
         if (heading && /^h[1-6]$/.test(tag)) {
           const text = normaliseSpace(heading.text);
           if (heading.level === 1 && !firstH1) firstH1 = text;
-          builder.heading(heading.level, text);
+          if (callouts.length > 0) buffer += `${text}: `;
+          else builder.heading(heading.level, text);
           heading = null;
           return;
         }
