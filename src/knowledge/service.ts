@@ -1,5 +1,6 @@
+import { resolve } from 'node:path';
 import type { KnowledgeConfig } from '../config/load-config.ts';
-import { ChatOpsError } from '../core/errors.ts';
+import { ChatOpsError, isChatOpsError } from '../core/errors.ts';
 import type { IngestedSummary, KnowledgeAnswer, KnowledgeSource } from '../core/knowledge.ts';
 import type { LanguageModel } from '../core/language-model.ts';
 import type { Logger } from '../core/ports.ts';
@@ -175,7 +176,20 @@ export class KnowledgeService {
       );
     }
     for (const spec of collection.sources) {
-      const listing = await listSource(spec, this.sources);
+      const listing = await listSource(spec, this.sources).catch((error: unknown) => {
+        // A file or page that is gone takes its documents with it; anything else fails the re-sync.
+        if (isChatOpsError(error) && error.code === 'NOT_FOUND' && spec.kind !== 'github') {
+          this.#log.info('kb-source-gone', { collection: collection.name, source: describeSource(spec) });
+          return {
+            uris: [],
+            scope: spec.kind === 'path' ? resolve(spec.path) : spec.url,
+            read: async () => {
+              throw error;
+            },
+          };
+        }
+        throw error;
+      });
       await this.#ingester().ingestListing(collection, listing, summary, progress, true);
     }
     return summary;
