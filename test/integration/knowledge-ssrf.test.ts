@@ -32,7 +32,9 @@ describe('SSRF-safe downloads', () => {
         case '/to-doc':
           return redirect('/doc.html');
         case '/big':
-          res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '50000' }).end('x'.repeat(50_000));
+          res
+            .writeHead(200, { 'content-type': 'text/plain', 'content-length': '50000' })
+            .end('x'.repeat(50_000));
           return;
         case '/big-chunked':
           res.writeHead(200, { 'content-type': 'text/plain' });
@@ -54,7 +56,6 @@ describe('SSRF-safe downloads', () => {
 
   const resolver = () =>
     fakeResolver({
-      
       'internal.test': ['10.1.2.3'],
       'metadata.test': ['169.254.169.254'],
       'mixed.test': ['93.184.216.34', '127.0.0.1'],
@@ -71,21 +72,36 @@ describe('SSRF-safe downloads', () => {
   it('refuses loopback in production, before connecting', async () => {
     const before = docs.requests.length;
     await expect(safeFetch(`${docs.url}/doc.html`, limits)).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    await expect(safeFetch(`http://localhost:${docs.port}/doc.html`, limits)).rejects.toThrow(/localhost resolves to (127\.0\.0\.1|::1)/);
-    await expect(safeFetch(`http://[::1]:${docs.port}/doc.html`, limits)).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    await expect(safeFetch(`http://2130706433:${docs.port}/doc.html`, limits)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(safeFetch(`http://localhost:${docs.port}/doc.html`, limits)).rejects.toThrow(
+      /localhost resolves to (127\.0\.0\.1|::1)/,
+    );
+    await expect(safeFetch(`http://[::1]:${docs.port}/doc.html`, limits)).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    await expect(safeFetch(`http://2130706433:${docs.port}/doc.html`, limits)).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
     expect(docs.requests.length).toBe(before);
   });
 
   it('refuses the cloud metadata address, directly and by name', async () => {
-    await expect(safeFetch('http://169.254.169.254/latest/meta-data/', testOptions())).rejects.toThrow(/link-local/);
-    await expect(safeFetch('http://metadata.test/latest/meta-data/', testOptions())).rejects.toThrow(/169\.254\.169\.254/);
-    await expect(safeFetch('http://[::ffff:169.254.169.254]/', testOptions())).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(safeFetch('http://169.254.169.254/latest/meta-data/', testOptions())).rejects.toThrow(
+      /link-local/,
+    );
+    await expect(safeFetch('http://metadata.test/latest/meta-data/', testOptions())).rejects.toThrow(
+      /169\.254\.169\.254/,
+    );
+    await expect(safeFetch('http://[::ffff:169.254.169.254]/', testOptions())).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
   });
 
   it('re-checks every redirect: to the metadata address, a private address, localhost or file://', async () => {
     for (const path of ['/to-metadata', '/to-private', '/to-localhost', '/to-file']) {
-      await expect(safeFetch(`http://localhost:${docs.port}${path}`, testOptions()), path).rejects.toMatchObject({
+      await expect(
+        safeFetch(`http://localhost:${docs.port}${path}`, testOptions()),
+        path,
+      ).rejects.toMatchObject({
         code: 'FORBIDDEN',
       });
     }
@@ -94,19 +110,29 @@ describe('SSRF-safe downloads', () => {
 
   it('refuses a name with any internal address, schemes other than http(s), and credentials in URLs', async () => {
     await expect(safeFetch('http://mixed.test/doc', testOptions())).rejects.toThrow(/127\.0\.0\.1/);
-    await expect(safeFetch('file:///etc/passwd', testOptions())).rejects.toThrow(/file scheme is not allowed/);
+    await expect(safeFetch('file:///etc/passwd', testOptions())).rejects.toThrow(
+      /file scheme is not allowed/,
+    );
     await expect(safeFetch('ftp://localhost/x', testOptions())).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    await expect(safeFetch(`http://user:secret@docs.test:${docs.port}/doc.html`, testOptions())).rejects.toThrow(/credentials/);
+    await expect(
+      safeFetch(`http://user:secret@docs.test:${docs.port}/doc.html`, testOptions()),
+    ).rejects.toThrow(/credentials/);
     expect(() => parseSource('file:///etc/passwd', { allowPath: true })).toThrow(/only http\(s\) URLs/);
     expect(() => parseSource('/etc/passwd', { allowPath: false })).toThrow(/only the CLI may ingest/);
   });
 
   it('caps the size (declared and streamed) and the time of a download', async () => {
     const small = { ...testOptions(), maxBytes: 1_000 };
-    await expect(safeFetch(`http://localhost:${docs.port}/big`, small)).rejects.toMatchObject({ code: 'BODY_TOO_LARGE' });
-    await expect(safeFetch(`http://localhost:${docs.port}/big-chunked`, small)).rejects.toMatchObject({ code: 'BODY_TOO_LARGE' });
+    await expect(safeFetch(`http://localhost:${docs.port}/big`, small)).rejects.toMatchObject({
+      code: 'BODY_TOO_LARGE',
+    });
+    await expect(safeFetch(`http://localhost:${docs.port}/big-chunked`, small)).rejects.toMatchObject({
+      code: 'BODY_TOO_LARGE',
+    });
     const quick = { ...testOptions(), timeoutMs: 300 };
-    await expect(safeFetch(`http://localhost:${docs.port}/slow`, quick)).rejects.toThrow(/took longer than 300 ms/);
+    await expect(safeFetch(`http://localhost:${docs.port}/slow`, quick)).rejects.toThrow(
+      /took longer than 300 ms/,
+    );
   });
 
   it.each([

@@ -31,14 +31,18 @@ export async function localServer(
  * port). Everything else that production refuses, this refuses too.
  */
 export function allowingOnly(port: number): AddressPolicy {
-  return { allows: (address, target) => (address === '127.0.0.1' && target === port) || publicAddressPolicy.allows(address, target) };
+  return {
+    allows: (address, target) =>
+      (address === '127.0.0.1' && target === port) || publicAddressPolicy.allows(address, target),
+  };
 }
 
 /** A resolver for made-up host names (no DNS in tests). */
 export function fakeResolver(names: Record<string, string[]>) {
   return async (hostname: string) => {
     const addresses = names[hostname];
-    if (!addresses) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
+    if (!addresses)
+      throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
     return addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
   };
 }
