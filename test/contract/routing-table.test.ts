@@ -92,6 +92,7 @@ describe('routing table', () => {
           'help',
           'status',
           'ask',
+          'kb',
           'jira',
           'rfp',
           'hr',
