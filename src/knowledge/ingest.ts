@@ -91,6 +91,7 @@ export class Ingester {
     removeMissing = false,
   ): Promise<void> {
     let done = 0;
+    const errors: unknown[] = [];
     for (const uri of listing.uris) {
       try {
         const { outcome, chunks } = await this.ingest(collection, await listing.read(uri));
@@ -98,6 +99,7 @@ export class Ingester {
         summary.chunks += chunks;
       } catch (error) {
         if (error instanceof ChatOpsError && error.retryable) throw error;
+        errors.push(error);
         summary.failed.push({
           uri,
           error: error instanceof ChatOpsError ? error.explanation : String(error),
@@ -107,6 +109,8 @@ export class Ingester {
       done += 1;
       await progress(done, listing.uris.length);
     }
+    // When nothing could be read (a refused URL, a broken file), that is the outcome, not a summary.
+    if (errors.length > 0 && errors.length === listing.uris.length) throw errors[0];
     if (removeMissing) {
       const present = new Set(listing.uris);
       for (const document of await this.#store.documents(collection.id)) {

@@ -289,8 +289,12 @@ describe.each<DatabaseKind>(['postgresql', 'pglite'])('knowledge base on %s', (k
     await service.ingest(notes, join(FORMATS, 'runbook.md'), { allowPath: true });
     expect(notes.embedding).toEqual({ provider: 'hashing', model: 'hashed-trigrams-v1', dimensions: 512 });
     // Until it is re-embedded, the collection refuses documents embedded by another model.
-    const mismatch = await semantic.ingest(notes, join(FORMATS, 'travel-policy.txt'), { allowPath: true });
-    expect(mismatch.failed[0]?.error).toMatch(/reembed/);
+    await expect(
+      semantic.ingest(notes, join(FORMATS, 'travel-policy.txt'), { allowPath: true }),
+    ).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      remedy: expect.stringMatching(/chatops kb reembed/),
+    });
     const moved = await semantic.reembed('acme', { collection: 'notes' });
     expect(moved).toEqual([
       expect.objectContaining({
