@@ -122,7 +122,7 @@ describe('embedding providers (documented shapes)', () => {
     const many = Array.from({ length: 200 }, (_, index) => `text ${index}`);
     expect(await openai.embed(many, 'document')).toHaveLength(200);
     expect(sent.map((request) => (request.body as { input: string[] }).input.length)).toEqual([96, 96, 8]);
-    expect((sent[0]?.body as { dimensions: number }).dimensions).toBe(4);
+    expect(sent[0]?.body).toMatchObject({ dimensions: 4 });
     scope.persist(false);
     nock.cleanAll();
     intercept('https://api.voyageai.com', '/v1/embeddings', () => ({}), 401);
