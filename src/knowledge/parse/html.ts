@@ -63,8 +63,13 @@ export function parseHtml(html: string, name: string): ParsedDocument {
   let pre = 0;
   const callouts: number[] = [];
   let firstH1 = '';
+  // A call-out's heading ("Note") labels the paragraph that follows it.
+  let label = '';
   const flush = () => {
-    if (buffer.trim()) builder.paragraph(buffer, pre > 0);
+    if (buffer.trim()) {
+      builder.paragraph(`${label}${buffer}`, pre > 0);
+      label = '';
+    }
     buffer = '';
   };
   const parser = new Parser(
@@ -107,7 +112,7 @@ export function parseHtml(html: string, name: string): ParsedDocument {
         if (heading && /^h[1-6]$/.test(tag)) {
           const text = normaliseSpace(heading.text);
           if (heading.level === 1 && !firstH1) firstH1 = text;
-          if (callouts.length > 0) buffer += `${text}: `;
+          if (callouts.length > 0) label = `${text}: `;
           else builder.heading(heading.level, text);
           heading = null;
           return;
