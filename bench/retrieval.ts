@@ -14,7 +14,7 @@ import { openDatabase } from '../src/db/database.ts';
 import { KnowledgeSearch } from '../src/db/knowledge-search.ts';
 import { KnowledgeStore } from '../src/db/knowledge-store.ts';
 import { HASHING_DIMENSIONS, HashingEmbeddings } from '../src/knowledge/embed/hashing.ts';
-import { textQuery } from '../src/knowledge/query.ts';
+import { pairQuery, textQuery } from '../src/knowledge/query.ts';
 import { EVAL_QUESTIONS } from '../test/fixtures/knowledge/eval/questions.ts';
 import { createTestDatabase } from '../test/support/services.ts';
 import { latencyLine, mb, perSecond, summarize } from './pipeline/stats.ts';
@@ -182,6 +182,7 @@ try {
       embedding: collection.embedding,
       vector: queryVectors[index] ?? [],
       textQuery: textQuery(queryTexts[index] ?? ''),
+      pairQuery: pairQuery(queryTexts[index] ?? ''),
       mode,
       k: 10,
       efSearch: EF_SEARCH,

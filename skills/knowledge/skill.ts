@@ -5,6 +5,7 @@ import {
   FEEDBACK_UP_ACTION,
   KNOWLEDGE_PRIVATE_ACTION,
   type KnowledgePort,
+  REPLY_VERSION,
   type SkillContext,
 } from '../../src/core/index.ts';
 import { kbCommand } from './kb-command.ts';
@@ -83,7 +84,7 @@ async function handleClick(ctx: SkillContext, knowledge: KnowledgePort): Promise
     const vote = action.id === FEEDBACK_UP_ACTION ? 'up' : 'down';
     const { recorded } = await knowledge.recordFeedback(action.value ?? action.messageId, vote);
     await ctx.reply({
-      v: 1,
+      v: REPLY_VERSION,
       text: recorded
         ? `Thanks, ${ctx.caller.name}: feedback ${vote === 'up' ? '👍' : '👎'} recorded.`
         : 'That answer is no longer known.',

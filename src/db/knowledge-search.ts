@@ -37,6 +37,8 @@ export interface SearchRequest {
   vector: number[] | null;
   /** An OR query of the question's words (`to_tsquery` syntax), or '' for none. */
   textQuery: string;
+  /** The selective first pass (passages with two of the words), or '' to go straight to `textQuery`. */
+  pairQuery?: string;
   mode: SearchMode;
   k: number;
   /** Only these collections (by name), still subject to the scope. */
@@ -128,23 +130,29 @@ export class KnowledgeSearch {
            where e.dimensions = ${size} and e.collection_id = any(array(select id from readable))
            order by ${distance} limit $8) nearest`
       : 'select null::uuid as chunk_id, 0::float8 as similarity, 0::bigint as rank where false';
-    const textCte = useText
-      ? `select chunk_id, text_rank, row_number() over (order by text_rank desc, chunk_id) as rank from (
+    const rank = (parameter: string) => `
            select k.id as chunk_id, ts_rank_cd(k.search, q.query, 32) as text_rank
-           from kb_chunks k, to_tsquery('english', $7) as q(query)
-           where k.search @@ q.query and k.collection_id = any(array(select id from readable))
-           order by text_rank desc limit $8) matches`
-      : 'select null::uuid as chunk_id, 0::float8 as text_rank, 0::bigint as rank where false';
+           from kb_chunks k, to_tsquery('english', ${parameter}) as q(query)
+           where k.search @@ q.query and k.collection_id = any(array(select id from readable))`;
+    // Two passes: passages with two of the words first; the OR query only when those are too few (a
+    // one-time filter, so PostgreSQL skips that scan entirely otherwise).
+    const textCtes = useText
+      ? `strict as (${rank('$13')} and $13::text <> '' order by text_rank desc limit $8),
+         loose as (${rank('$7')} and (select count(*) from strict) < $9
+           and k.id not in (select chunk_id from strict) order by text_rank desc limit $8),
+         by_text as (select chunk_id, text_rank, row_number() over (order by text_rank desc, chunk_id) as rank
+           from (select * from strict union all select * from loose) matches),`
+      : 'by_text as (select null::uuid as chunk_id, 0::float8 as text_rank, 0::bigint as rank where false),';
     // Every parameter is named once with its type, so a mode that leaves one out still prepares.
     const statement = `
-      with typed as (select $6::text as vector, $7::text as text_query, $8::int as candidates),
+      with typed as (select $6::text as vector, $7::text as text_query, $8::int as candidates, $13::text as pairs),
       readable as (
         select c.id, c.name from kb_collections c
         where ${READABLE_COLLECTIONS} and c.dimensions = ${size} and c.embedding_provider = $11 and c.embedding_model = $12
           and ($10::text[] is null or c.name = any($10::text[]))
       ),
       by_vector as (${vectorCte}),
-      by_text as (${textCte}),
+      ${textCtes}
       fused as (
         select coalesce(v.chunk_id, t.chunk_id) as chunk_id,
                coalesce(1.0 / (${RRF_K} + v.rank), 0) + coalesce(1.0 / (${RRF_K} + t.rank), 0) as score,
@@ -167,6 +175,7 @@ export class KnowledgeSearch {
       request.collections ? [...request.collections] : null,
       request.embedding.provider,
       request.embedding.model,
+      useText ? (request.pairQuery ?? '') : '',
     ];
     const rows = await this.#database.transaction(async (sql) => {
       if (useVector) {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FORMATS } from '../support/knowledge.ts';
 import { createTestDatabase, type TestDatabase } from '../support/services.ts';
 
-// `chatops kb …` as an operator runs it, on PostgreSQL.
+// `chatops kb …` as an operator runs it, on PostgreSQL (each call is a process start: generous timeouts).
 const BIN = new URL('../../bin/chatops.js', import.meta.url).pathname;
 
 describe('chatops kb', () => {
@@ -68,7 +68,7 @@ describe('chatops kb', () => {
     expect(kb('delete', '--collection', 'handbook', '--document', join(FORMATS, 'runbook.md')).code).toBe(0);
     expect(kb('list', '--collection', 'handbook').stdout).not.toContain('runbook.md');
     expect(kb('reembed').stdout).toContain('already uses the configured embedding model');
-  });
+  }, 240_000);
 
   it('refuses what it must, with the remedy', () => {
     const fileUrl = kb('ingest', 'file:///etc/passwd', '--collection', 'x');
@@ -84,5 +84,5 @@ describe('chatops kb', () => {
       /There is no collection "nope"\.\nKnown collections: /,
     );
     expect(kb().code).toBe(2);
-  });
+  }, 180_000);
 });
