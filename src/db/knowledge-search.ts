@@ -64,6 +64,8 @@ export interface SearchRow {
 
 /** Reciprocal rank fusion constant (Cormack et al., 2009): 60 keeps one ranking from dominating. */
 const RRF_K = 60;
+/** At most this many full-text matches are ranked per pass. */
+const RANKED_MATCHES = 2000;
 
 /**
  * The collections a reader scope may read, as a SQL condition on `c` (kb_collections). Parameters:
@@ -130,16 +132,20 @@ export class KnowledgeSearch {
            where e.dimensions = ${size} and e.collection_id = any(array(select id from readable))
            order by ${distance} limit $8) nearest`
       : 'select null::uuid as chunk_id, 0::float8 as similarity, 0::bigint as rank where false';
-    const rank = (parameter: string) => `
-           select k.id as chunk_id, ts_rank_cd(k.search, q.query, 32) as text_rank
-           from kb_chunks k, to_tsquery('english', ${parameter}) as q(query)
-           where k.search @@ q.query and k.collection_id = any(array(select id from readable))`;
+    // Ranking reads every matching passage's tsvector; a bounded sample of matches is ranked, so a
+    // question of common words costs the same on 100,000 chunks as on 1,000.
+    const rank = (parameter: string, condition: string) => `
+           select m.chunk_id, ts_rank_cd(m.search, m.query, 32) as text_rank from (
+             select k.id as chunk_id, k.search, q.query
+             from kb_chunks k, to_tsquery('english', ${parameter}) as q(query)
+             where k.search @@ q.query and k.collection_id = any(array(select id from readable)) ${condition}
+             limit ${RANKED_MATCHES}) m`;
     // Two passes: passages with two of the words first; the OR query only when those are too few (a
     // one-time filter, so PostgreSQL skips that scan entirely otherwise).
     const textCtes = useText
-      ? `strict as (${rank('$13')} and $13::text <> '' order by text_rank desc limit $8),
-         loose as (${rank('$7')} and (select count(*) from strict) < $9
-           and k.id not in (select chunk_id from strict) order by text_rank desc limit $8),
+      ? `strict as (${rank('$13', "and $13::text <> ''")} order by text_rank desc limit $8),
+         loose as (${rank('$7', 'and (select count(*) from strict) < $9 and k.id not in (select chunk_id from strict)')}
+           order by text_rank desc limit $8),
          by_text as (select chunk_id, text_rank, row_number() over (order by text_rank desc, chunk_id) as rank
            from (select * from strict union all select * from loose) matches),`
       : 'by_text as (select null::uuid as chunk_id, 0::float8 as text_rank, 0::bigint as rank where false),';
