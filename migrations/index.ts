@@ -5,6 +5,7 @@ import { Migration20261123200000AgentTables } from './Migration20261123200000_ag
 import { Migration20261123400000TeamsContacts } from './Migration20261123400000_teams_contacts.ts';
 import { Migration20261202100000SlackInstallations } from './Migration20261202100000_slack_installations.ts';
 import { Migration20261202200000Approvals } from './Migration20261202200000_approvals.ts';
+import { Migration20261202300000KnowledgeBase } from './Migration20261202300000_knowledge_base.ts';
 import { Migration20261202400000Schedules } from './Migration20261202400000_schedules.ts';
 
 /**
@@ -18,5 +19,6 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261123400000_teams_contacts', class: Migration20261123400000TeamsContacts },
   { name: 'Migration20261202100000_slack_installations', class: Migration20261202100000SlackInstallations },
   { name: 'Migration20261202200000_approvals', class: Migration20261202200000Approvals },
+  { name: 'Migration20261202300000_knowledge_base', class: Migration20261202300000KnowledgeBase },
   { name: 'Migration20261202400000_schedules', class: Migration20261202400000Schedules },
 ];

@@ -1,8 +1,9 @@
 import type { Skill } from '../src/core/index.ts';
 import { approvalsSkill } from './approvals/skill.ts';
 import { helpSkill } from './help/skill.ts';
+import { knowledgeSkill } from './knowledge/skill.ts';
 import { runSkill } from './run/skill.ts';
 import { statusSkill } from './status/skill.ts';
 
 /** The installed skills, listed explicitly: no folder scanning, no decorators. Add yours here. */
-export const skills: Skill[] = [helpSkill, statusSkill, runSkill, approvalsSkill];
+export const skills: Skill[] = [helpSkill, statusSkill, runSkill, approvalsSkill, knowledgeSkill];

@@ -5,7 +5,7 @@ import { presentMessage } from '../adapters/web/present.ts';
 import { webChatHandler } from '../adapters/web/static-files.ts';
 import { skills as installedSkills } from '../skills/index.ts';
 import type { Agent } from './agent/agent.ts';
-import { createAgentParts, mcpHealthCheck } from './agent/agent-setup.ts';
+import { createAgentParts, createModel, mcpHealthCheck } from './agent/agent-setup.ts';
 import { ApprovalsEngine } from './agent/approvals-engine.ts';
 import { ApprovalPolicy } from './agent/approvals-policy.ts';
 import { processTask, type WorkerServices } from './agent/process-task.ts';
@@ -13,12 +13,15 @@ import { KeywordRouter } from './agent/router.ts';
 import { storedDeliverySender } from './agent/stored-delivery-sender.ts';
 import type { Config } from './config/load-config.ts';
 import type { ApprovalsPort } from './core/approvals.ts';
+import type { ChannelMembersPort } from './core/channels.ts';
 import type { Intake, Logger, Sender } from './core/ports.ts';
+import type { SchedulesPort } from './core/schedules.ts';
 import type { Skill, SystemInfo } from './core/skill.ts';
 import { SkillCatalog } from './core/skill-catalog.ts';
 import type { Platform, Task } from './core/task.ts';
 import { ApiKeys } from './db/api-keys.ts';
 import { AuditLog } from './db/audit-log.ts';
+import { PostedChannelMembers } from './db/channel-members.ts';
 import { type Database, openDatabase } from './db/database.ts';
 import { Directory } from './db/directory.ts';
 import { MessageStore } from './db/message-store.ts';
@@ -30,6 +33,7 @@ import { type Route, RouteTable } from './http/router.ts';
 import { actionRoutes } from './http/routes/api-actions.ts';
 import { approvalRoutes } from './http/routes/api-approvals.ts';
 import type { ApiDependencies } from './http/routes/api-dependencies.ts';
+import { knowledgeRoutes } from './http/routes/api-knowledge.ts';
 import { messageRoutes } from './http/routes/api-messages.ts';
 import { streamRoutes } from './http/routes/api-stream.ts';
 import { taskRoutes } from './http/routes/api-tasks.ts';
@@ -37,6 +41,9 @@ import { type HealthCheck, healthRoutes } from './http/routes/health.ts';
 import { metricsRoutes } from './http/routes/metrics.ts';
 import { closeServer, createGatewayServer, listen } from './http/server.ts';
 import { TaskIntake } from './intake/task-intake.ts';
+import { knowledgePortFor } from './knowledge/port.ts';
+import { KnowledgeService } from './knowledge/service.ts';
+import type { SafeFetchOptions } from './knowledge/sources/safe-fetch.ts';
 import { mcpMount } from './mcp/server-http.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { BullApprovalTimers, startApprovalTimerWorker } from './queue/approval-timers.ts';
@@ -75,6 +82,11 @@ export interface Runtime {
   readonly approvals: (task: Task) => ApprovalsPort;
   /** The Slack adapter, its clients and ports, loaded only when Slack is configured. */
   readonly slack: SlackRuntime | null;
+  readonly knowledge: KnowledgeService;
+  /** Who is in a channel (web/API: who posted there; Slack: conversations.members; others unknown). */
+  readonly channelMembers: ChannelMembersPort;
+  /** The schedules port (checked definitions, next fire times) for skills, adapters and the REST API. */
+  readonly scheduling: SchedulesPort;
   close(): Promise<void>;
 }
 
@@ -85,6 +97,11 @@ export interface RuntimeOptions {
   subscribeLive: boolean;
   migrate: boolean;
   approvals?: (task: Task) => ApprovalsPort;
+  /** Download overrides for the knowledge base (tests inject a resolver and an address policy). */
+  knowledgeDownload?: Partial<SafeFetchOptions>;
+  /** Channel membership per platform (Slack's conversations.members); web/API needs none. */
+  channelMembers?: ReadonlyMap<Platform, ChannelMembersPort>;
+  schedules?: SchedulesPort;
 }
 
 export async function createRuntime(config: Config, log: Logger, options: RuntimeOptions): Promise<Runtime> {
@@ -118,6 +135,7 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
     const teams = config.teams.enabled ? await import('../adapters/teams/index.ts') : null;
     const slack = await createSlackRuntime(config, database, redis, log);
     const audit = new AuditLog(database);
+    const scheduleStore = new ScheduleStore(database, audit);
     const directory = new Directory(database, audit);
     await directory.ensureTenant(config.tenant.defaultId, config.tenant.defaultId, 'api');
     const base = {
@@ -128,7 +146,7 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
       messages: new MessageStore(database),
       directory,
       apiKeys: new ApiKeys(database, audit),
-      schedules: new ScheduleStore(database, audit),
+      schedules: scheduleStore,
       redis,
       queue,
       live: new RedisLiveEvents(redis, subscriber, config.queue.prefix, log),
@@ -149,6 +167,17 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
       ]),
       teams,
       slack,
+      knowledge: new KnowledgeService({
+        database,
+        config: config.knowledge,
+        log,
+        ...(options.knowledgeDownload ? { download: options.knowledgeDownload } : {}),
+      }),
+      channelMembers: new PostedChannelMembers(
+        database,
+        options.channelMembers ?? new Map(slack ? [['slack', slack.channelMembers] as const] : []),
+      ),
+      scheduling: options.schedules ?? schedulesPort(scheduleStore),
       close: closeAll,
     };
     const timers = new BullApprovalTimers(redis, config.queue.prefix);
@@ -254,7 +283,16 @@ function gatewayParts(runtime: Runtime): {
   const table = new RouteTable()
     .add(...healthRoutes(VERSION, healthChecks(runtime)), ...metricsRoutes(runtime.metrics.registry))
     .add(...messageRoutes(api), ...taskRoutes(api), ...actionRoutes(api), ...streamRoutes(api))
-    .add(...approvalRoutes(api, runtime.approvalsEngine.query));
+    .add(...approvalRoutes(api, runtime.approvalsEngine.query))
+    .add(
+      ...knowledgeRoutes({
+        api,
+        service: runtime.knowledge,
+        members: runtime.channelMembers,
+        schedules: runtime.scheduling,
+        llm: createModel(config, runtime.log, runtime.metrics.registry),
+      }),
+    );
   table.mount(
     mcpMount({
       catalog: runtime.catalog,
@@ -286,7 +324,7 @@ function gatewayParts(runtime: Runtime): {
         metrics: runtime.metrics,
         log: runtime.log,
         approvalsQuery: runtime.approvalsEngine.query,
-        schedules: schedulesPort(runtime.schedules),
+        schedules: runtime.scheduling,
       })
     : null;
   if (slack) table.add(...slack.routes);
@@ -335,6 +373,20 @@ export function workerServices(runtime: Runtime, agent?: Agent): WorkerServices 
     ...(agent ? { agent } : {}),
     approvals: runtime.approvals,
     continuations: runtime.approvalsEngine.continuations,
+    knowledge: (task, caller, llm) =>
+      knowledgePortFor(
+        {
+          service: runtime.knowledge,
+          members: runtime.channelMembers,
+          messages: runtime.messages,
+          database: runtime.database,
+          fileHeaders: async (task, url) =>
+            task.platform === 'slack' ? runtime.slack?.clients.fileHeaders(task.tenantId, url) : undefined,
+        },
+        task,
+        caller,
+        llm,
+      ),
     ledger: runtime.ledger,
     messages: runtime.messages,
     directory: runtime.directory,

@@ -16,6 +16,9 @@ export interface SlackClientSettings {
   retries?: number;
 }
 
+/** Where Slack serves shared files (commercial and GovSlack). */
+const SLACK_FILE_HOSTS = ['files.slack.com', 'files.slack-gov.com'];
+
 /** A Web API client with the right token for one tenant, and what is known about the bot there. */
 export interface TenantClient {
   client: WebClient;
@@ -66,6 +69,16 @@ export class SlackClients {
     const value = { client: this.#client(installation.botToken), botUserId: installation.botUserId };
     this.#installations.set(tenantId, { value, until: Date.now() + 60_000 });
     return value;
+  }
+
+  /**
+   * The bot token as a request header for a file on Slack's own file hosts (a shared file's `url_private`),
+   * and nothing for any other URL: the token never goes anywhere but Slack.
+   */
+  async fileHeaders(tenantId: string, url: URL): Promise<Record<string, string> | undefined> {
+    if (url.protocol !== 'https:' || !SLACK_FILE_HOSTS.includes(url.hostname)) return undefined;
+    const { client } = await this.forTenant(tenantId);
+    return client.token ? { authorization: `Bearer ${client.token}` } : undefined;
   }
 
   /** Drops a tenant's cached installation (after an uninstall or a new install). */

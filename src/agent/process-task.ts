@@ -1,5 +1,6 @@
 import type { ApprovalsPort, ApprovalTicket, ApprovedAction } from '../core/approvals.ts';
 import { ChatOpsError, toChatOpsError } from '../core/errors.ts';
+import type { KnowledgePort } from '../core/knowledge.ts';
 import type { LanguageModel } from '../core/language-model.ts';
 import type { Clock, LiveEvents, Logger, Sender } from '../core/ports.ts';
 import type { Caller, SkillContext, SystemInfo } from '../core/skill.ts';
@@ -37,6 +38,8 @@ export interface WorkerServices {
   approvals?: (task: Task) => ApprovalsPort;
   /** Checks and claims approval continuations (`ctx.approved`); without it, nothing runs as approved. */
   continuations?: ApprovalContinuations;
+  /** The knowledge base as a task's place may read it (`ctx.knowledge`). */
+  knowledge?: (task: Task, caller: Caller, llm: LanguageModel | null) => KnowledgePort;
 }
 
 export interface Attempt {
@@ -226,6 +229,8 @@ function contextFor(task: Task, options: RunContext): SkillContext {
     },
     tickets,
   );
+  const llm = run?.llm ?? services.llm;
+  const knowledge = services.knowledge?.(task, caller, llm);
   const context: SkillContext = {
     task,
     caller,
@@ -234,9 +239,10 @@ function contextFor(task: Task, options: RunContext): SkillContext {
     catalog: services.catalog.manifests,
     reply: (reply) => channel.reply(reply),
     progress: (step, percent) => channel.progress(step, percent),
-    llm: run?.llm ?? services.llm,
+    llm,
     approvals,
     ...(options.approved ? { approved: options.approved } : {}),
+    ...(knowledge ? { knowledge } : {}),
   };
   // The tools port reads the context's approved action when a call is made (an approval continuation).
   const tools = run?.toolsFor(skillId, { approvals, approved: () => context.approved });

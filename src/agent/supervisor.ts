@@ -21,6 +21,9 @@ export interface Route {
 
 export const FALLBACK_SKILL = 'help';
 
+/** Buttons every renderer adds, owned by a skill other than the prefix says: 👍/👎 are the knowledge base's. */
+const ACTION_OWNERS: Readonly<Record<string, string>> = { feedback: 'knowledge' };
+
 /**
  * Picks the skill for a task. Commands and button clicks are table look-ups (no model); free text goes
  * through the router; when nothing fits, `help` answers and says why.
@@ -82,5 +85,6 @@ export async function chooseRoute(
 function actionOwner(action: TaskAction): string {
   if (action.id === APPROVAL_APPROVE_ACTION || action.id === APPROVAL_REJECT_ACTION) return APPROVALS_SKILL;
   if (action.id === APPROVAL_EXECUTE_ACTION) return action.skill ?? '';
-  return action.id.split('.')[0] ?? '';
+  const prefix = action.id.split('.')[0] ?? '';
+  return ACTION_OWNERS[prefix] ?? prefix;
 }

@@ -2,6 +2,9 @@ import { ChatOpsError } from '../core/errors.ts';
 import { processEnvironment } from './process-environment.ts';
 import { type SlackConfig, slackConfig } from './slack-config.ts';
 import { defaultFor, type ProcessMode, VARIABLES, type Variable } from './variables.ts';
+import { type KnowledgeConfig, knowledgeConfig } from './variables-knowledge.ts';
+
+export type { KnowledgeConfig };
 
 /** Configuration, read once at start-up and passed down; frozen so nothing changes it later. */
 export interface Config {
@@ -40,6 +43,7 @@ export interface Config {
   readonly teams: TeamsConfig;
   readonly approvals: ApprovalsConfig;
   readonly slack: SlackConfig;
+  readonly knowledge: KnowledgeConfig;
 }
 
 /** The approvals engine (src/config/variables-approvals.ts). */
@@ -170,6 +174,7 @@ function buildConfig(values: Record<string, unknown>, env: Environment, mode: Pr
       sweepIntervalMs: number('APPROVALS_SWEEP_INTERVAL_MS'),
     },
     slack: slackConfig(values, mode),
+    knowledge: knowledgeConfig(values, teamsProblem),
   };
 }
 

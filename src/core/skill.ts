@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ApprovalsPort, ApprovedAction } from './approvals.ts';
 import { CommandArgumentSchema } from './command-arguments.ts';
+import type { KnowledgePort } from './knowledge.ts';
 import type { LanguageModel } from './language-model.ts';
 import type { Logger } from './ports.ts';
 import type { Reply, ReplyInput } from './reply.ts';
@@ -82,6 +83,8 @@ export interface SkillContext {
   readonly llm: LanguageModel | null;
   /** The MCP tools this caller may use here, with allowlists and approvals applied; absent when none. */
   readonly tools?: ToolsPort;
+  /** The knowledge base as this place may read it; absent where the runtime has none (unit tests). */
+  readonly knowledge?: KnowledgePort;
 }
 
 export interface Skill extends SkillManifest {

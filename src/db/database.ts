@@ -29,10 +29,20 @@ export interface Database {
   em(): EntityManager;
   /** Runs one parameterised statement ($1, $2, …) and returns its rows. */
   sql<Row = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<Row[]>;
+  /**
+   * Runs statements in one transaction (committed when `work` resolves, rolled back when it throws). Use
+   * only the `sql` it is given inside: on PGlite another query would wait for the transaction forever.
+   */
+  transaction<T>(work: (sql: SqlFunction) => Promise<T>): Promise<T>;
   migrate(): Promise<string[]>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
+
+export type SqlFunction = <Row = Record<string, unknown>>(
+  text: string,
+  params?: readonly unknown[],
+) => Promise<Row[]>;
 
 export async function openDatabase(
   settings: DatabaseSettings,
@@ -87,6 +97,16 @@ export async function openDatabase(
       if (hotPath) return hotPath<Row>(text, params);
       const result = await client().executeQuery(CompiledQuery.raw(text, [...params]));
       return result.rows as Row[];
+    },
+    async transaction<T>(work: (sql: SqlFunction) => Promise<T>): Promise<T> {
+      return orm.em.fork().transactional(async (em) => {
+        const kysely = (em as EntityManager).getKysely();
+        const sql: SqlFunction = async <Row>(text: string, params: readonly unknown[] = []) => {
+          const result = await kysely.executeQuery(CompiledQuery.raw(text, [...params]));
+          return result.rows as Row[];
+        };
+        return work(sql);
+      });
     },
     async migrate() {
       const applied = await orm.migrator.up();

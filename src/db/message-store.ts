@@ -1,5 +1,5 @@
 import type { MessageView } from '../core/ports.ts';
-import { approvalButtons, type Reply, replyButtons } from '../core/reply.ts';
+import { approvalButtons, feedbackButtons, type Reply, replyButtons } from '../core/reply.ts';
 import type { Platform } from '../core/task.ts';
 import { conversationId } from './conversation-id.ts';
 import type { Database } from './database.ts';
@@ -54,7 +54,7 @@ export class MessageStore {
         input.thread,
         input.reply.text,
         JSON.stringify(input.reply),
-        JSON.stringify(actionsOf(input.reply)),
+        JSON.stringify(actionsOf(input.reply, input.id)),
         input.skill,
         input.taskId,
         input.deliveryKey,
@@ -70,7 +70,7 @@ export class MessageStore {
     const rows = await this.#database.sql<Record<string, unknown>>(
       `update messages set text = $2, reply = $3::jsonb, actions = $4::jsonb, skill = coalesce($5, skill), updated_at = now()
         where id = $1 returning ${COLUMNS}`,
-      [messageId, reply.text, JSON.stringify(reply), JSON.stringify(actionsOf(reply)), skill],
+      [messageId, reply.text, JSON.stringify(reply), JSON.stringify(actionsOf(reply, messageId)), skill],
     );
     return rows[0] ? toStored(rows[0]) : null;
   }
@@ -159,12 +159,15 @@ export class MessageStore {
   }
 }
 
-/** The buttons a click on this message may name: its own, and an approval's Approve / Reject while pending. */
-function actionsOf(reply: Reply): MessageView['actions'] {
+/**
+ * The buttons a click on this message may name: its own, an approval's Approve / Reject while pending, and
+ * 👍/👎 under an answer that asked for feedback (the API accepts only clicks on buttons a message shows).
+ */
+function actionsOf(reply: Reply, messageId: string): MessageView['actions'] {
   const approvals = reply.blocks.flatMap((block) =>
     block.type === 'approval' ? approvalButtons(block) : [],
   );
-  return [...replyButtons(reply), ...approvals]
+  return [...replyButtons(reply), ...approvals, ...(reply.feedback ? feedbackButtons(messageId) : [])]
     .filter((button) => !button.url)
     .map(({ id, label, value, style }) => ({ id, label, style, ...(value === undefined ? {} : { value }) }));
 }

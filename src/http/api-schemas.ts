@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ChatOpsError } from '../core/errors.ts';
+import { TaskFileSchema } from '../core/task.ts';
 
 /** REST API request bodies. Strict: a misspelt field is an error, not silently ignored. */
 const ChannelName = z
@@ -18,6 +19,8 @@ export const PostMessageBody = z.strictObject({
   user: UserName,
   text: z.string().trim().min(1, 'must not be empty').max(40_000),
   threadId: Identifier.optional(),
+  /** Files shared with the message (name, download URL, type), as chat platforms attach them. */
+  files: z.array(TaskFileSchema.strict()).max(20).optional(),
 });
 export type PostMessageBody = z.infer<typeof PostMessageBody>;
 

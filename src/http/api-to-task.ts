@@ -31,6 +31,7 @@ export function apiMessageToTask(
     thread,
     text: command ? command.text : body.text,
     ...(command ? { command: command.command, args: command.args } : {}),
+    ...(body.files && body.files.length > 0 ? { files: body.files } : {}),
     replyTo: { platform: 'api', tenantId, channel: body.channel, thread },
     sourceEventId: sourceEventId ?? ids.messageId,
     receivedAt: ids.now.toISOString(),

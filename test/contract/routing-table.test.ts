@@ -93,6 +93,7 @@ describe('routing table', () => {
           'status',
           'approvals',
           'ask',
+          'kb',
           'jira',
           'rfp',
           'hr',

@@ -2,9 +2,16 @@ import { skills as installedSkills } from '../../skills/index.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
 import type { ProcessMode } from '../../src/config/variables.ts';
 import type { ApprovalsPort } from '../../src/core/approvals.ts';
+import type { SchedulesPort } from '../../src/core/schedules.ts';
 import type { Skill } from '../../src/core/skill.ts';
 import type { Task } from '../../src/core/task.ts';
-import { createRuntime, type Runtime, startGateway, startWorker } from '../../src/main.ts';
+import {
+  createRuntime,
+  type Runtime,
+  type RuntimeOptions,
+  startGateway,
+  startWorker,
+} from '../../src/main.ts';
 import { createLogger, silentLogger } from '../../src/observability/logger.ts';
 import { clearRedisPrefix, createTestDatabase, REDIS_URL, uniqueName } from './services.ts';
 
@@ -21,6 +28,9 @@ export interface HarnessOptions {
   verbose?: boolean;
   /** The approvals port the worker's skills get (a recording fake). */
   approvals?: (task: Task) => ApprovalsPort;
+  /** Knowledge-base download overrides (a resolver and an address policy that allows the test's server). */
+  knowledgeDownload?: RuntimeOptions['knowledgeDownload'];
+  schedules?: SchedulesPort;
 }
 
 export interface Harness {
@@ -64,6 +74,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     subscribeLive: true,
     migrate: true,
     ...(options.approvals ? { approvals: options.approvals } : {}),
+    ...(options.knowledgeDownload ? { knowledgeDownload: options.knowledgeDownload } : {}),
+    ...(options.schedules ? { schedules: options.schedules } : {}),
   });
   const worker = options.worker === false ? null : startWorker(runtime);
   await worker?.ready;

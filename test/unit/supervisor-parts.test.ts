@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { knowledgeSkill } from '../../skills/knowledge/skill.ts';
 import { coerceArguments, usageOf } from '../../skills/run/arguments.ts';
 import type { ConversationModel, ConversationRequest, ModelTurn } from '../../src/agent/llm/conversation.ts';
 import { globMatches, Policy } from '../../src/agent/policy.ts';
@@ -142,7 +143,7 @@ describe('the tool loop', () => {
 
 describe('skills as tools', () => {
   it('derives one typed tool per command, and marks side effects', () => {
-    const specs = skillTools(fixtureSkills.map(manifestOf));
+    const specs = skillTools([knowledgeSkill, ...fixtureSkills].map(manifestOf));
     const deploy = specs.find((spec) => spec.name === 'deploy-cluster');
     expect(deploy).toMatchObject({
       skillId: 'deploy-cluster',
@@ -160,7 +161,15 @@ describe('skills as tools', () => {
       },
     });
     expect(deploy?.description).toContain('calling it only requests an approval');
-    expect(specs.map((spec) => spec.name)).toEqual(['ask', 'jira', 'rfp', 'hr', 'deploy-cluster', 'digest']);
+    expect(specs.map((spec) => spec.name)).toEqual([
+      'ask',
+      'kb',
+      'jira',
+      'rfp',
+      'hr',
+      'deploy-cluster',
+      'digest',
+    ]);
   });
 });
 

@@ -2,8 +2,9 @@
  * A small text embedding that runs offline, with no model and no download: stemmed words, word pairs and
  * character trigrams, hashed into a fixed number of dimensions (the "hashing trick"), weighted by inverse
  * document frequency over the corpus it was fitted on, and normalised so the dot product is the cosine.
- * It is what the offline router compares requests with skill descriptions and examples by; it captures
- * shared vocabulary, word forms (deploy / deploying / deployment) and typos, not meaning.
+ * It is what the offline router compares requests with skill descriptions and examples by, and (without
+ * the corpus weighting, so stored vectors never go stale) the knowledge base's offline embedding; it
+ * captures shared vocabulary, word forms (deploy / deploying / deployment) and typos, not meaning.
  */
 const DIMENSIONS = 2048;
 const STOPWORDS = new Set(
@@ -56,12 +57,12 @@ export function stem(word: string): string {
 
 export type Vector = Float32Array;
 
-interface Feature {
+export interface Feature {
   key: string;
   weight: number;
 }
 
-function features(text: string): Feature[] {
+export function features(text: string): Feature[] {
   const words = stems(text);
   const out: Feature[] = [];
   words.forEach((word, index) => {
@@ -106,20 +107,31 @@ export class TextEmbedder {
   }
 
   embed(text: string): Vector {
-    const counts = new Map<string, number>();
-    for (const feature of features(text))
-      counts.set(feature.key, (counts.get(feature.key) ?? 0) + feature.weight);
-    const vector = new Float32Array(DIMENSIONS);
-    for (const [key, weight] of counts) {
-      const bucket = hash(key);
-      const sign = bucket & 0x80000000 ? -1 : 1;
-      const idf = this.#idf.get(key) ?? this.#defaultIdf;
-      const index = bucket % DIMENSIONS;
-      vector[index] =
-        (vector[index] ?? 0) + sign * (1 + Math.log(Math.max(weight, 1))) * Math.min(weight, 1) * idf;
-    }
-    return normalise(vector);
+    return hashedVector(text, DIMENSIONS, (key) => this.#idf.get(key) ?? this.#defaultIdf);
   }
+}
+
+/**
+ * The features of a text hashed into `dimensions` signed buckets (the hashing trick), each weighted by
+ * sublinear term frequency times `weightOf(feature)`, and normalised to unit length.
+ */
+export function hashedVector(
+  text: string,
+  dimensions: number,
+  weightOf: (key: string) => number = () => 1,
+): Vector {
+  const counts = new Map<string, number>();
+  for (const feature of features(text))
+    counts.set(feature.key, (counts.get(feature.key) ?? 0) + feature.weight);
+  const vector = new Float32Array(dimensions);
+  for (const [key, weight] of counts) {
+    const bucket = hash(key);
+    const sign = bucket & 0x80000000 ? -1 : 1;
+    const index = bucket % dimensions;
+    vector[index] =
+      (vector[index] ?? 0) + sign * (1 + Math.log(Math.max(weight, 1))) * Math.min(weight, 1) * weightOf(key);
+  }
+  return normalise(vector);
 }
 
 export function cosine(left: Vector, right: Vector): number {

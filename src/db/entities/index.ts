@@ -1,6 +1,14 @@
 import { ConversationSummary, LlmUsage, McpServerRecord, ToolCallRecord } from './agent.ts';
 import { ApprovalDecisionRecord, ApprovalRecord } from './approvals.ts';
 import { Conversation, Message } from './conversation.ts';
+import {
+  FeedbackRecord,
+  KnowledgeAnswerRecord,
+  KnowledgeChunkRecord,
+  KnowledgeCollectionRecord,
+  KnowledgeDocumentRecord,
+  KnowledgeEmbeddingRecord,
+} from './knowledge.ts';
 import { ScheduleRecord } from './schedule.ts';
 import { SlackInstallationRecord } from './slack.ts';
 import { AuditEntry, TaskRecord } from './task-record.ts';
@@ -42,4 +50,6 @@ export const entities = [
   ...[ApprovalRecord, ApprovalDecisionRecord],
   ScheduleRecord,
   SlackInstallationRecord,
+  ...[KnowledgeCollectionRecord, KnowledgeDocumentRecord, KnowledgeChunkRecord, KnowledgeEmbeddingRecord],
+  ...[KnowledgeAnswerRecord, FeedbackRecord],
 ];
