@@ -67,7 +67,7 @@ export class Migration20261202300000KnowledgeBase extends Migration {
     );`);
     this.addSql('create index kb_embeddings_collection_index on kb_embeddings (collection_id);');
     this.addSql(
-      'create index kb_embeddings_hnsw_512 on kb_embeddings using hnsw ((embedding::vector(512)) vector_cosine_ops) where dimensions = 512;',
+      'create index kb_embeddings_hnsw_512 on kb_embeddings using hnsw ((embedding::vector(512)) vector_cosine_ops) with (m = 32, ef_construction = 100) where dimensions = 512;',
     );
     this.addSql(`create table kb_answers (
       message_id uuid primary key,

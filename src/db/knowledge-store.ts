@@ -1,6 +1,7 @@
 import { ChatOpsError } from '../core/errors.ts';
 import { uuidv7 } from '../core/ids.ts';
 import type { Database, SqlFunction } from './database.ts';
+import { hnswIndexSql } from './entities/knowledge.ts';
 import { toCollection, toDocument } from './knowledge-rows.ts';
 
 export { textArray } from './knowledge-rows.ts';
@@ -306,10 +307,7 @@ export class KnowledgeStore {
   /** The HNSW cosine index for a vector size (the migration made the one for 512). */
   async ensureVectorIndex(dimensions: number): Promise<void> {
     const size = vectorSize(dimensions);
-    await this.#database.sql(
-      `create index if not exists kb_embeddings_hnsw_${size} on kb_embeddings
-         using hnsw ((embedding::vector(${size})) vector_cosine_ops) where dimensions = ${size}`,
-    );
+    await this.#database.sql(hnswIndexSql(size).replace('create index ', 'create index if not exists '));
   }
 }
 

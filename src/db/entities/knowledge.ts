@@ -109,8 +109,7 @@ export const KnowledgeEmbeddingRecord = defineEntity({
     { name: 'kb_embeddings_collection_index', properties: ['collectionId'] },
     {
       name: 'kb_embeddings_hnsw_512',
-      expression:
-        'create index kb_embeddings_hnsw_512 on kb_embeddings using hnsw ((embedding::vector(512)) vector_cosine_ops) where dimensions = 512',
+      expression: hnswIndexSql(512),
     },
   ],
 });
@@ -152,3 +151,12 @@ export const FeedbackRecord = defineEntity({
   uniques: [{ name: 'feedback_vote_unique', properties: ['messageId', 'userId'] }],
   indexes: [{ name: 'feedback_tenant_index', properties: ['tenantId', 'createdAt'] }],
 });
+
+/**
+ * The HNSW cosine index of one vector size. m = 32 and ef_construction = 100 instead of pgvector's 16 and
+ * 64: the offline hashing vectors have flat neighbourhoods, where a denser graph lifts recall@10 at
+ * ef_search 100 from 0.62 to 0.75 at 100,000 chunks (bench/retrieval.ts) for about half the insert rate.
+ */
+export function hnswIndexSql(size: number): string {
+  return `create index kb_embeddings_hnsw_${size} on kb_embeddings using hnsw ((embedding::vector(${size})) vector_cosine_ops) with (m = 32, ef_construction = 100) where dimensions = ${size}`;
+}
