@@ -25,7 +25,7 @@ import {
   signedHeaders,
 } from '../test/fixtures/slack/payloads.ts';
 import { startFakeSlack } from '../test/support/fake-slack.ts';
-import { clearRedisPrefix, createTestDatabase, REDIS_URL, uniqueName } from '../test/support/services.ts';
+import { clearRedisPrefix, createMigratedDatabase, REDIS_URL, uniqueName } from '../test/support/services.ts';
 import { sampleProcess } from './pipeline/counters.ts';
 import { freePort, startBotProcess, stopBotProcess, waitHealthy } from './pipeline/processes.ts';
 import { mb, ms, summarize } from './pipeline/stats.ts';
@@ -38,10 +38,7 @@ const BARE_BOLT = fileURLToPath(new URL('./slack-ack/bare-bolt.ts', import.meta.
 // Each server runs in a process of its own (as in production), so the load generator here does not share
 // their event loop and both are measured the same way.
 const slack = await startFakeSlack();
-const database = await createTestDatabase();
-const migrating = await openDatabase({ kind: 'postgresql', url: database.url, poolMax: 2 });
-await migrating.migrate();
-await migrating.close();
+const database = await createMigratedDatabase();
 const prefix = uniqueName('bench_slack');
 const [ourPort, barePort] = [await freePort(), await freePort()];
 const common = {

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { parse as parseForm } from 'node:querystring';
 import { verifySlackRequest } from '@slack/bolt';
-import { ChatOpsError } from '../../src/core/index.ts';
+import { ChatOpsError, readLimitedBody } from '../../src/core/index.ts';
 
 /**
  * One request to /slack/events, checked the way Slack signs it: `v0=HMAC-SHA256(secret, "v0:<timestamp>:<raw
@@ -91,17 +91,10 @@ function unauthorized(reason: string): ChatOpsError {
 
 /** Reads the raw body (the signature is over these exact bytes), refusing more than `maxBytes`. */
 export async function readRawBody(req: IncomingMessage, maxBytes: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > maxBytes) {
-      throw new ChatOpsError('BODY_TOO_LARGE', `The Slack request is larger than ${maxBytes} bytes.`, {
-        remedy: 'Raise API_MAX_BODY_BYTES if Slack really sends requests this large.',
-      });
-    }
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  const body = await readLimitedBody(req, {
+    maxBytes,
+    subject: 'The Slack request',
+    remedy: 'Raise API_MAX_BODY_BYTES if Slack really sends requests this large.',
+  });
+  return body.toString('utf8');
 }

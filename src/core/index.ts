@@ -10,6 +10,7 @@ export * from './language-model.ts';
 export * from './ports.ts';
 export * from './redact.ts';
 export * from './reply.ts';
+export * from './request-body.ts';
 export * from './schedules.ts';
 export * from './skill.ts';
 export * from './skill-catalog.ts';

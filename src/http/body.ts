@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { ChatOpsError } from '../core/errors.ts';
+import { readLimitedBody } from '../core/request-body.ts';
 
 /**
  * Reads a JSON request body, refusing more than `limitBytes` (413) before buffering it: a declared
@@ -26,23 +27,10 @@ export async function readJsonBody(req: IncomingMessage, limitBytes: number): Pr
   }
 }
 
-export async function readRawBody(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
-  const declared = Number(req.headers['content-length'] ?? Number.NaN);
-  if (Number.isFinite(declared) && declared > limitBytes) throw tooLarge(limitBytes);
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of req) {
-    const buffer = chunk as Buffer;
-    total += buffer.length;
-    if (total > limitBytes) throw tooLarge(limitBytes);
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks, total);
-}
-
-function tooLarge(limitBytes: number): ChatOpsError {
-  return new ChatOpsError('BODY_TOO_LARGE', `The body is larger than the limit of ${limitBytes} bytes.`, {
+export function readRawBody(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
+  return readLimitedBody(req, {
+    maxBytes: limitBytes,
+    subject: 'The body',
     remedy: 'Send less (split long texts), or raise API_MAX_BODY_BYTES on the gateway.',
-    details: { limitBytes },
   });
 }

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/db/database.ts';
 import {
   appMention,
   BOT_TOKEN,
@@ -12,7 +11,7 @@ import { ChatopsProcesses } from '../support/chatops-processes.ts';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack.ts';
 import {
   clearRedisPrefix,
-  createTestDatabase,
+  createMigratedDatabase,
   eventually,
   REDIS_URL,
   type TestDatabase,
@@ -31,10 +30,7 @@ describe('Slack end to end: gateway and worker processes, a fake Slack Web API',
   const prefix = uniqueName('slack');
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    const migrating = await openDatabase({ kind: 'postgresql', url: database.url, poolMax: 2 });
-    await migrating.migrate();
-    await migrating.close();
+    database = await createMigratedDatabase();
     slack = await startFakeSlack();
     const env = {
       DATABASE_URL: database.url,

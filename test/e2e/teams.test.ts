@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/db/database.ts';
 import { APP_ID, CHANNEL_ID, channelMention } from '../fixtures/teams/activities.ts';
 import { ChatopsProcesses } from '../support/chatops-processes.ts';
 import { validateJsonSchema, validateSpecRequest } from '../support/contract/index.ts';
@@ -10,7 +9,7 @@ import {
 } from '../support/fake-bot-framework.ts';
 import {
   clearRedisPrefix,
-  createTestDatabase,
+  createMigratedDatabase,
   eventually,
   REDIS_URL,
   type TestDatabase,
@@ -31,10 +30,7 @@ describe('Teams end to end: gateway and worker processes, a fake Bot Connector',
   const prefix = uniqueName('teams');
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    const migrating = await openDatabase({ kind: 'postgresql', url: database.url, poolMax: 2 });
-    await migrating.migrate();
-    await migrating.close();
+    database = await createMigratedDatabase();
     microsoft = await startFakeBotFramework(key);
     const env = {
       DATABASE_URL: database.url,

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { openDatabase } from '../../src/db/database.ts';
 
 /**
  * Real PostgreSQL and Redis for integration tests, isolated per test: a fresh database per test file or
@@ -18,6 +19,18 @@ export interface TestDatabase {
   url: string;
   name: string;
   drop(): Promise<void>;
+}
+
+/** A fresh database with every migration applied, for tests that start the bot's own processes on it. */
+export async function createMigratedDatabase(): Promise<TestDatabase> {
+  const database = await createTestDatabase();
+  const migrating = await openDatabase({ kind: 'postgresql', url: database.url, poolMax: 2 });
+  try {
+    await migrating.migrate();
+  } finally {
+    await migrating.close();
+  }
+  return database;
 }
 
 export async function createTestDatabase(): Promise<TestDatabase> {
