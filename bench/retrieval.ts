@@ -13,6 +13,7 @@
  */
 import { uuidv7 } from '../src/core/ids.ts';
 import { openDatabase } from '../src/db/database.ts';
+import { hnswIndexSql } from '../src/db/entities/knowledge.ts';
 import { KnowledgeSearch } from '../src/db/knowledge-search.ts';
 import { KnowledgeStore } from '../src/db/knowledge-store.ts';
 import { HASHING_DIMENSIONS, HashingEmbeddings } from '../src/knowledge/embed/hashing.ts';
@@ -45,18 +46,17 @@ try {
     access: { visibility: 'tenant', channels: [], roles: [], editorRoles: [] },
     embedding: { provider: provider.name, model: provider.model, dimensions: HASHING_DIMENSIONS },
   });
+  // Experiment with the index's build parameters (the migration's are m = 32, ef_construction = 100).
+  const indexM = Number(process.env.HNSW_M ?? 32);
+  const indexEfConstruction = Number(process.env.HNSW_EFC ?? (process.env.HNSW_M ? 64 : 100));
   if (process.env.HNSW_M) {
-    // Experiment with the index's build parameters (the migration's are m = 32, ef_construction = 100).
     await database.sql('drop index kb_embeddings_hnsw_512');
-    await database.sql(
-      `create index kb_embeddings_hnsw_512 on kb_embeddings using hnsw ((embedding::vector(512)) vector_cosine_ops)
-       with (m = ${Number(process.env.HNSW_M)}, ef_construction = ${Number(process.env.HNSW_EFC ?? 64)}) where dimensions = 512`,
-    );
+    await database.sql(hnswIndexSql(512, { m: indexM, efConstruction: indexEfConstruction }));
   }
   const random = seeded(42);
   const corpus = benchCorpus(random);
   console.log(
-    `retrieval benchmark: ${TOTAL.toLocaleString('en-US')} chunks (${corpus.documents.length.toLocaleString('en-US')} documents: ${corpus.description}), ${HASHING_DIMENSIONS} dimensions, HNSW m=${process.env.HNSW_M ?? 32} ef_construction=${process.env.HNSW_EFC ?? 100}`,
+    `retrieval benchmark: ${TOTAL.toLocaleString('en-US')} chunks (${corpus.documents.length.toLocaleString('en-US')} documents: ${corpus.description}), ${HASHING_DIMENSIONS} dimensions, HNSW m=${indexM} ef_construction=${indexEfConstruction}`,
   );
 
   // Ingest: embedding + insert, one transaction per document, PARALLEL documents at a time, the HNSW index

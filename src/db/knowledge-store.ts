@@ -307,7 +307,7 @@ export class KnowledgeStore {
   /** The HNSW cosine index for a vector size (the migration made the one for 512). */
   async ensureVectorIndex(dimensions: number): Promise<void> {
     const size = vectorSize(dimensions);
-    await this.#database.sql(hnswIndexSql(size).replace('create index ', 'create index if not exists '));
+    await this.#database.sql(hnswIndexSql(size, { ifNotExists: true }));
   }
 }
 

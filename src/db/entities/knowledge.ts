@@ -158,6 +158,10 @@ export const FeedbackRecord = defineEntity({
  * lifts recall@10 at ef_search 100 from 0.929 to 0.968 (p99 9 → 13 ms), for about a third of the insert
  * rate (574 → 197 chunks/s); ingest is rare and batched, every question searches.
  */
-export function hnswIndexSql(size: number): string {
-  return `create index kb_embeddings_hnsw_${size} on kb_embeddings using hnsw ((embedding::vector(${size})) vector_cosine_ops) with (m = 32, ef_construction = 100) where dimensions = ${size}`;
+export function hnswIndexSql(
+  size: number,
+  options: { ifNotExists?: boolean; m?: number; efConstruction?: number } = {},
+): string {
+  const create = options.ifNotExists ? 'create index if not exists' : 'create index';
+  return `${create} kb_embeddings_hnsw_${size} on kb_embeddings using hnsw ((embedding::vector(${size})) vector_cosine_ops) with (m = ${options.m ?? 32}, ef_construction = ${options.efConstruction ?? 100}) where dimensions = ${size}`;
 }
