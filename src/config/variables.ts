@@ -85,8 +85,9 @@ export const VARIABLES: readonly Variable[] = [
   {
     name: 'WORKER_CONCURRENCY',
     schema: positiveInt(1000),
-    defaultValue: '16',
-    description: 'Tasks one worker process runs at once (they mostly wait on I/O).',
+    defaultValue: '64',
+    description:
+      'Tasks one worker process runs at once. They mostly wait on I/O (the model, tools, chat APIs), and the ledger writes of tasks running together share one statement, so more in flight is cheaper per task.',
     remedy: 'Set WORKER_CONCURRENCY to a whole number from 1 to 1000.',
   },
   {

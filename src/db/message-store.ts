@@ -1,8 +1,10 @@
+import { Batcher } from '../core/batcher.ts';
 import type { MessageView } from '../core/ports.ts';
 import { approvalButtons, feedbackButtons, type Reply, replyButtons } from '../core/reply.ts';
 import type { Platform } from '../core/task.ts';
 import { conversationId } from './conversation-id.ts';
 import type { Database } from './database.ts';
+import { transpose } from './sql-arrays.ts';
 
 export interface BotMessageInput {
   id: string;
@@ -28,42 +30,60 @@ const COLUMNS = `id, tenant_id, platform, channel, thread, author_kind, author_i
 /** Messages of every thread: what the API, the web chat and (later) the supervisor's memory read. */
 export class MessageStore {
   readonly #database: Database;
+  readonly #insert: Batcher<BotMessageInput, StoredMessage | null>;
 
   constructor(database: Database) {
     this.#database = database;
+    this.#insert = new Batcher((inputs) => this.#insertMany(inputs), { key: (input) => input.deliveryKey });
   }
 
   /** Stores a bot message; `created` is false when a re-run finds the message it stored before. */
   async insertBotMessage(input: BotMessageInput): Promise<{ message: StoredMessage; created: boolean }> {
+    const inserted = await this.#insert.submit(input);
+    if (inserted) return { message: inserted, created: true };
+    const existing = await this.byDeliveryKey(input.deliveryKey);
+    if (!existing) throw new Error(`message with delivery key ${input.deliveryKey} vanished`);
+    return { message: existing, created: false };
+  }
+
+  // Concurrent replies (one per running task) share one statement and one commit; see Batcher.
+  async #insertMany(inputs: readonly BotMessageInput[]): Promise<(StoredMessage | null)[]> {
+    const columns = inputs.map((input) => [
+      input.id,
+      conversationId(input.tenantId, input.platform, input.channel, input.thread),
+      input.tenantId,
+      input.platform,
+      input.channel,
+      input.thread,
+      input.reply.text,
+      JSON.stringify(input.reply),
+      JSON.stringify(actionsOf(input.reply, input.id)),
+      input.skill,
+      input.taskId,
+      input.deliveryKey,
+    ]);
     const rows = await this.#database.sql<Record<string, unknown>>(
-      `with new_conversation as (
-         insert into conversations (id, tenant_id, platform, channel, thread) values ($2, $3, $4, $5, $6)
+      `with input as (
+         select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                              $8::text[], $9::text[], $10::text[], $11::uuid[], $12::text[])
+           with ordinality as i(id, conversation_id, tenant_id, platform, channel, thread, text, reply, actions,
+                                skill, task_id, delivery_key, position)
+       ), new_conversation as (
+         insert into conversations (id, tenant_id, platform, channel, thread)
+         select conversation_id, tenant_id, platform, channel, thread from input order by position
          on conflict (id) do nothing
        )
        insert into messages (id, conversation_id, tenant_id, platform, channel, thread, author_kind, author_id,
                              author_name, text, reply, actions, skill, task_id, delivery_key)
-       values ($1, $2, $3, $4, $5, $6, 'bot', 'chatops', 'chatops', $7, $8::jsonb, $9::jsonb, $10, $11, $12)
+       select id, conversation_id, tenant_id, platform, channel, thread, 'bot', 'chatops', 'chatops', text,
+              reply::jsonb, actions::jsonb, skill, task_id, delivery_key
+         from input order by position
        on conflict (delivery_key) do nothing
        returning ${COLUMNS}`,
-      [
-        input.id,
-        conversationId(input.tenantId, input.platform, input.channel, input.thread),
-        input.tenantId,
-        input.platform,
-        input.channel,
-        input.thread,
-        input.reply.text,
-        JSON.stringify(input.reply),
-        JSON.stringify(actionsOf(input.reply, input.id)),
-        input.skill,
-        input.taskId,
-        input.deliveryKey,
-      ],
+      transpose(columns, 12),
     );
-    if (rows[0]) return { message: toStored(rows[0]), created: true };
-    const existing = await this.byDeliveryKey(input.deliveryKey);
-    if (!existing) throw new Error(`message with delivery key ${input.deliveryKey} vanished`);
-    return { message: existing, created: false };
+    const byKey = new Map(rows.map((row) => [String(row.delivery_key), toStored(row)]));
+    return inputs.map((input) => byKey.get(input.deliveryKey) ?? null);
   }
 
   async updateReply(messageId: string, reply: Reply, skill: string | null): Promise<StoredMessage | null> {

@@ -1,18 +1,20 @@
+import { Batcher } from '../core/batcher.ts';
 import type { InboundMessage } from '../core/ports.ts';
 import type { Task, TaskStatus } from '../core/task.ts';
-import { conversationId } from './conversation-id.ts';
-import type { Database } from './database.ts';
+import type { Database, SqlFunction } from './database.ts';
+import {
+  type FinishInput,
+  finishTasks,
+  type LedgerHit,
+  type RecordInput,
+  recordTasks,
+  startTasks,
+} from './ledger-statements.ts';
 
 export interface RecordedTask {
   task: Task;
   created: boolean;
   /** The ledger's status: a duplicate of a task that is still queued may need enqueueing again. */
-  status: TaskStatus;
-}
-
-interface LedgerHit {
-  created: boolean;
-  payload: Task | string;
   status: TaskStatus;
 }
 
@@ -29,61 +31,34 @@ export interface TaskRow {
 }
 
 /**
- * The task ledger's hot statements, each one round trip. Recording is one atomic statement: the task
- * (unless its source event is already known), its conversation and the user's message.
+ * The task ledger. Its three hot statements (record, start, finish) are batched: concurrent calls share one
+ * statement and one commit (see Batcher and ledger-statements.ts); each call still gets its own answer.
  */
 export class TaskLedger {
   readonly #database: Database;
+  readonly #record: Batcher<RecordInput, LedgerHit>;
+  readonly #start: Batcher<string, number | null>;
+  readonly #finish: Batcher<FinishInput, undefined>;
 
   constructor(database: Database) {
     this.#database = database;
+    const sql: SqlFunction = (text, params) => database.sql(text, params);
+    // A source event or a task appears at most once per batch, so a batch never races with itself.
+    this.#record = new Batcher((inputs) => recordTasks(sql, inputs), {
+      key: ({ task }) => `${task.platform}\u0000${task.sourceEventId}`,
+    });
+    this.#start = new Batcher((taskIds) => startTasks(sql, taskIds), { key: (taskId) => taskId });
+    this.#finish = new Batcher((inputs) => finishTasks(sql, inputs), { key: (input) => input.taskId });
   }
 
   async record(task: Task, message?: InboundMessage): Promise<RecordedTask> {
-    // The user's message lives in the conversation the replies go to, so a thread shows both sides even when
-    // the request came from elsewhere (an MCP client, the scheduler) than where it is answered.
-    const where = task.replyTo;
-    const conversation = conversationId(task.tenantId, where.platform, where.channel, where.thread);
-    const rows = await this.#database.sql<LedgerHit>(
-      `with new_task as (
-         insert into tasks (id, tenant_id, platform, source_event_id, kind, status, user_id, channel, thread, payload, received_at)
-         values ($1, $2, $3, $4, $5, 'queued', $6, $7, $8, $9::jsonb, $10)
-         on conflict (platform, source_event_id) do nothing
-         returning id, payload, status
-       ), new_conversation as (
-         insert into conversations (id, tenant_id, platform, channel, thread)
-         select $11, $2, $15, $16, $17 from new_task
-         on conflict (id) do nothing
-       ), user_message as (
-         insert into messages (id, conversation_id, tenant_id, platform, channel, thread, author_kind, author_id, author_name, text, task_id)
-         select $12::uuid, $11, $2, $15, $16, $17, 'user', $6, $13, $14, $1 from new_task where $12::uuid is not null
-       )
-       select true as created, payload, status from new_task
-       union all
-       select false as created, payload, status from tasks
-        where platform = $3 and source_event_id = $4 and not exists (select 1 from new_task)`,
-      [
-        task.id,
-        task.tenantId,
-        task.platform,
-        task.sourceEventId,
-        task.kind,
-        task.user.id,
-        task.channel,
-        task.thread,
-        JSON.stringify(task),
-        task.receivedAt,
-        conversation,
-        message?.id ?? null,
-        task.user.name ?? task.user.id,
-        message?.text ?? '',
-        where.platform,
-        where.channel,
-        where.thread,
-      ],
-    );
-    const row = rows[0] ?? (await this.#findBySource(task));
-    return { task: parsePayload(row.payload), created: row.created, status: row.status };
+    const hit = await this.#record.submit({ task, message });
+    const row = hit.payload === null || hit.status === null ? await this.#findBySource(task) : hit;
+    return {
+      task: parsePayload(row.payload as Task | string),
+      created: row.created,
+      status: row.status as TaskStatus,
+    };
   }
 
   // A concurrent duplicate commits after this statement's snapshot: the conflict is seen, the row is not.
@@ -98,50 +73,22 @@ export class TaskLedger {
   }
 
   /** Marks a task running; returns its attempt number, or null when it already ended (a duplicate run). */
-  async start(taskId: string): Promise<number | null> {
-    const rows = await this.#database.sql<{ attempts: number }>(
-      `update tasks set status = 'running', attempts = attempts + 1, started_at = coalesce(started_at, now()), updated_at = now()
-        where id = $1 and status in ('queued', 'running') returning attempts`,
-      [taskId],
-    );
-    return rows[0]?.attempts ?? null;
+  start(taskId: string): Promise<number | null> {
+    return this.#start.submit(taskId);
   }
 
   /**
    * Ends a running task. `threadSkill` makes the task's thread stick to the skill that answered (sticky
-   * routing), in the same statement: one round trip and one commit on the hot path instead of two.
+   * routing), in the same statement.
    */
-  async finish(
+  finish(
     taskId: string,
     status: 'succeeded' | 'failed' | 'awaiting_approval',
     skill: string | null,
     error?: { code: string; message: string; remedy?: string },
     threadSkill?: { task: Task; skill: string },
   ): Promise<void> {
-    const thread = threadSkill?.task;
-    await this.#database.sql(
-      `with finished as (
-         update tasks set status = $2, skill = coalesce($3, skill), error = $4::jsonb, finished_at = now(), updated_at = now()
-          where id = $1 and status = 'running' returning id
-       )
-       update conversations set skill = $6, updated_at = now()
-        where $5::text is not null and id = $5 and skill is distinct from $6 and exists (select 1 from finished)`,
-      [
-        taskId,
-        status,
-        skill,
-        error ? JSON.stringify(error) : null,
-        thread
-          ? conversationId(
-              thread.tenantId,
-              thread.replyTo.platform,
-              thread.replyTo.channel,
-              thread.replyTo.thread,
-            )
-          : null,
-        threadSkill?.skill ?? null,
-      ],
-    );
+    return this.#finish.submit({ taskId, status, skill, error, threadSkill });
   }
 
   /**

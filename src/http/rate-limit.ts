@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { Batcher } from '../core/batcher.ts';
 import type { Logger } from '../core/ports.ts';
 
 export interface RateDecision {
@@ -30,6 +31,19 @@ export class RedisRateLimiter implements RateLimiter {
   readonly #limit: number;
   readonly #windowMs: number;
   readonly #log: Logger;
+  // Requests checked together go to Redis as one pipeline (one write); each gets its own count.
+  readonly #counting = new Batcher<string, [number, number]>(async (keys) => {
+    const pipeline = this.#redis.pipeline() as ReturnType<Redis['pipeline']> & {
+      chatopsRateLimit(key: string, windowMs: number): unknown;
+    };
+    for (const key of keys) pipeline.chatopsRateLimit(key, this.#windowMs);
+    const results = (await pipeline.exec()) ?? [];
+    return keys.map((_key, index) => {
+      const [error, value] = results[index] ?? [new Error('no answer from Redis'), null];
+      if (error) throw error;
+      return value as [number, number];
+    });
+  });
 
   constructor(redis: Redis, options: { prefix: string; limit: number; windowMs?: number; log: Logger }) {
     // A defined command runs by EVALSHA: the script is sent once per connection, not per request.
@@ -44,10 +58,7 @@ export class RedisRateLimiter implements RateLimiter {
 
   async check(key: string): Promise<RateDecision> {
     try {
-      const redis = this.#redis as Redis & {
-        chatopsRateLimit(key: string, windowMs: number): Promise<[number, number]>;
-      };
-      const [count, ttl] = await redis.chatopsRateLimit(`${this.#prefix}:rate:${key}`, this.#windowMs);
+      const [count, ttl] = await this.#counting.submit(`${this.#prefix}:rate:${key}`);
       const resetSeconds = Math.max(1, Math.ceil((ttl > 0 ? ttl : this.#windowMs) / 1000));
       return {
         allowed: count <= this.#limit,

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { Batcher } from '../core/batcher.ts';
 import type { LiveEvent, LiveEvents, Logger } from '../core/ports.ts';
 
 /**
@@ -11,6 +12,15 @@ export class RedisLiveEvents implements LiveEvents {
   readonly #channel: string;
   readonly #listeners = new Set<(event: LiveEvent) => void>();
   readonly #log: Logger;
+  // Events published together (one per running task under load) go to Redis in one pipeline, one write.
+  readonly #publishing = new Batcher<string, void>(async (payloads) => {
+    const pipeline = this.#publisher.pipeline();
+    for (const payload of payloads) pipeline.publish(this.#channel, payload);
+    const results = (await pipeline.exec()) ?? [];
+    const failed = results.find(([error]) => error)?.[0];
+    if (failed) throw failed;
+    return payloads.map(() => undefined);
+  });
 
   /** Pass a subscriber connection only in processes that relay events (gateways). */
   constructor(publisher: Redis, subscriber: Redis | null, prefix: string, log: Logger) {
@@ -31,7 +41,7 @@ export class RedisLiveEvents implements LiveEvents {
 
   async publish(event: LiveEvent): Promise<void> {
     try {
-      await this.#publisher.publish(this.#channel, JSON.stringify(event));
+      await this.#publishing.submit(JSON.stringify(event));
     } catch (error) {
       this.#log.warn('live-publish-failed', { error, type: event.type });
     }

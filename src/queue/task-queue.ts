@@ -1,5 +1,6 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { Batcher } from '../core/batcher.ts';
 import { ChatOpsError } from '../core/errors.ts';
 import { toJobId } from '../core/ids.ts';
 import type { QueueDepth, TaskQueue } from '../core/ports.ts';
@@ -25,6 +26,16 @@ export function jobIdOf(task: Task): string {
 export class BullTaskQueue implements TaskQueue {
   readonly queue: Queue<Task>;
   #depthCache: { value: QueueDepth; expiresAt: number } | null = null;
+  // Concurrent enqueues go to Redis as one addBulk (one round trip, one socket write); see Batcher.
+  readonly #add = new Batcher<Task, void>(
+    async (tasks) => {
+      await this.queue.addBulk(
+        tasks.map((task) => ({ name: task.kind, data: task, opts: { jobId: jobIdOf(task) } })),
+      );
+      return tasks.map(() => undefined);
+    },
+    { key: jobIdOf },
+  );
 
   constructor(connection: Redis, settings: TaskQueueSettings) {
     this.queue = new Queue<Task>(settings.name, {
@@ -41,7 +52,7 @@ export class BullTaskQueue implements TaskQueue {
 
   async enqueue(task: Task): Promise<void> {
     try {
-      await this.queue.add(task.kind, task, { jobId: jobIdOf(task) });
+      await this.#add.submit(task);
     } catch (error) {
       throw new ChatOpsError('DEPENDENCY_UNAVAILABLE', 'The task queue (Redis) is unavailable.', {
         remedy:

@@ -182,9 +182,10 @@ describe('approvals end to end in chatops dev', () => {
       const decisions = await card.locator('.decisions').textContent();
       expect(decisions).toContain('rejected by bob');
       expect(decisions).toContain('not during the release freeze');
-      expect(await thread.textContent()).toContain(
-        'bob rejected it: not during the release freeze. Nothing ran.',
-      );
+      // The card's update and the thread's new message are two live events: wait for the second too.
+      await expect
+        .poll(() => thread.textContent(), { timeout: 10_000 })
+        .toContain('bob rejected it: not during the release freeze. Nothing ran.');
       expect(existsSync(target)).toBe(false);
     });
   });

@@ -1,0 +1,150 @@
+import type { InboundMessage } from '../core/ports.ts';
+import type { Task, TaskStatus } from '../core/task.ts';
+import { conversationId } from './conversation-id.ts';
+import type { SqlFunction } from './database.ts';
+import { transpose } from './sql-arrays.ts';
+
+/**
+ * The task ledger's hot statements in their batched form: each takes many tasks as parallel arrays
+ * (unnest) and answers per input, in input order, what the one-task statement would have answered. One
+ * statement is one commit: the batch is recorded, started or finished whole or not at all.
+ */
+
+export interface RecordInput {
+  task: Task;
+  message: InboundMessage | undefined;
+}
+
+export interface LedgerHit {
+  created: boolean;
+  payload: Task | string | null;
+  status: TaskStatus | null;
+}
+
+/**
+ * Records tasks (unless their source event is already known) with their conversations and the users'
+ * messages. A task whose source event was recorded by a transaction that committed after this statement's
+ * snapshot comes back with a null payload: the caller reads it again.
+ */
+export async function recordTasks(sql: SqlFunction, inputs: readonly RecordInput[]): Promise<LedgerHit[]> {
+  const columns = inputs.map(({ task, message }) => {
+    // The user's message lives in the conversation the replies go to, so a thread shows both sides even
+    // when the request came from elsewhere (an MCP client, the scheduler) than where it is answered.
+    const where = task.replyTo;
+    return [
+      task.id,
+      task.tenantId,
+      task.platform,
+      task.sourceEventId,
+      task.kind,
+      task.user.id,
+      task.channel,
+      task.thread,
+      JSON.stringify(task),
+      task.receivedAt,
+      conversationId(task.tenantId, where.platform, where.channel, where.thread),
+      message?.id ?? null,
+      task.user.name ?? task.user.id,
+      message?.text ?? '',
+      where.platform,
+      where.channel,
+      where.thread,
+    ];
+  });
+  const rows = await sql<LedgerHit & { position: string | number }>(
+    `with input as (
+       select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                            $8::text[], $9::text[], $10::timestamptz[], $11::text[], $12::uuid[], $13::text[],
+                            $14::text[], $15::text[], $16::text[], $17::text[])
+         with ordinality as i(id, tenant_id, platform, source_event_id, kind, user_id, channel, thread, payload,
+                              received_at, conversation_id, message_id, author_name, text, reply_platform,
+                              reply_channel, reply_thread, position)
+     ), new_task as (
+       insert into tasks (id, tenant_id, platform, source_event_id, kind, status, user_id, channel, thread, payload, received_at)
+       select id, tenant_id, platform, source_event_id, kind, 'queued', user_id, channel, thread, payload::jsonb, received_at
+         from input order by position
+       on conflict (platform, source_event_id) do nothing
+       returning id, payload, status
+     ), new_conversation as (
+       insert into conversations (id, tenant_id, platform, channel, thread)
+       select i.conversation_id, i.tenant_id, i.reply_platform, i.reply_channel, i.reply_thread
+         from input i join new_task n on n.id = i.id order by i.position
+       on conflict (id) do nothing
+     ), user_message as (
+       insert into messages (id, conversation_id, tenant_id, platform, channel, thread, author_kind, author_id, author_name, text, task_id)
+       select i.message_id, i.conversation_id, i.tenant_id, i.reply_platform, i.reply_channel, i.reply_thread, 'user',
+              i.user_id, i.author_name, i.text, i.id
+         from input i join new_task n on n.id = i.id where i.message_id is not null order by i.position
+     )
+     select i.position, n.id is not null as created, coalesce(n.payload, t.payload) as payload,
+            coalesce(n.status, t.status) as status
+       from input i
+       left join new_task n on n.id = i.id
+       left join tasks t on n.id is null and t.platform = i.platform and t.source_event_id = i.source_event_id
+      order by i.position`,
+    transpose(columns, 17),
+  );
+  return rows.map(({ created, payload, status }) => ({ created, payload, status }));
+}
+
+/** Marks tasks running; per input its attempt number, or null when the task already ended. */
+export async function startTasks(sql: SqlFunction, taskIds: readonly string[]): Promise<(number | null)[]> {
+  const rows = await sql<{ id: string; attempts: number }>(
+    `update tasks t set status = 'running', attempts = t.attempts + 1, started_at = coalesce(t.started_at, now()),
+            updated_at = now()
+       from unnest($1::uuid[]) as i(id)
+      where t.id = i.id and t.status in ('queued', 'running')
+      returning t.id, t.attempts`,
+    [taskIds],
+  );
+  const attempts = new Map(rows.map((row) => [String(row.id), Number(row.attempts)]));
+  return taskIds.map((id) => attempts.get(id) ?? null);
+}
+
+export interface FinishInput {
+  taskId: string;
+  status: 'succeeded' | 'failed' | 'awaiting_approval';
+  skill: string | null;
+  error: { code: string; message: string; remedy?: string } | undefined;
+  /** Makes the task's thread stick to the skill that answered (sticky routing). */
+  threadSkill: { task: Task; skill: string } | undefined;
+}
+
+/** Ends running tasks, and sets their threads' sticky skills, in one statement. */
+export async function finishTasks(sql: SqlFunction, inputs: readonly FinishInput[]): Promise<undefined[]> {
+  const columns = inputs.map(({ taskId, status, skill, error, threadSkill }) => {
+    const thread = threadSkill?.task;
+    return [
+      taskId,
+      status,
+      skill,
+      error ? JSON.stringify(error) : null,
+      thread
+        ? conversationId(
+            thread.tenantId,
+            thread.replyTo.platform,
+            thread.replyTo.channel,
+            thread.replyTo.thread,
+          )
+        : null,
+      threadSkill?.skill ?? null,
+    ];
+  });
+  await sql(
+    `with input as (
+       select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+         as i(id, status, skill, error, conversation_id, thread_skill)
+     ), finished as (
+       update tasks t set status = i.status, skill = coalesce(i.skill, t.skill), error = i.error::jsonb,
+              finished_at = now(), updated_at = now()
+         from input i
+        where t.id = i.id and t.status = 'running'
+        returning t.id
+     )
+     update conversations c set skill = i.thread_skill, updated_at = now()
+       from input i join finished f on f.id = i.id
+      where i.conversation_id is not null and c.id = i.conversation_id and c.skill is distinct from i.thread_skill`,
+    transpose(columns, 6),
+  );
+  return inputs.map(() => undefined);
+}
