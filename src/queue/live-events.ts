@@ -54,6 +54,8 @@ export class RedisLiveEvents implements LiveEvents {
   }
 
   #dispatch(payload: string): void {
+    // Every task publishes; a gateway with no browser or stream open has nobody to parse them for.
+    if (this.#listeners.size === 0) return;
     let event: LiveEvent;
     try {
       event = JSON.parse(payload) as LiveEvent;
