@@ -85,7 +85,7 @@ export const VARIABLES: readonly Variable[] = [
   {
     name: 'WORKER_CONCURRENCY',
     schema: positiveInt(1000),
-    defaultValue: '64',
+    defaultValue: '128',
     description:
       'Tasks one worker process runs at once. They mostly wait on I/O (the model, tools, chat APIs), and the ledger writes of tasks running together share one statement, so more in flight is cheaper per task.',
     remedy: 'Set WORKER_CONCURRENCY to a whole number from 1 to 1000.',
