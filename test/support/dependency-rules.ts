@@ -3,7 +3,7 @@ import { dirname, join, normalize, relative } from 'node:path';
 
 /**
  * DESIGN.md's dependency rule as code: `src/core` imports nothing else of ours; adapters and skills import
- * `src/core`, never each other; only `src/main.ts` (and its per-platform parts in `src/wiring/`, which keep
+ * `src/core`, never each other; only `src/main.ts` (and its parts in `src/wiring/`, which keep
  * it short) wires concrete things (adapters, skills) together; no
  * `process.env` outside `src/config`; skills never touch the ORM, the queue or a platform SDK.
  */

@@ -1,0 +1,163 @@
+// The gateway part of the composition root: health checks, the REST API, MCP, Slack and Teams receivers,
+// the web chat, all on one HTTP server.
+import type { Server } from 'node:http';
+import { presentMessage } from '../../adapters/web/present.ts';
+import { webChatHandler } from '../../adapters/web/static-files.ts';
+import { createModel, mcpHealthCheck } from '../agent/agent-setup.ts';
+import { RedisRateLimiter } from '../http/rate-limit.ts';
+import { RouteTable } from '../http/router.ts';
+import { actionRoutes } from '../http/routes/api-actions.ts';
+import { approvalRoutes } from '../http/routes/api-approvals.ts';
+import type { ApiDependencies } from '../http/routes/api-dependencies.ts';
+import { knowledgeRoutes } from '../http/routes/api-knowledge.ts';
+import { messageRoutes } from '../http/routes/api-messages.ts';
+import { streamRoutes } from '../http/routes/api-stream.ts';
+import { taskRoutes } from '../http/routes/api-tasks.ts';
+import { type HealthCheck, healthRoutes } from '../http/routes/health.ts';
+import { metricsRoutes } from '../http/routes/metrics.ts';
+import { closeServer, createGatewayServer, listen } from '../http/server.ts';
+import { TaskIntake } from '../intake/task-intake.ts';
+import type { Runtime } from '../main.ts';
+import { mcpMount } from '../mcp/server-http.ts';
+import { VERSION } from '../version.ts';
+import { slackDescription, slackReceiver } from './slack.ts';
+import { teamsRoute } from './teams.ts';
+
+export function healthChecks(runtime: Runtime): HealthCheck[] {
+  return [
+    {
+      name: 'database',
+      run: async () => {
+        await runtime.database.ping();
+        return { kind: runtime.database.kind };
+      },
+    },
+    {
+      name: 'redis',
+      run: async () => {
+        await runtime.redis.ping();
+        return undefined;
+      },
+    },
+    { name: 'queue', run: async () => ({ depth: await runtime.queue.depth() }) },
+    ...(runtime.config.agent.mcpConfigPath ? [mcpHealthCheck(runtime.database)] : []),
+  ];
+}
+
+/** The gateway's routes: health, metrics, the REST API, and in dev the web chat. */
+export function gatewayRoutes(runtime: Runtime): RouteTable {
+  return gatewayParts(runtime).table;
+}
+
+function gatewayParts(runtime: Runtime): {
+  table: RouteTable;
+  slack: { start(): Promise<void>; stop(): Promise<void> } | null;
+} {
+  const { config } = runtime;
+  const api: ApiDependencies = {
+    intake: new TaskIntake(runtime.ledger, runtime.queue, runtime.metrics, runtime.log),
+    ledger: runtime.ledger,
+    messages: runtime.messages,
+    live: runtime.live,
+    rateLimiter: new RedisRateLimiter(runtime.redis, {
+      prefix: config.queue.prefix,
+      limit: config.http.rateLimitPerMinute,
+      log: runtime.log,
+    }),
+    auth: {
+      required: config.http.requireApiKey,
+      defaultTenant: config.tenant.defaultId,
+      keys: runtime.apiKeys,
+    },
+    metrics: runtime.metrics,
+    maxBodyBytes: config.http.maxBodyBytes,
+    log: runtime.log,
+    present: presentMessage,
+  };
+  const table = new RouteTable()
+    .add(...healthRoutes(VERSION, healthChecks(runtime)), ...metricsRoutes(runtime.metrics.registry))
+    .add(...messageRoutes(api), ...taskRoutes(api), ...actionRoutes(api), ...streamRoutes(api))
+    .add(...approvalRoutes(api, runtime.approvalsEngine.query))
+    .add(
+      ...knowledgeRoutes({
+        api,
+        service: runtime.knowledge,
+        members: runtime.channelMembers,
+        schedules: runtime.scheduling,
+        llm: createModel(config, runtime.log, runtime.metrics.registry),
+      }),
+    );
+  table.mount(
+    mcpMount({
+      catalog: runtime.catalog,
+      intake: api.intake,
+      ledger: runtime.ledger,
+      messages: runtime.messages,
+      version: VERSION,
+      replyTo: {
+        platform: config.agent.mcpServer.replyPlatform,
+        channel: config.agent.mcpServer.replyChannel,
+      },
+      waitMs: config.agent.mcpServer.waitMs,
+      log: runtime.log,
+      auth: api.auth,
+      maxBodyBytes: config.http.maxBodyBytes,
+    }),
+  );
+  if (runtime.teams) table.add(teamsRoute(runtime.teams, runtime, api.intake));
+  const slack = runtime.slack
+    ? slackReceiver({
+        slack: runtime.slack,
+        config,
+        database: runtime.database,
+        redis: runtime.redis,
+        intake: api.intake,
+        catalog: runtime.catalog,
+        messages: runtime.messages,
+        directory: runtime.directory,
+        metrics: runtime.metrics,
+        log: runtime.log,
+        approvalsQuery: runtime.approvalsEngine.query,
+        schedules: runtime.scheduling,
+      })
+    : null;
+  if (slack) table.add(...slack.routes);
+  if (config.http.webChat) table.mount({ prefix: '/', handler: webChatHandler() });
+  return { table, slack: slack?.receiver.socketMode ? slack.receiver : null };
+}
+
+export async function startGateway(
+  runtime: Runtime,
+): Promise<{ server: Server; port: number; close(): Promise<void> }> {
+  const parts = gatewayParts(runtime);
+  const server = createGatewayServer(parts.table, runtime.log);
+  const port = await listen(server, runtime.config.http.port, runtime.config.http.host);
+  const { teams, slack } = runtime.config;
+  runtime.log.info('gateway-listening', {
+    url: `http://${runtime.config.http.host}:${port}`,
+    platforms: ['api', ...(teams.enabled ? ['teams'] : []), ...(slack.enabled ? ['slack'] : [])],
+  });
+  runtime.log.info('platforms-enabled', {
+    api: 'REST API /api/v1',
+    teams: teams.enabled
+      ? `POST /api/messages${teams.credentials ? '' : ' (unauthenticated)'}`
+      : 'off (set TEAMS_APP_ID)',
+    slack: slack.enabled
+      ? slackDescription(runtime.config)
+      : 'off (set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN)',
+  });
+  await parts.slack?.start();
+  if (teams.enabled && !teams.credentials) {
+    runtime.log.warn('teams-unauthenticated', {
+      warning: `TEAMS_APP_ID is unset: /api/messages ACCEPTS UNAUTHENTICATED ACTIVITIES (like the Bot Framework Emulator). Local use only; never expose this port.`,
+    });
+  }
+  return {
+    server,
+    port,
+    async close() {
+      await parts.slack?.stop();
+      await closeServer(server);
+    },
+  };
+}

@@ -1,0 +1,143 @@
+// The worker part of the composition root: the services a task runs with, the queue worker and its sweepers,
+// the scheduler, and the worker's own /health and /metrics.
+import type { Agent } from '../agent/agent.ts';
+import { createAgentParts } from '../agent/agent-setup.ts';
+import { processTask, type WorkerServices } from '../agent/process-task.ts';
+import { KeywordRouter } from '../agent/router.ts';
+import { RouteTable } from '../http/router.ts';
+import { healthRoutes } from '../http/routes/health.ts';
+import { metricsRoutes } from '../http/routes/metrics.ts';
+import { closeServer, createGatewayServer, listen } from '../http/server.ts';
+import { TaskIntake } from '../intake/task-intake.ts';
+import { knowledgePortFor } from '../knowledge/port.ts';
+import type { Runtime } from '../main.ts';
+import { startApprovalTimerWorker } from '../queue/approval-timers.ts';
+import { createRedis } from '../queue/redis.ts';
+import { startStaleTaskSweeper } from '../queue/stale-task-sweeper.ts';
+import { startTaskWorker } from '../queue/task-worker.ts';
+import { Scheduler } from '../scheduler/scheduler.ts';
+import { VERSION } from '../version.ts';
+import { healthChecks } from './gateway.ts';
+
+export function workerServices(runtime: Runtime, agent?: Agent): WorkerServices {
+  return {
+    ...(agent ? { agent } : {}),
+    approvals: runtime.approvals,
+    continuations: runtime.approvalsEngine.continuations,
+    knowledge: (task, caller, llm) =>
+      knowledgePortFor(
+        {
+          service: runtime.knowledge,
+          members: runtime.channelMembers,
+          messages: runtime.messages,
+          database: runtime.database,
+          fileHeaders: async (task, url) =>
+            task.platform === 'slack' ? runtime.slack?.clients.fileHeaders(task.tenantId, url) : undefined,
+        },
+        task,
+        caller,
+        llm,
+      ),
+    ledger: runtime.ledger,
+    messages: runtime.messages,
+    directory: runtime.directory,
+    senders: runtime.senders,
+    catalog: runtime.catalog,
+    router: new KeywordRouter(),
+    llm: null,
+    system: runtime.system,
+    live: runtime.live,
+    metrics: runtime.metrics,
+    clock: { now: () => new Date() },
+    log: runtime.log,
+  };
+}
+
+/**
+ * Starts the queue worker (its own Redis connection, as BullMQ's blocking reads require), the sweeper, and
+ * the supervisor with its MCP connections; `ready` resolves once each MCP server was tried once.
+ */
+export function startWorker(runtime: Runtime): { close(): Promise<void>; ready: Promise<void> } {
+  const { config } = runtime;
+  const connection = createRedis(config.redis.url, 'worker');
+  connection.on('error', (error) => runtime.log.debug('redis-error', { error: error.message }));
+  const agent = createAgentParts({
+    config,
+    database: runtime.database,
+    catalog: runtime.catalog,
+    registry: runtime.metrics.registry,
+    log: runtime.log,
+    connectMcp: true,
+  });
+  const services = workerServices(runtime, agent.agent);
+  const worker = startTaskWorker(
+    connection,
+    {
+      name: config.queue.name,
+      prefix: config.queue.prefix,
+      concurrency: config.worker.concurrency,
+      lockDurationMs: config.queue.lockDurationMs,
+      stalledIntervalMs: config.queue.stalledIntervalMs,
+      shutdownTimeoutMs: config.worker.shutdownTimeoutMs,
+    },
+    (task, attempt) => processTask(task, services, attempt),
+    runtime.log,
+  );
+  const stopSweeper = startStaleTaskSweeper(runtime.ledger, runtime.queue, runtime.log, {
+    intervalMs: 30_000,
+    olderThanSeconds: 60,
+  });
+  const timerConnection = createRedis(config.redis.url, 'worker');
+  timerConnection.on('error', (error) => runtime.log.debug('redis-error', { error: error.message }));
+  const { expiry } = runtime.approvalsEngine;
+  const timers = startApprovalTimerWorker(
+    timerConnection,
+    config.queue.prefix,
+    (id) => expiry.expire(id),
+    runtime.log,
+  );
+  const stopApprovalSweeper = expiry.startSweeper(config.approvals.sweepIntervalMs);
+  runtime.log.info('worker-started', {
+    concurrency: config.worker.concurrency,
+    skills: runtime.catalog.skills.map((skill) => skill.id),
+  });
+  return {
+    ready: agent.ready,
+    async close() {
+      stopSweeper();
+      stopApprovalSweeper();
+      await worker.close();
+      await timers.close();
+      await agent.close();
+      await connection.quit().catch(() => {});
+      await timerConnection.quit().catch(() => {});
+    },
+  };
+}
+
+/**
+ * Starts the scheduler: schedules become tasks through the same intake as every receiver (record once,
+ * enqueue with the derived job id), so any number of scheduler replicas fire each schedule once.
+ */
+export async function startScheduler(runtime: Runtime): Promise<{ close(): Promise<void> }> {
+  const scheduler = new Scheduler({
+    store: runtime.schedules,
+    intake: new TaskIntake(runtime.ledger, runtime.queue, runtime.metrics, runtime.log),
+    log: runtime.log.child({ component: 'scheduler' }),
+    reloadIntervalMs: runtime.config.scheduler.reloadIntervalMs,
+  });
+  await scheduler.start();
+  runtime.log.info('scheduler-started', { schedules: scheduler.armedCount });
+  return { close: () => scheduler.close() };
+}
+
+/** `chatops worker` serves its own /health and /metrics, for probes and Prometheus. */
+export async function startWorkerProbe(runtime: Runtime): Promise<{ close(): Promise<void> }> {
+  const table = new RouteTable().add(
+    ...healthRoutes(VERSION, healthChecks(runtime)),
+    ...metricsRoutes(runtime.metrics.registry),
+  );
+  const server = createGatewayServer(table, runtime.log);
+  await listen(server, runtime.config.worker.metricsPort, runtime.config.http.host);
+  return { close: () => closeServer(server) };
+}
