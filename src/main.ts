@@ -171,5 +171,5 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
   }
 }
 
-export { gatewayRoutes, startGateway } from './wiring/gateway.ts';
+export { gatewayRoutes, skillServerDependencies, startGateway } from './wiring/gateway.ts';
 export { startScheduler, startWorker, startWorkerProbe, workerServices } from './wiring/worker.ts';

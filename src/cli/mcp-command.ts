@@ -1,10 +1,9 @@
 import { userInfo } from 'node:os';
 import { loadConfig } from '../config/load-config.ts';
 import { TaskIntake } from '../intake/task-intake.ts';
-import { createRuntime, startWorker } from '../main.ts';
+import { createRuntime, skillServerDependencies, startWorker } from '../main.ts';
 import { serveStdio } from '../mcp/server-stdio.ts';
 import { createLogger } from '../observability/logger.ts';
-import { VERSION } from '../version.ts';
 import { type CliCommand, parseOptions } from './command.ts';
 
 /**
@@ -30,19 +29,7 @@ export const mcpCommand: CliCommand = {
       await worker?.ready;
       const user = env.USER ?? userInfo().username;
       await serveStdio(
-        {
-          catalog: runtime.catalog,
-          intake: new TaskIntake(runtime.ledger, runtime.queue, runtime.metrics, log),
-          ledger: runtime.ledger,
-          messages: runtime.messages,
-          version: VERSION,
-          replyTo: {
-            platform: config.agent.mcpServer.replyPlatform,
-            channel: config.agent.mcpServer.replyChannel,
-          },
-          waitMs: config.agent.mcpServer.waitMs,
-          log,
-        },
+        skillServerDependencies(runtime, new TaskIntake(runtime.ledger, runtime.queue, runtime.metrics, log)),
         { tenantId: config.tenant.defaultId, userId: `mcp:${user}`, userName: `${user} (MCP)` },
       );
       return 0;

@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import { presentMessage } from '../../adapters/web/present.ts';
 import { webChatHandler } from '../../adapters/web/static-files.ts';
 import { createModel, mcpHealthCheck } from '../agent/agent-setup.ts';
+import type { Intake } from '../core/ports.ts';
 import { RedisRateLimiter } from '../http/rate-limit.ts';
 import { RouteTable } from '../http/router.ts';
 import { actionRoutes } from '../http/routes/api-actions.ts';
@@ -19,6 +20,7 @@ import { closeServer, createGatewayServer, listen } from '../http/server.ts';
 import { TaskIntake } from '../intake/task-intake.ts';
 import type { Runtime } from '../main.ts';
 import { mcpMount } from '../mcp/server-http.ts';
+import type { SkillServerDependencies } from '../mcp/server-tools.ts';
 import { VERSION } from '../version.ts';
 import { slackDescription, slackReceiver } from './slack.ts';
 import { teamsRoute } from './teams.ts';
@@ -89,17 +91,7 @@ function gatewayParts(runtime: Runtime): {
     );
   table.mount(
     mcpMount({
-      catalog: runtime.catalog,
-      intake: api.intake,
-      ledger: runtime.ledger,
-      messages: runtime.messages,
-      version: VERSION,
-      replyTo: {
-        platform: config.agent.mcpServer.replyPlatform,
-        channel: config.agent.mcpServer.replyChannel,
-      },
-      waitMs: config.agent.mcpServer.waitMs,
-      log: runtime.log,
+      ...skillServerDependencies(runtime, api.intake),
       auth: api.auth,
       maxBodyBytes: config.http.maxBodyBytes,
     }),
@@ -159,5 +151,20 @@ export async function startGateway(
       await parts.slack?.stop();
       await closeServer(server);
     },
+  };
+}
+
+/** What the bot's MCP server (over HTTP here, over stdio in `chatops mcp serve`) runs skills with. */
+export function skillServerDependencies(runtime: Runtime, intake: Intake): SkillServerDependencies {
+  const { mcpServer } = runtime.config.agent;
+  return {
+    catalog: runtime.catalog,
+    intake,
+    ledger: runtime.ledger,
+    messages: runtime.messages,
+    version: VERSION,
+    replyTo: { platform: mcpServer.replyPlatform, channel: mcpServer.replyChannel },
+    waitMs: mcpServer.waitMs,
+    log: runtime.log,
   };
 }
