@@ -33,6 +33,13 @@ export class RedisRateLimiter implements RateLimiter {
   readonly #log: Logger;
   // Requests checked together go to Redis as one pipeline (one write); each gets its own count.
   readonly #counting = new Batcher<string, [number, number]>(async (keys) => {
+    const [only] = keys;
+    if (keys.length === 1 && only !== undefined) {
+      const redis = this.#redis as Redis & {
+        chatopsRateLimit(key: string, windowMs: number): Promise<[number, number]>;
+      };
+      return [await redis.chatopsRateLimit(only, this.#windowMs)];
+    }
     const pipeline = this.#redis.pipeline() as ReturnType<Redis['pipeline']> & {
       chatopsRateLimit(key: string, windowMs: number): unknown;
     };

@@ -14,6 +14,11 @@ export class RedisLiveEvents implements LiveEvents {
   readonly #log: Logger;
   // Events published together (one per running task under load) go to Redis in one pipeline, one write.
   readonly #publishing = new Batcher<string, void>(async (payloads) => {
+    const [only] = payloads;
+    if (payloads.length === 1 && only !== undefined) {
+      await this.#publisher.publish(this.#channel, only);
+      return [undefined];
+    }
     const pipeline = this.#publisher.pipeline();
     for (const payload of payloads) pipeline.publish(this.#channel, payload);
     const results = (await pipeline.exec()) ?? [];
