@@ -149,11 +149,19 @@ export class SlackReceiver {
 
   #register(services: InboundServices): void {
     const app = this.#app;
-    app.event('app_mention', async ({ body }) => onMessageEvent(services, body));
-    app.event('message', async ({ body }) => onMessageEvent(services, body));
-    app.event('app_home_opened', async ({ body }) => onAppHomeOpened(services, body));
-    app.event('app_uninstalled', async ({ body }) => onUninstalled(services, body));
-    app.event('tokens_revoked', async ({ body }) => onUninstalled(services, body));
+    // One listener for every event type: Bolt runs each listener's middleware chain on every request, so
+    // five listeners were five chains (and their promises and closures) on the ack path.
+    const handlers: Record<string, (services: InboundServices, body: unknown) => Promise<void>> = {
+      app_mention: onMessageEvent,
+      message: onMessageEvent,
+      app_home_opened: onAppHomeOpened,
+      app_uninstalled: onUninstalled,
+      tokens_revoked: onUninstalled,
+    };
+    app.event(
+      /^(app_mention|message|app_home_opened|app_uninstalled|tokens_revoked)$/,
+      async ({ body, event }) => handlers[event.type]?.(services, body),
+    );
     app.command(/.*/, async ({ body, ack }) => onSlashCommand(services, body, ack as never));
     app.action(/.*/, async ({ body, ack }) => onBlockAction(services, body, ack as never));
     app.view(/.*/, async ({ body, ack }) => onViewSubmission(services, body, ack as never));

@@ -50,10 +50,11 @@ describe('Slack end to end: gateway and worker processes, a fake Slack Web API',
     await database?.drop();
   });
 
-  it('says at start-up that Slack is enabled, and how', () => {
-    expect(output[0]).toMatch(
-      /"event":"platforms-enabled".*"slack":"HTTP POST \/slack\/events, single workspace/,
-    );
+  it('says at start-up that Slack is enabled, and how', async () => {
+    // The line may still be in the pipe when /health already answers: read the output until it arrives.
+    await expect
+      .poll(() => output[0], { timeout: 5_000 })
+      .toMatch(/"event":"platforms-enabled".*"slack":"HTTP POST \/slack\/events, single workspace/);
   });
 
   it('answers a signed app_mention with one chat.postMessage in the thread', async () => {
