@@ -27,6 +27,36 @@ export interface StoredMessage extends MessageView {
 const COLUMNS = `id, tenant_id, platform, channel, thread, author_kind, author_id, author_name, text, reply, actions,
   skill, task_id, platform_message_id, delivery_key, created_at, updated_at`;
 
+/** A bot message; its parameters are one row of #insertMany's columns. */
+const INSERT_ONE = `with new_conversation as (
+     insert into conversations (id, tenant_id, platform, channel, thread) values ($2, $3, $4, $5, $6)
+     on conflict (id) do nothing
+   )
+   insert into messages (id, conversation_id, tenant_id, platform, channel, thread, author_kind, author_id,
+                         author_name, text, reply, actions, skill, task_id, delivery_key)
+   values ($1, $2, $3, $4, $5, $6, 'bot', 'chatops', 'chatops', $7, $8::jsonb, $9::jsonb, $10, $11, $12)
+   on conflict (delivery_key) do nothing
+   returning ${COLUMNS}`;
+
+/** Bot messages, the same columns as arrays. */
+const INSERT_MANY = `with input as (
+     select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                          $8::text[], $9::text[], $10::text[], $11::uuid[], $12::text[])
+       with ordinality as i(id, conversation_id, tenant_id, platform, channel, thread, text, reply, actions,
+                            skill, task_id, delivery_key, position)
+   ), new_conversation as (
+     insert into conversations (id, tenant_id, platform, channel, thread)
+     select conversation_id, tenant_id, platform, channel, thread from input order by position
+     on conflict (id) do nothing
+   )
+   insert into messages (id, conversation_id, tenant_id, platform, channel, thread, author_kind, author_id,
+                         author_name, text, reply, actions, skill, task_id, delivery_key)
+   select id, conversation_id, tenant_id, platform, channel, thread, 'bot', 'chatops', 'chatops', text,
+          reply::jsonb, actions::jsonb, skill, task_id, delivery_key
+     from input order by position
+   on conflict (delivery_key) do nothing
+   returning ${COLUMNS}`;
+
 /** Messages of every thread: what the API, the web chat and (later) the supervisor's memory read. */
 export class MessageStore {
   readonly #database: Database;
@@ -62,25 +92,11 @@ export class MessageStore {
       input.taskId,
       input.deliveryKey,
     ]);
+    // A batch of one takes the one-row form (see ledger-statements.ts for why).
+    const [only] = columns;
     const rows = await this.#database.sql<Record<string, unknown>>(
-      `with input as (
-         select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                              $8::text[], $9::text[], $10::text[], $11::uuid[], $12::text[])
-           with ordinality as i(id, conversation_id, tenant_id, platform, channel, thread, text, reply, actions,
-                                skill, task_id, delivery_key, position)
-       ), new_conversation as (
-         insert into conversations (id, tenant_id, platform, channel, thread)
-         select conversation_id, tenant_id, platform, channel, thread from input order by position
-         on conflict (id) do nothing
-       )
-       insert into messages (id, conversation_id, tenant_id, platform, channel, thread, author_kind, author_id,
-                             author_name, text, reply, actions, skill, task_id, delivery_key)
-       select id, conversation_id, tenant_id, platform, channel, thread, 'bot', 'chatops', 'chatops', text,
-              reply::jsonb, actions::jsonb, skill, task_id, delivery_key
-         from input order by position
-       on conflict (delivery_key) do nothing
-       returning ${COLUMNS}`,
-      transpose(columns, 12),
+      columns.length === 1 && only ? INSERT_ONE : INSERT_MANY,
+      columns.length === 1 && only ? only : transpose(columns, 12),
     );
     const byKey = new Map(rows.map((row) => [String(row.delivery_key), toStored(row)]));
     return inputs.map((input) => byKey.get(input.deliveryKey) ?? null);
