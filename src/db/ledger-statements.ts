@@ -18,6 +18,10 @@ export interface RecordInput {
   message: InboundMessage | undefined;
 }
 
+/**
+ * What the ledger answers for one input. A new task comes back without its payload (the caller has it: no
+ * need to send it back and parse it again); a known one with the recorded payload and status.
+ */
 export interface LedgerHit {
   created: boolean;
   payload: Task | string | null;
@@ -26,8 +30,8 @@ export interface LedgerHit {
 
 /**
  * Records tasks (unless their source event is already known) with their conversations and the users'
- * messages. A task whose source event was recorded by a transaction that committed after this statement's
- * snapshot comes back with a null payload: the caller reads it again.
+ * messages. A known task whose source event was recorded by a transaction that committed after this
+ * statement's snapshot comes back with created false and a null payload: the caller reads it again.
  */
 export async function recordTasks(sql: SqlFunction, inputs: readonly RecordInput[]): Promise<LedgerHit[]> {
   const columns = inputs.map(({ task, message }) => {
@@ -72,7 +76,7 @@ export async function recordTasks(sql: SqlFunction, inputs: readonly RecordInput
        select id, tenant_id, platform, source_event_id, kind, 'queued', user_id, channel, thread, payload::jsonb, received_at
          from input order by position
        on conflict (platform, source_event_id) do nothing
-       returning id, payload, status
+       returning id
      ), new_conversation as (
        insert into conversations (id, tenant_id, platform, channel, thread)
        select i.conversation_id, i.tenant_id, i.reply_platform, i.reply_channel, i.reply_thread
@@ -84,8 +88,7 @@ export async function recordTasks(sql: SqlFunction, inputs: readonly RecordInput
               i.user_id, i.author_name, i.text, i.id
          from input i join new_task n on n.id = i.id where i.message_id is not null order by i.position
      )
-     select i.position, n.id is not null as created, coalesce(n.payload, t.payload) as payload,
-            coalesce(n.status, t.status) as status
+     select i.position, n.id is not null as created, t.payload, t.status
        from input i
        left join new_task n on n.id = i.id
        left join tasks t on n.id is null and t.platform = i.platform and t.source_event_id = i.source_event_id
@@ -185,7 +188,7 @@ const RECORD_ONE = `with new_task as (
      insert into tasks (id, tenant_id, platform, source_event_id, kind, status, user_id, channel, thread, payload, received_at)
      values ($1, $2, $3, $4, $5, 'queued', $6, $7, $8, $9::jsonb, $10)
      on conflict (platform, source_event_id) do nothing
-     returning id, payload, status
+     returning id
    ), new_conversation as (
      insert into conversations (id, tenant_id, platform, channel, thread)
      select $11, $2, $15, $16, $17 from new_task
@@ -194,7 +197,7 @@ const RECORD_ONE = `with new_task as (
      insert into messages (id, conversation_id, tenant_id, platform, channel, thread, author_kind, author_id, author_name, text, task_id)
      select $12::uuid, $11, $2, $15, $16, $17, 'user', $6, $13, $14, $1 from new_task where $12::uuid is not null
    )
-   select true as created, payload, status from new_task
+   select true as created, null::jsonb as payload, null::text as status from new_task
    union all
    select false as created, payload, status from tasks
     where platform = $3 and source_event_id = $4 and not exists (select 1 from new_task)`;

@@ -36,7 +36,7 @@ const INSERT_ONE = `with new_conversation as (
                          author_name, text, reply, actions, skill, task_id, delivery_key)
    values ($1, $2, $3, $4, $5, $6, 'bot', 'chatops', 'chatops', $7, $8::jsonb, $9::jsonb, $10, $11, $12)
    on conflict (delivery_key) do nothing
-   returning ${COLUMNS}`;
+   returning delivery_key, created_at`;
 
 /** Bot messages, the same columns as arrays. */
 const INSERT_MANY = `with input as (
@@ -55,7 +55,7 @@ const INSERT_MANY = `with input as (
           reply::jsonb, actions::jsonb, skill, task_id, delivery_key
      from input order by position
    on conflict (delivery_key) do nothing
-   returning ${COLUMNS}`;
+   returning delivery_key, created_at`;
 
 /** Messages of every thread: what the API, the web chat and (later) the supervisor's memory read. */
 export class MessageStore {
@@ -78,7 +78,8 @@ export class MessageStore {
 
   // Concurrent replies (one per running task) share one statement and one commit; see Batcher.
   async #insertMany(inputs: readonly BotMessageInput[]): Promise<(StoredMessage | null)[]> {
-    const columns = inputs.map((input) => [
+    const actions = inputs.map((input) => actionsOf(input.reply, input.id));
+    const columns = inputs.map((input, index) => [
       input.id,
       conversationId(input.tenantId, input.platform, input.channel, input.thread),
       input.tenantId,
@@ -87,7 +88,7 @@ export class MessageStore {
       input.thread,
       input.reply.text,
       JSON.stringify(input.reply),
-      JSON.stringify(actionsOf(input.reply, input.id)),
+      JSON.stringify(actions[index]),
       input.skill,
       input.taskId,
       input.deliveryKey,
@@ -98,8 +99,14 @@ export class MessageStore {
       columns.length === 1 && only ? INSERT_ONE : INSERT_MANY,
       columns.length === 1 && only ? only : transpose(columns, 12),
     );
-    const byKey = new Map(rows.map((row) => [String(row.delivery_key), toStored(row)]));
-    return inputs.map((input) => byKey.get(input.deliveryKey) ?? null);
+    // The message is what was given: only its time comes back (no reply JSON to send back and parse again).
+    const createdAt = new Map(rows.map((row) => [String(row.delivery_key), row.created_at as string | Date]));
+    return inputs.map((input, index) => {
+      const at = createdAt.get(input.deliveryKey);
+      return at === undefined
+        ? null
+        : storedBotMessage(input, actions[index] ?? [], new Date(at).toISOString());
+    });
   }
 
   async updateReply(messageId: string, reply: Reply, skill: string | null): Promise<StoredMessage | null> {
@@ -211,6 +218,30 @@ function actionsOf(reply: Reply, messageId: string): MessageView['actions'] {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function isUuid(value: string): boolean {
   return UUID.test(value);
+}
+
+function storedBotMessage(
+  input: BotMessageInput,
+  actions: MessageView['actions'],
+  at: string,
+): StoredMessage {
+  return {
+    id: input.id,
+    tenantId: input.tenantId,
+    platform: input.platform,
+    channel: input.channel,
+    thread: input.thread,
+    author: { kind: 'bot', id: 'chatops', name: 'chatops' },
+    text: input.reply.text,
+    reply: input.reply,
+    actions,
+    skill: input.skill,
+    taskId: input.taskId,
+    platformMessageId: null,
+    deliveryKey: input.deliveryKey,
+    createdAt: at,
+    updatedAt: at,
+  };
 }
 
 function json<T>(value: unknown): T {

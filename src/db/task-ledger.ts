@@ -53,6 +53,7 @@ export class TaskLedger {
 
   async record(task: Task, message?: InboundMessage): Promise<RecordedTask> {
     const hit = await this.#record.submit({ task, message });
+    if (hit.created) return { task, created: true, status: 'queued' };
     const row = hit.payload === null || hit.status === null ? await this.#findBySource(task) : hit;
     return {
       task: parsePayload(row.payload as Task | string),
