@@ -7,12 +7,16 @@
  * writes and commits: the pipeline benchmark profiled 30–40% of the gateway's and worker's time in
  * `writev`). Batching changes the count of statements, never their meaning: `run` must give each input the
  * answer it would have had alone, in input order.
+ *
+ * A batch of one goes to `one` when given: the batched form of a statement is slower for a single input
+ * (PostgreSQL plans array parameters afresh on every execution; an ioredis pipeline copies every script
+ * defined on the connection), and a lone input is what an idle bot and the Slack ack path see.
  */
-export interface BatcherOptions<Input> {
+export interface BatcherOptions<Input, Output> {
+  /** Writes a lone input (a batch of one, and each input again after a failed batch). */
+  one?: (input: Input) => Promise<Output>;
   /** Most inputs in one batch (bounds the statement's size). */
   maxBatch?: number;
-  /** Batches written at the same time (one keeps commits ordered and the pool free for other queries). */
-  maxInFlight?: number;
   /**
    * Inputs with the same key never share a batch (a batch must not, say, start the same task twice):
    * a second one waits for the next batch.
@@ -28,20 +32,26 @@ interface Pending<Input, Output> {
 
 export class Batcher<Input, Output> {
   readonly #run: (inputs: Input[]) => Promise<Output[]>;
+  readonly #one: (input: Input) => Promise<Output>;
   readonly #maxBatch: number;
-  readonly #maxInFlight: number;
   readonly #key: ((input: Input) => string) | undefined;
   #queue: Pending<Input, Output>[] = [];
-  #inFlight = 0;
+  // One batch is written at a time: commits stay in order and the pool stays free for other queries.
+  #writing = false;
   #scheduled = false;
   /** Batches written so far and the inputs they held (for tests and metrics). */
   batches = 0;
   inputs = 0;
 
-  constructor(run: (inputs: Input[]) => Promise<Output[]>, options: BatcherOptions<Input> = {}) {
+  constructor(run: (inputs: Input[]) => Promise<Output[]>, options: BatcherOptions<Input, Output> = {}) {
     this.#run = run;
+    this.#one =
+      options.one ??
+      (async (input) => {
+        const [output] = await run([input]);
+        return output as Output;
+      });
     this.#maxBatch = Math.max(1, options.maxBatch ?? 256);
-    this.#maxInFlight = Math.max(1, options.maxInFlight ?? 1);
     this.#key = options.key;
   }
 
@@ -54,7 +64,7 @@ export class Batcher<Input, Output> {
 
   // setImmediate, not a microtask: requests read in the same poll phase of the event loop join one batch.
   #schedule(): void {
-    if (this.#scheduled || this.#inFlight >= this.#maxInFlight || this.#queue.length === 0) return;
+    if (this.#scheduled || this.#writing || this.#queue.length === 0) return;
     this.#scheduled = true;
     setImmediate(() => {
       this.#scheduled = false;
@@ -63,16 +73,15 @@ export class Batcher<Input, Output> {
   }
 
   #flush(): void {
-    while (this.#inFlight < this.#maxInFlight && this.#queue.length > 0) {
-      const batch = this.#take();
-      this.#inFlight += 1;
-      this.batches += 1;
-      this.inputs += batch.length;
-      void this.#write(batch).finally(() => {
-        this.#inFlight -= 1;
-        this.#schedule();
-      });
-    }
+    if (this.#writing || this.#queue.length === 0) return;
+    const batch = this.#take();
+    this.#writing = true;
+    this.batches += 1;
+    this.inputs += batch.length;
+    void this.#write(batch).finally(() => {
+      this.#writing = false;
+      this.#schedule();
+    });
   }
 
   #take(): Pending<Input, Output>[] {
@@ -94,14 +103,12 @@ export class Batcher<Input, Output> {
   }
 
   async #write(batch: Pending<Input, Output>[]): Promise<void> {
+    const [only] = batch;
+    if (batch.length === 1 && only) return this.#writeAlone(only);
     let outputs: Output[];
     try {
       outputs = await this.#run(batch.map((pending) => pending.input));
-    } catch (error) {
-      if (batch.length === 1) {
-        batch[0]?.reject(error);
-        return;
-      }
+    } catch {
       // One bad input must not fail the others: each is written on its own, and only its own error shows.
       // (A failed statement changed nothing, so writing its inputs again is safe.)
       await Promise.all(batch.map((pending) => this.#writeAlone(pending)));
@@ -117,8 +124,7 @@ export class Batcher<Input, Output> {
 
   async #writeAlone(pending: Pending<Input, Output>): Promise<void> {
     try {
-      const [output] = await this.#run([pending.input]);
-      pending.resolve(output as Output);
+      pending.resolve(await this.#one(pending.input));
     } catch (error) {
       pending.reject(error);
     }

@@ -27,7 +27,7 @@ export interface StoredMessage extends MessageView {
 const COLUMNS = `id, tenant_id, platform, channel, thread, author_kind, author_id, author_name, text, reply, actions,
   skill, task_id, platform_message_id, delivery_key, created_at, updated_at`;
 
-/** A bot message; its parameters are one row of #insertMany's columns. */
+/** A bot message; its parameters are botMessageRow's. */
 const INSERT_ONE = `with new_conversation as (
      insert into conversations (id, tenant_id, platform, channel, thread) values ($2, $3, $4, $5, $6)
      on conflict (id) do nothing
@@ -64,7 +64,10 @@ export class MessageStore {
 
   constructor(database: Database) {
     this.#database = database;
-    this.#insert = new Batcher((inputs) => this.#insertMany(inputs), { key: (input) => input.deliveryKey });
+    this.#insert = new Batcher((inputs) => this.#insertMany(inputs), {
+      one: (input) => this.#insertOne(input),
+      key: (input) => input.deliveryKey,
+    });
   }
 
   /** Stores a bot message; `created` is false when a re-run finds the message it stored before. */
@@ -76,36 +79,27 @@ export class MessageStore {
     return { message: existing, created: false };
   }
 
-  // Concurrent replies (one per running task) share one statement and one commit; see Batcher.
+  // Concurrent replies (one per running task) share one statement and one commit; see Batcher. A lone one
+  // takes the one-row statement (see ledger-statements.ts for why).
+  async #insertOne(input: BotMessageInput): Promise<StoredMessage | null> {
+    const actions = actionsOf(input.reply, input.id);
+    const rows = await this.#database.sql<Record<string, unknown>>(INSERT_ONE, botMessageRow(input, actions));
+    return rows[0] ? storedBotMessage(input, actions, rows[0].created_at as string | Date) : null;
+  }
+
   async #insertMany(inputs: readonly BotMessageInput[]): Promise<(StoredMessage | null)[]> {
     const actions = inputs.map((input) => actionsOf(input.reply, input.id));
-    const columns = inputs.map((input, index) => [
-      input.id,
-      conversationId(input.tenantId, input.platform, input.channel, input.thread),
-      input.tenantId,
-      input.platform,
-      input.channel,
-      input.thread,
-      input.reply.text,
-      JSON.stringify(input.reply),
-      JSON.stringify(actions[index]),
-      input.skill,
-      input.taskId,
-      input.deliveryKey,
-    ]);
-    // A batch of one takes the one-row form (see ledger-statements.ts for why).
-    const [only] = columns;
     const rows = await this.#database.sql<Record<string, unknown>>(
-      columns.length === 1 && only ? INSERT_ONE : INSERT_MANY,
-      columns.length === 1 && only ? only : transpose(columns, 12),
+      INSERT_MANY,
+      transpose(
+        inputs.map((input, index) => botMessageRow(input, actions[index] ?? [])),
+        12,
+      ),
     );
-    // The message is what was given: only its time comes back (no reply JSON to send back and parse again).
     const createdAt = new Map(rows.map((row) => [String(row.delivery_key), row.created_at as string | Date]));
     return inputs.map((input, index) => {
       const at = createdAt.get(input.deliveryKey);
-      return at === undefined
-        ? null
-        : storedBotMessage(input, actions[index] ?? [], new Date(at).toISOString());
+      return at === undefined ? null : storedBotMessage(input, actions[index] ?? [], at);
     });
   }
 
@@ -220,11 +214,34 @@ export function isUuid(value: string): boolean {
   return UUID.test(value);
 }
 
+/** One bot message's parameters, in the order both insert statements take them. */
+function botMessageRow(input: BotMessageInput, actions: MessageView['actions']): unknown[] {
+  return [
+    input.id,
+    conversationId(input.tenantId, input.platform, input.channel, input.thread),
+    input.tenantId,
+    input.platform,
+    input.channel,
+    input.thread,
+    input.reply.text,
+    JSON.stringify(input.reply),
+    JSON.stringify(actions),
+    input.skill,
+    input.taskId,
+    input.deliveryKey,
+  ];
+}
+
+/**
+ * The message as stored: what was given, with the time the database gave it (the reply's JSON is not
+ * sent back and parsed again).
+ */
 function storedBotMessage(
   input: BotMessageInput,
   actions: MessageView['actions'],
-  at: string,
+  createdAt: string | Date,
 ): StoredMessage {
+  const at = new Date(createdAt).toISOString();
   return {
     id: input.id,
     tenantId: input.tenantId,

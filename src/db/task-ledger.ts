@@ -4,10 +4,13 @@ import type { Task, TaskStatus } from '../core/task.ts';
 import type { Database, SqlFunction } from './database.ts';
 import {
   type FinishInput,
+  finishTask,
   finishTasks,
   type LedgerHit,
   type RecordInput,
+  recordTask,
   recordTasks,
+  startTask,
   startTasks,
 } from './ledger-statements.ts';
 
@@ -45,10 +48,17 @@ export class TaskLedger {
     const sql: SqlFunction = (text, params) => database.sql(text, params);
     // A source event or a task appears at most once per batch, so a batch never races with itself.
     this.#record = new Batcher((inputs) => recordTasks(sql, inputs), {
+      one: (input) => recordTask(sql, input),
       key: ({ task }) => `${task.platform}\u0000${task.sourceEventId}`,
     });
-    this.#start = new Batcher((taskIds) => startTasks(sql, taskIds), { key: (taskId) => taskId });
-    this.#finish = new Batcher((inputs) => finishTasks(sql, inputs), { key: (input) => input.taskId });
+    this.#start = new Batcher((taskIds) => startTasks(sql, taskIds), {
+      one: (taskId) => startTask(sql, taskId),
+      key: (taskId) => taskId,
+    });
+    this.#finish = new Batcher((inputs) => finishTasks(sql, inputs), {
+      one: (input) => finishTask(sql, input),
+      key: (input) => input.taskId,
+    });
   }
 
   async record(task: Task, message?: InboundMessage): Promise<RecordedTask> {

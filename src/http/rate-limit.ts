@@ -25,6 +25,11 @@ return {current, ttl}`;
  * A fixed-window limiter in Redis, shared by every gateway replica. If Redis cannot answer, requests are
  * let through (and logged): the enqueue right after will fail and answer 503 anyway.
  */
+/** The script defined below, as a command of a connection or a pipeline. */
+interface RateLimitCommand<Result> {
+  chatopsRateLimit(key: string, windowMs: number): Result;
+}
+
 export class RedisRateLimiter implements RateLimiter {
   readonly #redis: Redis;
   readonly #prefix: string;
@@ -32,25 +37,25 @@ export class RedisRateLimiter implements RateLimiter {
   readonly #windowMs: number;
   readonly #log: Logger;
   // Requests checked together go to Redis as one pipeline (one write); each gets its own count.
-  readonly #counting = new Batcher<string, [number, number]>(async (keys) => {
-    const [only] = keys;
-    if (keys.length === 1 && only !== undefined) {
-      const redis = this.#redis as Redis & {
-        chatopsRateLimit(key: string, windowMs: number): Promise<[number, number]>;
-      };
-      return [await redis.chatopsRateLimit(only, this.#windowMs)];
-    }
-    const pipeline = this.#redis.pipeline() as ReturnType<Redis['pipeline']> & {
-      chatopsRateLimit(key: string, windowMs: number): unknown;
-    };
-    for (const key of keys) pipeline.chatopsRateLimit(key, this.#windowMs);
-    const results = (await pipeline.exec()) ?? [];
-    return keys.map((_key, index) => {
-      const [error, value] = results[index] ?? [new Error('no answer from Redis'), null];
-      if (error) throw error;
-      return value as [number, number];
-    });
-  });
+  readonly #counting = new Batcher<string, [number, number]>(
+    async (keys) => {
+      const pipeline = this.#redis.pipeline() as ReturnType<Redis['pipeline']> & RateLimitCommand<unknown>;
+      for (const key of keys) pipeline.chatopsRateLimit(key, this.#windowMs);
+      const results = (await pipeline.exec()) ?? [];
+      return keys.map((_key, index) => {
+        const [error, value] = results[index] ?? [new Error('no answer from Redis'), null];
+        if (error) throw error;
+        return value as [number, number];
+      });
+    },
+    {
+      one: (key) =>
+        (this.#redis as Redis & RateLimitCommand<Promise<[number, number]>>).chatopsRateLimit(
+          key,
+          this.#windowMs,
+        ),
+    },
+  );
 
   constructor(redis: Redis, options: { prefix: string; limit: number; windowMs?: number; log: Logger }) {
     // A defined command runs by EVALSHA: the script is sent once per connection, not per request.

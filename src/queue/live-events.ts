@@ -13,19 +13,21 @@ export class RedisLiveEvents implements LiveEvents {
   readonly #listeners = new Set<(event: LiveEvent) => void>();
   readonly #log: Logger;
   // Events published together (one per running task under load) go to Redis in one pipeline, one write.
-  readonly #publishing = new Batcher<string, void>(async (payloads) => {
-    const [only] = payloads;
-    if (payloads.length === 1 && only !== undefined) {
-      await this.#publisher.publish(this.#channel, only);
-      return [undefined];
-    }
-    const pipeline = this.#publisher.pipeline();
-    for (const payload of payloads) pipeline.publish(this.#channel, payload);
-    const results = (await pipeline.exec()) ?? [];
-    const failed = results.find(([error]) => error)?.[0];
-    if (failed) throw failed;
-    return payloads.map(() => undefined);
-  });
+  readonly #publishing = new Batcher<string, void>(
+    async (payloads) => {
+      const pipeline = this.#publisher.pipeline();
+      for (const payload of payloads) pipeline.publish(this.#channel, payload);
+      const results = (await pipeline.exec()) ?? [];
+      const failed = results.find(([error]) => error)?.[0];
+      if (failed) throw failed;
+      return payloads.map(() => undefined);
+    },
+    {
+      one: async (payload) => {
+        await this.#publisher.publish(this.#channel, payload);
+      },
+    },
+  );
 
   /** Pass a subscriber connection only in processes that relay events (gateways). */
   constructor(publisher: Redis, subscriber: Redis | null, prefix: string, log: Logger) {

@@ -31,15 +31,17 @@ export class BullTaskQueue implements TaskQueue {
   // itself (the Slack ack path profiled 10% of its allocations there).
   readonly #add = new Batcher<Task, void>(
     async (tasks) => {
-      const [only] = tasks;
-      if (tasks.length === 1 && only) await this.queue.add(only.kind, only, { jobId: jobIdOf(only) });
-      else
-        await this.queue.addBulk(
-          tasks.map((task) => ({ name: task.kind, data: task, opts: { jobId: jobIdOf(task) } })),
-        );
+      await this.queue.addBulk(
+        tasks.map((task) => ({ name: task.kind, data: task, opts: { jobId: jobIdOf(task) } })),
+      );
       return tasks.map(() => undefined);
     },
-    { key: jobIdOf },
+    {
+      one: async (task) => {
+        await this.queue.add(task.kind, task, { jobId: jobIdOf(task) });
+      },
+      key: jobIdOf,
+    },
   );
 
   constructor(connection: Redis, settings: TaskQueueSettings) {

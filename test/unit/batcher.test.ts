@@ -92,4 +92,25 @@ describe('Batcher', () => {
     );
     expect(batches).toEqual([[1, 2]]);
   });
+
+  it('sends a lone input to `one`, a batch to the batched writer, and each input of a failed batch to `one`', async () => {
+    const writer = doubling({ failOn: 3 });
+    const alone: number[] = [];
+    const batcher = new Batcher(writer.run, {
+      one: async (input: number) => {
+        alone.push(input);
+        if (input === 3) throw new Error('bad input 3');
+        return input * 2;
+      },
+    });
+    expect(await batcher.submit(7)).toBe(14);
+    expect(await Promise.all([1, 2].map((input) => batcher.submit(input)))).toEqual([2, 4]);
+    const settled = await Promise.allSettled([3, 4].map((input) => batcher.submit(input)));
+    expect(settled.map((result) => result.status)).toEqual(['rejected', 'fulfilled']);
+    expect(writer.batches).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
+    expect(alone).toEqual([7, 3, 4]);
+  });
 });
