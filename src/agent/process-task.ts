@@ -12,6 +12,7 @@ import type { TaskLedger } from '../db/task-ledger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { Agent, AgentRun } from './agent.ts';
 import type { ApprovalContinuations } from './approvals-continuation.ts';
+import { claimTask } from './claim-task.ts';
 import { failureReply } from './failure-reply.ts';
 import { ReplyChannel } from './reply-channel.ts';
 import type { Router } from './router.ts';
@@ -62,10 +63,13 @@ export class RetryLaterError extends Error {
   }
 }
 
+const SUPERSEDED = 'a duplicate: another task was recorded for the same platform event';
+
 /**
- * Runs one task: claim it in the ledger (a task that already ended is skipped, so a duplicate job runs
- * nothing), route it, run the skill with its context, record the outcome. A failure becomes one clear
- * reply, never silence; transient failures with attempts left are handed back to the queue instead.
+ * Runs one task: claim it in the ledger (see claimTask; a task that already ended, or the task of a
+ * duplicate event, is skipped, so a duplicate job runs nothing), route it, run the skill with its
+ * context, record the outcome. A failure becomes one clear reply, never silence; transient failures
+ * with attempts left are handed back to the queue instead.
  */
 export async function processTask(
   task: Task,
@@ -73,9 +77,9 @@ export async function processTask(
   attempt: Attempt,
 ): Promise<TaskOutcome> {
   const log = services.log.child({ taskId: task.id, platform: task.platform });
-  const started = await services.ledger.start(task.id);
-  if (started === null) {
-    log.info('task-skipped', { reason: 'already finished' });
+  const claim = await claimTask(services.ledger, task);
+  if (!claim.started) {
+    log.info('task-skipped', { reason: claim.reason === 'ended' ? 'already finished' : SUPERSEDED });
     return { status: 'skipped' };
   }
   const sender = services.senders.get(task.replyTo.platform);

@@ -31,6 +31,8 @@ export interface QueueDepth {
 export interface TaskQueue {
   /** Adds the task with a job id derived from it; adding the same task twice is a no-op. */
   enqueue(task: Task): Promise<void>;
+  /** Removes the task's job unless a worker already holds it (which then skips it); best effort. */
+  withdraw(task: Task): Promise<void>;
   depth(): Promise<QueueDepth>;
 }
 

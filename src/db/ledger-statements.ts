@@ -100,29 +100,71 @@ export async function recordTasks(sql: SqlFunction, inputs: readonly RecordInput
   return rows.map(({ created, payload, status }) => ({ created, payload, status }));
 }
 
-/** Marks a task running: its attempt number, or null when the task already ended. */
-export async function startTask(sql: SqlFunction, taskId: string): Promise<number | null> {
-  const rows = await sql<{ attempts: number }>(
-    `update tasks set status = 'running', attempts = attempts + 1, started_at = coalesce(started_at, now()),
-            updated_at = now()
-      where id = $1 and status in ('queued', 'running') returning attempts`,
-    [taskId],
-  );
-  return rows[0] ? Number(rows[0].attempts) : null;
+/**
+ * What starting a task found. A task is enqueued while its record is still being written (the receiver
+ * does both at once, see TaskIntake), so the worker can meet a job before its row: `unrecorded` (no row
+ * yet; try again shortly), or `superseded` (another task holds its source event: the job of a duplicate).
+ */
+export type StartResult =
+  | { started: true; attempt: number }
+  | { started: false; reason: 'ended' | 'superseded' | 'unrecorded' };
+
+export interface StartInput {
+  id: string;
+  platform: string;
+  sourceEventId: string;
 }
 
-/** Marks tasks running; per input its attempt number, or null when the task already ended. */
-export async function startTasks(sql: SqlFunction, taskIds: readonly string[]): Promise<(number | null)[]> {
-  const rows = await sql<{ id: string; attempts: number }>(
-    `update tasks t set status = 'running', attempts = t.attempts + 1, started_at = coalesce(t.started_at, now()),
-            updated_at = now()
-       from unnest($1::uuid[]) as i(id)
-      where t.id = i.id and t.status in ('queued', 'running')
-      returning t.id, t.attempts`,
-    [taskIds],
+interface StartRow {
+  attempts: number | null;
+  ended: boolean;
+  superseded: boolean;
+}
+
+function startResult(row: StartRow | undefined): StartResult {
+  if (row && row.attempts !== null) return { started: true, attempt: Number(row.attempts) };
+  if (row?.ended) return { started: false, reason: 'ended' };
+  return { started: false, reason: row?.superseded ? 'superseded' : 'unrecorded' };
+}
+
+// Why a task did not start is only looked up when it did not (AND stops at the first false).
+const WHY_NOT = `s.attempts is null and exists (select 1 from tasks t where t.id = i.id) as ended,
+       s.attempts is null and exists (select 1 from tasks t where t.platform = i.platform
+                                         and t.source_event_id = i.source_event_id and t.id <> i.id) as superseded`;
+
+/** Marks a task running; see StartResult. */
+export async function startTask(sql: SqlFunction, task: StartInput): Promise<StartResult> {
+  const rows = await sql<StartRow>(
+    `with i as (select $1::uuid as id, $2::text as platform, $3::text as source_event_id),
+     started as (
+       update tasks set status = 'running', attempts = attempts + 1, started_at = coalesce(started_at, now()),
+              updated_at = now()
+        where id = $1 and status in ('queued', 'running') returning attempts
+     )
+     select s.attempts, ${WHY_NOT} from i left join started s on true`,
+    [task.id, task.platform, task.sourceEventId],
   );
-  const attempts = new Map(rows.map((row) => [String(row.id), Number(row.attempts)]));
-  return taskIds.map((id) => attempts.get(id) ?? null);
+  return startResult(rows[0]);
+}
+
+/** Marks tasks running; per input, in input order, what startTask would have answered. */
+export async function startTasks(sql: SqlFunction, tasks: readonly StartInput[]): Promise<StartResult[]> {
+  const rows = await sql<StartRow>(
+    `with i as (
+       select * from unnest($1::uuid[], $2::text[], $3::text[]) with ordinality as i(id, platform, source_event_id, position)
+     ), started as (
+       update tasks t set status = 'running', attempts = t.attempts + 1, started_at = coalesce(t.started_at, now()),
+              updated_at = now()
+         from i where t.id = i.id and t.status in ('queued', 'running')
+       returning t.id, t.attempts
+     )
+     select s.attempts, ${WHY_NOT} from i left join started s on s.id = i.id order by i.position`,
+    transpose(
+      tasks.map((task) => [task.id, task.platform, task.sourceEventId]),
+      3,
+    ),
+  );
+  return rows.map(startResult);
 }
 
 export interface FinishInput {

@@ -10,9 +10,13 @@ import {
   type RecordInput,
   recordTask,
   recordTasks,
+  type StartInput,
+  type StartResult,
   startTask,
   startTasks,
 } from './ledger-statements.ts';
+
+export type { StartResult } from './ledger-statements.ts';
 
 export interface RecordedTask {
   task: Task;
@@ -40,7 +44,7 @@ export interface TaskRow {
 export class TaskLedger {
   readonly #database: Database;
   readonly #record: Batcher<RecordInput, LedgerHit>;
-  readonly #start: Batcher<string, number | null>;
+  readonly #start: Batcher<StartInput, StartResult>;
   readonly #finish: Batcher<FinishInput, undefined>;
 
   constructor(database: Database) {
@@ -51,9 +55,9 @@ export class TaskLedger {
       one: (input) => recordTask(sql, input),
       key: ({ task }) => `${task.platform}\u0000${task.sourceEventId}`,
     });
-    this.#start = new Batcher((taskIds) => startTasks(sql, taskIds), {
-      one: (taskId) => startTask(sql, taskId),
-      key: (taskId) => taskId,
+    this.#start = new Batcher((tasks) => startTasks(sql, tasks), {
+      one: (task) => startTask(sql, task),
+      key: (task) => task.id,
     });
     this.#finish = new Batcher((inputs) => finishTasks(sql, inputs), {
       one: (input) => finishTask(sql, input),
@@ -83,9 +87,9 @@ export class TaskLedger {
     return { created: false, payload: row.payload, status: row.status };
   }
 
-  /** Marks a task running; returns its attempt number, or null when it already ended (a duplicate run). */
-  start(taskId: string): Promise<number | null> {
-    return this.#start.submit(taskId);
+  /** Marks a task running: its attempt number, or why it did not start (see StartResult). */
+  start(task: Task): Promise<StartResult> {
+    return this.#start.submit({ id: task.id, platform: task.platform, sourceEventId: task.sourceEventId });
   }
 
   /**

@@ -69,6 +69,11 @@ export class BullTaskQueue implements TaskQueue {
     }
   }
 
+  async withdraw(task: Task): Promise<void> {
+    // 0 when a worker holds the job (it skips a task it finds superseded): nothing more to do then.
+    await this.queue.remove(jobIdOf(task));
+  }
+
   /** Queue depth, cached for a second: `status` and `/metrics` may ask often. */
   async depth(now = Date.now()): Promise<QueueDepth> {
     if (this.#depthCache && this.#depthCache.expiresAt > now) return this.#depthCache.value;

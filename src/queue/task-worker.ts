@@ -1,5 +1,6 @@
-import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { TaskNotRecordedError } from '../agent/claim-task.ts';
 import { type Attempt, RetryLaterError, type TaskOutcome } from '../agent/process-task.ts';
 import { toChatOpsError } from '../core/errors.ts';
 import type { Logger } from '../core/ports.ts';
@@ -13,6 +14,8 @@ export interface TaskWorkerSettings {
   lockDurationMs: number;
   stalledIntervalMs: number;
   shutdownTimeoutMs: number;
+  /** How long a job waits for its task's ledger record before it ends without running (default a minute). */
+  recordWaitMs?: number;
 }
 
 export type TaskProcessor = (task: Task, attempt: Attempt) => Promise<TaskOutcome>;
@@ -31,7 +34,7 @@ export function startTaskWorker(
 ): { worker: Worker<Task>; close(): Promise<void> } {
   const worker = new Worker<Task>(
     settings.name,
-    async (job: Job<Task>) => {
+    async (job: Job<Task>, token?: string) => {
       const parsed = TaskSchema.safeParse(job.data);
       if (!parsed.success) {
         log.error('task-payload-invalid', { jobId: job.id, issues: parsed.error.issues.slice(0, 5) });
@@ -45,6 +48,9 @@ export function startTaskWorker(
         }
         return outcome.status;
       } catch (error) {
+        if (error instanceof TaskNotRecordedError) {
+          return waitForRecord(job, token, settings.recordWaitMs ?? DEFAULT_RECORD_WAIT_MS, log);
+        }
         if (error instanceof UnrecoverableError || error instanceof RetryLaterError) throw error;
         // The failure happened outside a skill (database down while claiming the task): retry.
         const wrapped = toChatOpsError(error);
@@ -77,6 +83,23 @@ export function startTaskWorker(
       return closing;
     },
   };
+}
+
+const DEFAULT_RECORD_WAIT_MS = 60_000;
+
+/**
+ * A job whose record is not in the ledger yet (see claimTask) goes back to the queue, delayed by its age
+ * (50 ms to 2 s), without using up an attempt; past `waitMs` it ends without running. The record failed
+ * then: the receiver answered with an error and the platform's retry became a task of its own.
+ */
+async function waitForRecord(job: Job<Task>, token: string | undefined, waitMs: number, log: Logger) {
+  const age = Date.now() - job.timestamp;
+  if (age >= waitMs) {
+    log.warn('task-never-recorded', { jobId: job.id, waitedMs: age, action: 'dropped without running' });
+    return 'skipped';
+  }
+  await job.moveToDelayed(Date.now() + Math.min(2_000, Math.max(50, age)), token);
+  throw new DelayedError();
 }
 
 /**

@@ -88,7 +88,9 @@ describe.each<DatabaseKind>(['postgresql', 'pglite'])('batched ledger statements
     const tasks = Array.from({ length: 12 }, (_, index) => taskOf(`s-${index}`, `s-thread-${index}`));
     await Promise.all(tasks.map((task) => ledger.record(task)));
     statements = 0;
-    expect(await Promise.all(tasks.map((task) => ledger.start(task.id)))).toEqual(tasks.map(() => 1));
+    expect(await Promise.all(tasks.map((task) => ledger.start(task)))).toEqual(
+      tasks.map(() => ({ started: true, attempt: 1 })),
+    );
     expect(statements).toBe(1);
     await Promise.all(
       tasks.map((task, index) =>
@@ -106,11 +108,34 @@ describe.each<DatabaseKind>(['postgresql', 'pglite'])('batched ledger statements
       await count(`select count(*) from conversations where thread like 's-thread-%' and skill = 'status'`),
     ).toBe(8);
     // A duplicate job of a task that ended starts nothing.
-    expect(await Promise.all(tasks.slice(0, 3).map((task) => ledger.start(task.id)))).toEqual([
-      null,
-      null,
-      null,
+    const ended = { started: false, reason: 'ended' };
+    expect(await Promise.all(tasks.slice(0, 3).map((task) => ledger.start(task)))).toEqual([
+      ended,
+      ended,
+      ended,
     ]);
+  });
+
+  // A job is enqueued while its record is being written, so a worker can meet it first.
+  it.each([
+    ['alone', 1],
+    ['together', 3],
+  ])('tells a task not recorded yet from the task of a duplicate event (%s)', async (_, size) => {
+    const recorded = taskOf(`d-${size}`, `d-thread-${size}`);
+    await ledger.record(recorded);
+    const duplicate = taskOf(`d-${size}`, `d-thread-${size}`);
+    const unknown = Array.from({ length: size }, (__, index) => taskOf(`u-${size}-${index}`, 'u-thread'));
+    statements = 0;
+    const answers = await Promise.all([duplicate, ...unknown].map((task) => ledger.start(task)));
+    expect(statements).toBe(1);
+    expect(answers).toEqual([
+      { started: false, reason: 'superseded' },
+      ...unknown.map(() => ({ started: false, reason: 'unrecorded' })),
+    ]);
+    // Once the record lands, the same job starts the task.
+    await ledger.record(unknown[0] as Task);
+    expect(await ledger.start(unknown[0] as Task)).toEqual({ started: true, attempt: 1 });
+    expect(await count(`select count(*) from tasks where source_event_id = $1`, [`d-${size}`])).toBe(1);
   });
 
   it('stores bot replies together; a repeated delivery key returns the message stored first', async () => {

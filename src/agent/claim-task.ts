@@ -1,0 +1,35 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Task } from '../core/task.ts';
+import type { StartResult, TaskLedger } from '../db/task-ledger.ts';
+
+/**
+ * A receiver enqueues a task while its ledger record is still being written (TaskIntake does both at
+ * once, so Slack is answered after the slower of the two, not after both in turn). A worker that takes the
+ * job first finds no row yet; the record is usually a millisecond behind, so the claim asks again a few
+ * times within ~40 ms before it hands the job back to the queue (TaskNotRecordedError).
+ */
+const RETRY_DELAYS_MS = [2, 5, 10, 25];
+
+export async function claimTask(ledger: Pick<TaskLedger, 'start'>, task: Task): Promise<StartResult> {
+  let result = await ledger.start(task);
+  for (const delay of RETRY_DELAYS_MS) {
+    if (result.started || result.reason !== 'unrecorded') return result;
+    await sleep(delay);
+    result = await ledger.start(task);
+  }
+  if (!result.started && result.reason === 'unrecorded') throw new TaskNotRecordedError(task.id);
+  return result;
+}
+
+/**
+ * The task's job arrived but its record has not (yet). The worker runs the job again later; past the
+ * queue's wait for records, the record is taken to have failed (the receiver answered an error, so the
+ * platform sends the request again as a new task) and the job ends without running. Should the record
+ * land later still, it is a queued task without a job, which the stale-task sweeper enqueues.
+ */
+export class TaskNotRecordedError extends Error {
+  constructor(taskId: string) {
+    super(`Task ${taskId} is queued but not in the task ledger (yet).`);
+    this.name = 'TaskNotRecordedError';
+  }
+}
