@@ -5,26 +5,10 @@ import type { Task } from '../../src/core/task.ts';
 import { type Database, openDatabase } from '../../src/db/database.ts';
 import { MessageStore } from '../../src/db/message-store.ts';
 import { TaskLedger } from '../../src/db/task-ledger.ts';
+import { apiTask } from '../fixtures/tasks.ts';
 import { createMigratedDatabase, type TestDatabase } from '../support/services.ts';
 
 type DatabaseKind = 'postgresql' | 'pglite';
-
-function taskOf(sourceEventId: string, thread: string): Task {
-  return {
-    v: 1,
-    id: randomUUID(),
-    tenantId: 'local',
-    platform: 'api',
-    kind: 'api',
-    user: { id: 'alice', name: 'Alice' },
-    channel: 'general',
-    thread,
-    text: `message ${sourceEventId}`,
-    replyTo: { platform: 'api', tenantId: 'local', channel: 'general', thread },
-    sourceEventId,
-    receivedAt: new Date().toISOString(),
-  };
-}
 
 // The ledger's and the message store's hot statements are batched (calls made together share one
 // statement); each caller must still get exactly what the one-task statement gave it.
@@ -63,8 +47,8 @@ describe.each<DatabaseKind>(['postgresql', 'pglite'])('batched ledger statements
 
   it('records tasks arriving together once each, with their threads and messages, duplicates answered with the first', async () => {
     // 30 events in 10 threads, and event e-0 delivered four more times in the same burst.
-    const tasks = Array.from({ length: 30 }, (_, index) => taskOf(`e-${index}`, `t-${index % 10}`));
-    const copies = Array.from({ length: 4 }, () => taskOf('e-0', 't-0'));
+    const tasks = Array.from({ length: 30 }, (_, index) => apiTask(`e-${index}`, `t-${index % 10}`));
+    const copies = Array.from({ length: 4 }, () => apiTask('e-0', 't-0'));
     statements = 0;
     const answers = await Promise.all(
       [...tasks, ...copies].map((task) => ledger.record(task, { id: randomUUID(), text: task.text })),
@@ -85,7 +69,7 @@ describe.each<DatabaseKind>(['postgresql', 'pglite'])('batched ledger statements
   });
 
   it('starts and finishes tasks together, each once, and sticks each thread to its skill', async () => {
-    const tasks = Array.from({ length: 12 }, (_, index) => taskOf(`s-${index}`, `s-thread-${index}`));
+    const tasks = Array.from({ length: 12 }, (_, index) => apiTask(`s-${index}`, `s-thread-${index}`));
     await Promise.all(tasks.map((task) => ledger.record(task)));
     statements = 0;
     expect(await Promise.all(tasks.map((task) => ledger.start(task)))).toEqual(
@@ -121,10 +105,10 @@ describe.each<DatabaseKind>(['postgresql', 'pglite'])('batched ledger statements
     ['alone', 1],
     ['together', 3],
   ])('tells a task not recorded yet from the task of a duplicate event (%s)', async (_, size) => {
-    const recorded = taskOf(`d-${size}`, `d-thread-${size}`);
+    const recorded = apiTask(`d-${size}`, `d-thread-${size}`);
     await ledger.record(recorded);
-    const duplicate = taskOf(`d-${size}`, `d-thread-${size}`);
-    const unknown = Array.from({ length: size }, (__, index) => taskOf(`u-${size}-${index}`, 'u-thread'));
+    const duplicate = apiTask(`d-${size}`, `d-thread-${size}`);
+    const unknown = Array.from({ length: size }, (__, index) => apiTask(`u-${size}-${index}`, 'u-thread'));
     statements = 0;
     const answers = await Promise.all([duplicate, ...unknown].map((task) => ledger.start(task)));
     expect(statements).toBe(1);
@@ -139,7 +123,7 @@ describe.each<DatabaseKind>(['postgresql', 'pglite'])('batched ledger statements
   });
 
   it('stores bot replies together; a repeated delivery key returns the message stored first', async () => {
-    const task = taskOf('r-0', 'r-thread');
+    const task = apiTask('r-0', 'r-thread');
     await ledger.record(task);
     const inputs = Array.from({ length: 6 }, (_, index) => ({
       id: randomUUID(),

@@ -1,33 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimTask } from '../../src/agent/claim-task.ts';
 import { ChatOpsError } from '../../src/core/errors.ts';
 import type { LogFields, Logger, TaskQueue } from '../../src/core/ports.ts';
-import type { Task } from '../../src/core/task.ts';
 import { TaskIntake } from '../../src/intake/task-intake.ts';
 import { silentLogger } from '../../src/observability/logger.ts';
 import { createRedis } from '../../src/queue/redis.ts';
 import { startTaskWorker } from '../../src/queue/task-worker.ts';
+import { apiTask } from '../fixtures/tasks.ts';
 import { type Harness, startHarness } from '../support/harness.ts';
 import { eventually } from '../support/services.ts';
-
-function taskOf(sourceEventId: string): Task {
-  const thread = `thread-${sourceEventId}`;
-  return {
-    v: 1,
-    id: randomUUID(),
-    tenantId: 'local',
-    platform: 'api',
-    kind: 'api',
-    user: { id: 'alice' },
-    channel: 'general',
-    thread,
-    text: 'status',
-    replyTo: { platform: 'api', tenantId: 'local', channel: 'general', thread },
-    sourceEventId,
-    receivedAt: new Date().toISOString(),
-  };
-}
 
 // Intake records a task and enqueues it at once, so a worker can take the job before the record commits,
 // and a duplicate event's job reaches the queue before the ledger says it is a duplicate. Each event must
@@ -75,7 +56,7 @@ describe('recording and enqueueing at once', () => {
   };
 
   it('runs a job that reached the worker before its record, once the record lands', async () => {
-    const task = taskOf('late-record');
+    const task = apiTask('late-record');
     await harness.runtime.queue.enqueue(task);
     // Longer than the worker's in-process retries: the job goes back to the queue, delayed, meanwhile.
     await new Promise((resolve) => setTimeout(resolve, 150));
@@ -88,7 +69,7 @@ describe('recording and enqueueing at once', () => {
   });
 
   it('runs an event delivered six times at once exactly once; the duplicates’ jobs run nothing', async () => {
-    const copies = Array.from({ length: 6 }, () => taskOf('six-copies'));
+    const copies = Array.from({ length: 6 }, () => apiTask('six-copies'));
     const answers = await Promise.all(copies.map((task) => intake().accept(task)));
     expect(answers.filter((answer) => !answer.duplicate)).toHaveLength(1);
     expect(new Set(answers.map((answer) => answer.task.id)).size).toBe(1);
@@ -97,16 +78,16 @@ describe('recording and enqueueing at once', () => {
   });
 
   it('skips the job of a duplicate that a worker took before it could be withdrawn', async () => {
-    const first = taskOf('taken-duplicate');
+    const first = apiTask('taken-duplicate');
     await intake().accept(first);
     await eventually(async () => runs.includes('taken-duplicate'), 5_000, 'the first task to run');
-    await harness.runtime.queue.enqueue(taskOf('taken-duplicate'));
+    await harness.runtime.queue.enqueue(apiTask('taken-duplicate'));
     await eventually(async () => (await jobsLeft()) === 0, 5_000, 'the duplicate job to end');
     expect(runs.filter((run) => run === 'taken-duplicate')).toHaveLength(1);
   });
 
   it('ends a job whose record never comes without running it, after the wait', async () => {
-    await harness.runtime.queue.enqueue(taskOf('never-recorded'));
+    await harness.runtime.queue.enqueue(apiTask('never-recorded'));
     await eventually(async () => warnings.includes('task-never-recorded'), 5_000, 'the job to give up');
     expect(await jobsLeft()).toBe(0);
     expect(runs).not.toContain('never-recorded');
@@ -116,7 +97,7 @@ describe('recording and enqueueing at once', () => {
     const failing = Object.create(harness.runtime.ledger, {
       record: { value: async () => Promise.reject(new Error('connection terminated')) },
     });
-    const task = taskOf('record-failed');
+    const task = apiTask('record-failed');
     await expect(
       new TaskIntake(failing, harness.runtime.queue, harness.runtime.metrics, log).accept(task),
     ).rejects.toThrow('connection terminated');
@@ -132,7 +113,7 @@ describe('recording and enqueueing at once', () => {
         throw new ChatOpsError('DEPENDENCY_UNAVAILABLE', 'The task queue (Redis) is unavailable.');
       },
     };
-    const task = taskOf('queue-down');
+    const task = apiTask('queue-down');
     await expect(
       new TaskIntake(harness.runtime.ledger, down, harness.runtime.metrics, log).accept(task),
     ).rejects.toMatchObject({ code: 'DEPENDENCY_UNAVAILABLE' });
