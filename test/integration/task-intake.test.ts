@@ -17,6 +17,7 @@ describe('recording and enqueueing at once', () => {
   let harness: Harness;
   let worker: { close(): Promise<void> };
   const runs: string[] = [];
+  const attempts = new Map<string, number>();
   const warnings: string[] = [];
   const log: Logger = {
     ...silentLogger,
@@ -32,10 +33,11 @@ describe('recording and enqueueing at once', () => {
     worker = startTaskWorker(
       connection,
       { ...config.queue, concurrency: 8, shutdownTimeoutMs: 2_000, recordWaitMs: 600 },
-      async (task) => {
+      async (task, attempt) => {
         const claim = await claimTask(ledger, task);
         if (!claim.started) return { status: 'skipped' };
         runs.push(task.sourceEventId);
+        attempts.set(task.sourceEventId, attempt.number);
         await ledger.finish(task.id, 'succeeded', 'status');
         return { status: 'succeeded', skill: 'status' };
       },
@@ -58,13 +60,19 @@ describe('recording and enqueueing at once', () => {
   it('runs a job that reached the worker before its record, once the record lands', async () => {
     const task = apiTask('late-record');
     await harness.runtime.queue.enqueue(task);
-    // Longer than the worker's in-process retries: the job goes back to the queue, delayed, meanwhile.
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    // Past the worker's in-process retries, the job goes back to the queue, delayed.
+    await eventually(
+      async () => (await harness.runtime.queue.queue.getJobCounts('delayed')).delayed === 1,
+      5_000,
+      'the job to wait for its record, delayed',
+    );
     expect(runs).not.toContain('late-record');
     await harness.runtime.ledger.record(task);
     await eventually(async () => runs.includes('late-record'), 5_000, 'the task to run');
     await eventually(async () => (await jobsLeft()) === 0, 5_000, 'the queue to drain');
     expect(runs.filter((run) => run === 'late-record')).toHaveLength(1);
+    // Waiting for the record used up none of the job's attempts.
+    expect(attempts.get('late-record')).toBe(1);
     expect((await harness.runtime.ledger.get(task.id))?.status).toBe('succeeded');
   });
 
