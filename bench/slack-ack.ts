@@ -10,9 +10,8 @@
  *   node bench/slack-ack.ts          (or npm run bench:slack)
  *
  * Knobs: BENCH_RATE (200 requests/s), BENCH_SECONDS (10 per server), BENCH_ROUNDS (5 alternating phases
- * per server), BENCH_CHILD_NODE_OPTIONS (for the
- * gateway, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"). Everything it creates (database,
- * Redis keys, the Bolt app's port on 127.0.0.1) is removed at the end. Target: our p99 within 2× Bolt's and
+ * per server), BENCH_CHILD_NODE_OPTIONS (for the gateway, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+ * Everything it creates (database, Redis keys, the Bolt app's port on 127.0.0.1) is removed at the end. Target: our p99 within 2× Bolt's and
  * under 20 ms.
  */
 import { Agent, request } from 'node:http';

@@ -21,15 +21,15 @@ if current == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 local ttl = redis.call('PTTL', KEYS[1])
 return {current, ttl}`;
 
-/**
- * A fixed-window limiter in Redis, shared by every gateway replica. If Redis cannot answer, requests are
- * let through (and logged): the enqueue right after will fail and answer 503 anyway.
- */
-/** The script defined below, as a command of a connection or a pipeline. */
+/** The script above, defined as a command on the connection (and so on its pipelines). */
 interface RateLimitCommand<Result> {
   chatopsRateLimit(key: string, windowMs: number): Result;
 }
 
+/**
+ * A fixed-window limiter in Redis, shared by every gateway replica. If Redis cannot answer, requests are
+ * let through (and logged): the enqueue right after will fail and answer 503 anyway.
+ */
 export class RedisRateLimiter implements RateLimiter {
   readonly #redis: Redis;
   readonly #prefix: string;
