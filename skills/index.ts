@@ -4,6 +4,14 @@ import { helpSkill } from './help/skill.ts';
 import { knowledgeSkill } from './knowledge/skill.ts';
 import { runSkill } from './run/skill.ts';
 import { statusSkill } from './status/skill.ts';
+import { workflowsSkill } from './workflows/skill.ts';
 
 /** The installed skills, listed explicitly: no folder scanning, no decorators. Add yours here. */
-export const skills: Skill[] = [helpSkill, statusSkill, runSkill, approvalsSkill, knowledgeSkill];
+export const skills: Skill[] = [
+  helpSkill,
+  statusSkill,
+  runSkill,
+  approvalsSkill,
+  knowledgeSkill,
+  workflowsSkill,
+];

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type * as TeamsAdapter from '../adapters/teams/index.ts';
 import { skills as installedSkills } from '../skills/index.ts';
+import { createModel } from './agent/agent-setup.ts';
 import { ApprovalsEngine } from './agent/approvals-engine.ts';
 import { ApprovalPolicy } from './agent/approvals-policy.ts';
 import { storedDeliverySender } from './agent/stored-delivery-sender.ts';
@@ -31,6 +32,8 @@ import { schedulesPort } from './scheduler/schedules-port.ts';
 import { VERSION } from './version.ts';
 import { createSlackRuntime, type SlackRuntime } from './wiring/slack.ts';
 import { teamsSender } from './wiring/teams.ts';
+import { createWorkflowEngine } from './wiring/workflows.ts';
+import type { WorkflowEngine } from './workflows/engine.ts';
 
 /** The composition root: the only place concrete services are built and wired together. */
 export interface Runtime {
@@ -62,6 +65,8 @@ export interface Runtime {
   readonly channelMembers: ChannelMembersPort;
   /** The schedules port (checked definitions, next fire times) for skills, adapters and the REST API. */
   readonly scheduling: SchedulesPort;
+  /** Durable workflows: start, read, cancel and signal runs here; workers run their steps. */
+  readonly workflows: WorkflowEngine;
   close(): Promise<void>;
 }
 
@@ -157,12 +162,32 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
     };
     const timers = new BullApprovalTimers(redis, config.queue.prefix);
     closers.push(() => timers.close());
+    // The approvals engine and the workflow engine know each other through two narrow hooks: workflows
+    // post requests through the gate, and approvals that end without a grant are signalled back.
+    let workflows: WorkflowEngine | null = null;
     // The engine reaches every platform through the senders map (adapters added to it later included).
-    const approvalsEngine = new ApprovalsEngine({ ...base, audit, timers, policy: approvalPolicy });
+    const approvalsEngine = new ApprovalsEngine({
+      ...base,
+      audit,
+      timers,
+      policy: approvalPolicy,
+      onSettled: async (settled) => {
+        const { approvalId, status, ...detail } = settled;
+        await workflows?.approvalSettled(approvalId, status, detail);
+      },
+    });
+    const workflowParts = createWorkflowEngine({
+      ...base,
+      llm: createModel(config, log, base.metrics.registry),
+      approvals: () => approvalsEngine,
+    });
+    workflows = workflowParts.engine;
+    closers.push(() => workflowParts.queue.close());
     const runtime: Runtime = {
       ...base,
       approvalsEngine,
       approvals: options.approvals ?? ((task) => approvalsEngine.portFor(task)),
+      workflows: workflowParts.engine,
     };
     return runtime;
   } catch (error) {

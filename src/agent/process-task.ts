@@ -1,4 +1,5 @@
 import type { ApprovalsPort, ApprovalTicket, ApprovedAction } from '../core/approvals.ts';
+import type { DeploymentsPort } from '../core/deployments.ts';
 import { ChatOpsError, toChatOpsError } from '../core/errors.ts';
 import type { KnowledgePort } from '../core/knowledge.ts';
 import type { LanguageModel } from '../core/language-model.ts';
@@ -6,6 +7,7 @@ import type { Clock, LiveEvents, Logger, Sender } from '../core/ports.ts';
 import type { Caller, SkillContext, SystemInfo } from '../core/skill.ts';
 import type { SkillCatalog } from '../core/skill-catalog.ts';
 import type { Platform, Task } from '../core/task.ts';
+import type { WorkflowsPort } from '../core/workflows.ts';
 import type { Directory } from '../db/directory.ts';
 import type { MessageStore } from '../db/message-store.ts';
 import type { TaskLedger } from '../db/task-ledger.ts';
@@ -41,6 +43,10 @@ export interface WorkerServices {
   continuations?: ApprovalContinuations;
   /** The knowledge base as a task's place may read it (`ctx.knowledge`). */
   knowledge?: (task: Task, caller: Caller, llm: LanguageModel | null) => KnowledgePort;
+  /** Durable workflows bound to a task (`ctx.workflows`). */
+  workflows?: (task: Task, caller: Caller) => WorkflowsPort;
+  /** Deployment executors, locks and inventory bound to a task (`ctx.deployments`). */
+  deployments?: (task: Task, caller: Caller) => DeploymentsPort;
 }
 
 export interface Attempt {
@@ -235,6 +241,8 @@ function contextFor(task: Task, options: RunContext): SkillContext {
   );
   const llm = run?.llm ?? services.llm;
   const knowledge = services.knowledge?.(task, caller, llm);
+  const workflows = services.workflows?.(task, caller);
+  const deployments = services.deployments?.(task, caller);
   const context: SkillContext = {
     task,
     caller,
@@ -247,6 +255,8 @@ function contextFor(task: Task, options: RunContext): SkillContext {
     approvals,
     ...(options.approved ? { approved: options.approved } : {}),
     ...(knowledge ? { knowledge } : {}),
+    ...(workflows ? { workflows } : {}),
+    ...(deployments ? { deployments } : {}),
   };
   // The tools port reads the context's approved action when a call is made (an approval continuation).
   const tools = run?.toolsFor(skillId, { approvals, approved: () => context.approved });

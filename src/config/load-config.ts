@@ -3,8 +3,9 @@ import { processEnvironment } from './process-environment.ts';
 import { type SlackConfig, slackConfig } from './slack-config.ts';
 import { defaultFor, type ProcessMode, VARIABLES, type Variable } from './variables.ts';
 import { type KnowledgeConfig, knowledgeConfig } from './variables-knowledge.ts';
+import { type WorkflowsConfig, workflowsConfig } from './variables-workflows.ts';
 
-export type { KnowledgeConfig };
+export type { KnowledgeConfig, WorkflowsConfig };
 
 /** Configuration, read once at start-up and passed down; frozen so nothing changes it later. */
 export interface Config {
@@ -44,6 +45,7 @@ export interface Config {
   readonly approvals: ApprovalsConfig;
   readonly slack: SlackConfig;
   readonly knowledge: KnowledgeConfig;
+  readonly workflows: WorkflowsConfig;
 }
 
 /** The approvals engine (src/config/variables-approvals.ts). */
@@ -175,6 +177,7 @@ function buildConfig(values: Record<string, unknown>, env: Environment, mode: Pr
     },
     slack: slackConfig(values, mode),
     knowledge: knowledgeConfig(values, teamsProblem),
+    workflows: workflowsConfig(values),
   };
 }
 

@@ -4,6 +4,7 @@ import { APPROVALS_VARIABLES } from './variables-approvals.ts';
 import { KNOWLEDGE_VARIABLES } from './variables-knowledge.ts';
 import { SLACK_VARIABLES } from './variables-slack.ts';
 import { TEAMS_VARIABLES } from './variables-teams.ts';
+import { WORKFLOW_VARIABLES } from './variables-workflows.ts';
 
 /**
  * Every environment variable the bot reads, in one table: its schema, default, what it does and how to fix
@@ -188,6 +189,7 @@ export const VARIABLES: readonly Variable[] = [
   ...APPROVALS_VARIABLES,
   ...SLACK_VARIABLES,
   ...KNOWLEDGE_VARIABLES,
+  ...WORKFLOW_VARIABLES,
 ];
 
 export function defaultFor(variable: Variable, mode: ProcessMode): string | undefined {

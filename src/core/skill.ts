@@ -1,12 +1,15 @@
 import { z } from 'zod';
 import type { ApprovalsPort, ApprovedAction } from './approvals.ts';
 import { CommandArgumentSchema } from './command-arguments.ts';
+import type { DeploymentsPort } from './deployments.ts';
 import type { KnowledgePort } from './knowledge.ts';
 import type { LanguageModel } from './language-model.ts';
 import type { Logger } from './ports.ts';
 import type { Reply, ReplyInput } from './reply.ts';
 import type { Task } from './task.ts';
 import type { ToolsPort } from './tools.ts';
+import type { WorkflowDefinition } from './workflow-definition.ts';
+import type { WorkflowsPort } from './workflows.ts';
 
 /**
  * A skill is data plus one function. The manifest (id, commands, keywords) is what routing, `/help` and
@@ -85,24 +88,38 @@ export interface SkillContext {
   readonly tools?: ToolsPort;
   /** The knowledge base as this place may read it; absent where the runtime has none (unit tests). */
   readonly knowledge?: KnowledgePort;
+  /** Durable workflows (the skill's own definitions), bound to this task; absent where none are wired. */
+  readonly workflows?: WorkflowsPort;
+  /** Deployment executors, environment locks and the cluster inventory; absent where none are wired. */
+  readonly deployments?: DeploymentsPort;
 }
+
+// biome-ignore lint/suspicious/noExplicitAny: a skill's workflows each have their own input type
+type AnyWorkflow = WorkflowDefinition<any>;
 
 export interface Skill extends SkillManifest {
   handle(ctx: SkillContext): Promise<void>;
+  /** Durable workflows the skill defines (run by src/workflows, started through `ctx.workflows`). */
+  workflows?: readonly AnyWorkflow[];
 }
 
 export type SkillDefinition = z.input<typeof SkillManifestSchema> & {
   handle(ctx: SkillContext): Promise<void>;
+  workflows?: readonly AnyWorkflow[];
 };
 
 /** Identity helper for typing, plus manifest validation so a bad skill fails at start-up, not at first use. */
 export function defineSkill(definition: SkillDefinition): Skill {
   const manifest = SkillManifestSchema.parse(definition);
-  return { ...manifest, handle: definition.handle };
+  return {
+    ...manifest,
+    handle: definition.handle,
+    ...(definition.workflows ? { workflows: definition.workflows } : {}),
+  };
 }
 
 /** The manifest part of a skill, safe to serialise. */
 export function manifestOf(skill: Skill): SkillManifest {
-  const { handle: _handle, ...manifest } = skill;
+  const { handle: _handle, workflows: _workflows, ...manifest } = skill;
   return manifest;
 }

@@ -18,6 +18,7 @@ import { uuidv7 } from '../core/ids.ts';
 import type { Intake, Logger } from '../core/ports.ts';
 import type { SkillCatalog } from '../core/skill-catalog.ts';
 import { type Platform, TASK_VERSION, type Task } from '../core/task.ts';
+import { WORKFLOWS_SKILL } from '../core/workflows.ts';
 import type { MessageStore } from '../db/message-store.ts';
 import type { TaskLedger } from '../db/task-ledger.ts';
 
@@ -46,7 +47,8 @@ export interface McpPrincipal {
 
 /** The free-text tool: anything a person could type in chat, routed by the supervisor. */
 export const CHAT_TOOL = 'chat';
-const HIDDEN = ['run'];
+// `run` is for people in chat; `workflows` only runs buttons and approval continuations.
+const HIDDEN = ['run', WORKFLOWS_SKILL];
 const POLL_MS = 150;
 
 export function createSkillServer(deps: SkillServerDependencies, principal: McpPrincipal): Server {

@@ -17,7 +17,9 @@ import { startStaleTaskSweeper } from '../queue/stale-task-sweeper.ts';
 import { startTaskWorker } from '../queue/task-worker.ts';
 import { Scheduler } from '../scheduler/scheduler.ts';
 import { VERSION } from '../version.ts';
+import { workflowsPortFor } from '../workflows/port.ts';
 import { healthChecks } from './gateway.ts';
+import { startWorkflowWorkers } from './workflows.ts';
 
 export function workerServices(runtime: Runtime, agent?: Agent): WorkerServices {
   return {
@@ -38,6 +40,7 @@ export function workerServices(runtime: Runtime, agent?: Agent): WorkerServices 
         caller,
         llm,
       ),
+    workflows: (task, caller) => workflowsPortFor(runtime.workflows, task, caller),
     ledger: runtime.ledger,
     messages: runtime.messages,
     directory: runtime.directory,
@@ -97,6 +100,7 @@ export function startWorker(runtime: Runtime): { close(): Promise<void>; ready: 
     runtime.log,
   );
   const stopApprovalSweeper = expiry.startSweeper(config.approvals.sweepIntervalMs);
+  const workflows = startWorkflowWorkers(runtime.workflows, config, runtime.log);
   runtime.log.info('worker-started', {
     concurrency: config.worker.concurrency,
     skills: runtime.catalog.skills.map((skill) => skill.id),
@@ -107,6 +111,7 @@ export function startWorker(runtime: Runtime): { close(): Promise<void>; ready: 
       stopSweeper();
       stopApprovalSweeper();
       await worker.close();
+      await workflows.close();
       await timers.close();
       await agent.close();
       await connection.quit().catch(() => {});

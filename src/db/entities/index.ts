@@ -14,6 +14,12 @@ import { SlackInstallationRecord } from './slack.ts';
 import { AuditEntry, TaskRecord } from './task-record.ts';
 import { TeamsContactRecord } from './teams.ts';
 import { ApiKey, Tenant, User, UserRole } from './tenancy.ts';
+import {
+  WorkflowEffectRecord,
+  WorkflowRunRecord,
+  WorkflowSignalRecord,
+  WorkflowStepRecord,
+} from './workflows.ts';
 
 export {
   ApiKey,
@@ -33,6 +39,10 @@ export {
   ToolCallRecord,
   User,
   UserRole,
+  WorkflowEffectRecord,
+  WorkflowRunRecord,
+  WorkflowSignalRecord,
+  WorkflowStepRecord,
 };
 
 /** Every entity, for the ORM's discovery (explicit, no folder scanning). */
@@ -52,4 +62,5 @@ export const entities = [
   SlackInstallationRecord,
   ...[KnowledgeCollectionRecord, KnowledgeDocumentRecord, KnowledgeChunkRecord, KnowledgeEmbeddingRecord],
   ...[KnowledgeAnswerRecord, FeedbackRecord],
+  ...[WorkflowRunRecord, WorkflowStepRecord, WorkflowEffectRecord, WorkflowSignalRecord],
 ];
