@@ -115,6 +115,7 @@ export function startWorkflowWorkers(
     async close() {
       stopSweeper();
       await worker.close();
+      await engine.options.board.flush();
       await connection.quit().catch(() => {});
     },
   };

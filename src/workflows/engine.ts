@@ -188,70 +188,83 @@ export class WorkflowEngine {
   }
 
   /**
-   * Decides and does what comes next, under the run's row lock: inserts the next steps, moves between
-   * phases, ends the run. Jobs are queued after the commit; a step left `queued` by a crash in between is
-   * queued again by the next advance (deterministic job ids) or by the sweeper.
+   * Decides and does what comes next: inserts the next steps, moves between phases, ends the run. No lock
+   * is needed: a step's end is committed before its advance reads, so of two steps ending together at
+   * least one sees both; inserts ignore rows that exist, and phase changes are compare-and-set on the
+   * phase. A step left `queued` by a crash before its job was added is queued again by the next advance
+   * (deterministic job ids) or by the sweeper.
    */
-  async advance(runId: string): Promise<void> {
-    const outcome = await this.options.database.transaction(async (sql) => {
-      const jobs: WorkflowJob[] = [];
-      let run = await this.runs.lock(sql, runId);
-      const definition = run ? this.registry.find(run.definition) : undefined;
-      if (!run || !definition || run.finishedAt) return { jobs, run, changed: false };
-      let changed = false;
-      for (let round = 0; round < 100; round += 1) {
-        const steps = await this.steps.ofRun(runId, sql);
-        const decision = decide(definition, run, steps);
-        if (decision.kind === 'wait') {
-          for (const step of steps) {
-            if (step.status === 'queued') jobs.push(stepJob(runId, step.phase, step.name, step.attempts + 1));
-          }
-          break;
+  async advance(runId: string, known?: RunRow): Promise<void> {
+    let run = known ?? (await this.runs.get(runId));
+    const definition = run ? this.registry.find(run.definition) : undefined;
+    if (!run || !definition || run.finishedAt) return;
+    const jobs: WorkflowJob[] = [];
+    let changed = false;
+    for (let round = 0; round < 100; round += 1) {
+      const steps = await this.steps.ofRun(runId);
+      const decision = decide(definition, run, steps);
+      if (decision.kind === 'wait') {
+        for (const step of steps) {
+          if (step.status === 'queued') jobs.push(stepJob(runId, step.phase, step.name, step.attempts + 1));
         }
-        changed = true;
-        if (decision.kind === 'start') {
-          await this.steps.insert(sql, runId, decision.steps);
-          if (decision.steps.some((step) => step.status === 'queued')) continue;
-          continue;
-        }
-        if (decision.kind === 'phase') {
-          await this.runs.update(sql, runId, {
-            phase: decision.phase,
-            outcome: decision.outcome,
-            ...(decision.status ? { status: decision.status } : {}),
-            ...(decision.error !== undefined ? { error: decision.error } : {}),
-            ...(decision.compensable !== undefined ? { compensable: decision.compensable } : {}),
-          });
-          run = {
-            ...run,
-            phase: decision.phase,
-            outcome: decision.outcome,
-            status: decision.status ?? run.status,
-          };
-          continue;
-        }
-        await this.runs.update(sql, runId, { status: decision.status, outcome: null, finished: true });
-        run = { ...run, status: decision.status, finishedAt: new Date() };
         break;
       }
-      return { jobs, run, changed };
-    });
-    if (outcome.jobs.length > 0) await this.options.pause?.('advance-committed', runId);
-    await this.options.queue.addAll(outcome.jobs);
-    if (outcome.run && outcome.changed) {
-      if (outcome.run.finishedAt) {
-        this.log.info('workflow-finished', { runId, status: outcome.run.status });
+      if (decision.kind === 'start') {
+        const inserted = new Set(await this.steps.insertAll(runId, decision.steps));
+        changed = changed || inserted.size > 0;
+        const queued = decision.steps.filter((step) => step.status === 'queued');
+        for (const step of queued) {
+          if (inserted.has(step.name)) jobs.push(stepJob(runId, step.phase, step.name, 1));
+        }
+        if (queued.length > 0) break;
+        continue;
       }
-      await this.refresh(outcome.run);
+      const finishing = decision.kind === 'finish';
+      const moved = await this.runs.move(runId, run.phase, {
+        ...(finishing
+          ? { status: decision.status, outcome: null, finished: true }
+          : {
+              phase: decision.phase,
+              outcome: decision.outcome,
+              ...(decision.status ? { status: decision.status } : {}),
+              ...(decision.error !== undefined ? { error: decision.error } : {}),
+              ...(decision.compensable !== undefined ? { compensable: decision.compensable } : {}),
+            }),
+      });
+      if (!moved) {
+        // Another worker moved the run first: carry on from what it stored.
+        run = await this.runs.get(runId);
+        if (!run || run.finishedAt) break;
+        continue;
+      }
+      changed = true;
+      run = moved;
+      if (finishing) break;
+    }
+    if (jobs.length > 0) {
+      await this.options.pause?.('advance-committed', runId);
+      await this.options.queue.addAll(jobs);
+    }
+    if (run && changed) {
+      if (run.finishedAt) this.log.info('workflow-finished', { runId, status: run.status });
+      await this.refresh(run, Boolean(run.finishedAt));
     }
   }
 
-  /** Re-renders the run's progress message from its stored state. */
-  refresh(run: RunRow): Promise<void> {
-    return this.options.board.refresh(run, async () => {
-      const view = await this.view(run.id);
-      return view ? progressReply(view, this.registry.find(run.definition)) : null;
-    });
+  /**
+   * Re-renders the run's progress message from its stored state. Coalesced (see ProgressBoard) and not
+   * waited for, so a step never waits on chat; `immediately` (the run ended) is shown at once and waited.
+   */
+  refresh(run: RunRow, immediately = false): Promise<void> {
+    const shown = this.options.board.refresh(
+      run,
+      async () => {
+        const view = await this.view(run.id);
+        return view ? progressReply(view, this.registry.find(run.definition)) : null;
+      },
+      immediately,
+    );
+    return immediately ? shown : Promise.resolve();
   }
 }
 

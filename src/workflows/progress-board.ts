@@ -10,20 +10,34 @@ export interface ProgressBoardDependencies {
   senders: ReadonlyMap<Platform, Sender>;
   live: LiveEvents;
   log: Logger;
+  /**
+   * Changes of one run within this window are shown with one update (default 1 s): a run of quick steps
+   * would otherwise update its message, and call the platform, once per step start and end (and Slack
+   * allows about one update a second per message).
+   */
+  coalesceMs?: number;
 }
 
 /**
  * A run's messages in its thread: the one progress message, posted once (delivery key per run) and then
  * updated in place for everyone (Sender.update), and the messages its steps post, once per key. Refreshes
- * of one run are serialised in this process and a refresh asked for while one is in flight runs once
- * after it, so the last change always wins.
+ * of one run are coalesced and serialised in this process: a refresh asked for while one is pending or in
+ * flight runs once after it, and each renders the state stored at that moment, so the last change wins.
  */
 export class ProgressBoard {
   readonly #deps: ProgressBoardDependencies;
-  readonly #inFlight = new Map<string, { running: Promise<void>; again: boolean }>();
+  readonly #inFlight = new Map<
+    string,
+    { running: Promise<void>; again: boolean; urgent: boolean; wake: () => void }
+  >();
 
   constructor(deps: ProgressBoardDependencies) {
     this.#deps = deps;
+  }
+
+  /** Waits for the refreshes already asked for (a worker shutting down shows the last state first). */
+  async flush(): Promise<void> {
+    await Promise.all([...this.#inFlight.values()].map((entry) => entry.running));
   }
 
   /** Posts the progress message once; returns our message id. */
@@ -32,18 +46,38 @@ export class ProgressBoard {
     return message.id;
   }
 
-  /** Shows the run's current state (rendered by `render` when the refresh runs) on its progress message. */
-  refresh(run: RunRow, render: () => Promise<Reply | null>): Promise<void> {
+  /**
+   * Shows the run's current state (rendered by `render` when the refresh runs) on its progress message,
+   * after the coalescing window, or at once when `immediately` (the run ended).
+   */
+  refresh(run: RunRow, render: () => Promise<Reply | null>, immediately = false): Promise<void> {
     const current = this.#inFlight.get(run.id);
     if (current) {
       current.again = true;
+      if (immediately) {
+        current.urgent = true;
+        current.wake();
+      }
       return current.running;
     }
-    const entry = { running: Promise.resolve(), again: false };
+    const entry = { running: Promise.resolve(), again: false, urgent: immediately, wake: () => {} };
+    const window = this.#deps.coalesceMs ?? 1000;
     entry.running = (async () => {
       try {
         do {
           entry.again = false;
+          const delay = entry.urgent ? 0 : window;
+          entry.urgent = false;
+          if (delay > 0) {
+            await new Promise<void>((resolve) => {
+              const timer = setTimeout(resolve, delay);
+              entry.wake = () => {
+                clearTimeout(timer);
+                resolve();
+              };
+            });
+            entry.wake = () => {};
+          }
           const reply = await render();
           if (reply) await this.#update(run, reply);
         } while (entry.again);

@@ -1,6 +1,6 @@
 import type { Task } from '../core/task.ts';
 import type { WorkflowRunStatus } from '../core/workflow-definition.ts';
-import type { Database, SqlFunction } from '../db/database.ts';
+import type { Database } from '../db/database.ts';
 
 /** A run as stored. `phase` is where it is: forward, forward.finally, compensation, compensation.finally. */
 export interface RunRow {
@@ -87,31 +87,27 @@ export class RunStore {
     return { run: toRun(existing[0]), created: false };
   }
 
-  async get(id: string, sql: SqlFunction = this.#sql): Promise<RunRow | null> {
+  async get(id: string): Promise<RunRow | null> {
     if (!UUID.test(id)) return null;
-    const rows = await sql<Record<string, unknown>>(`select ${COLUMNS} from workflow_runs where id = $1`, [
-      id,
-    ]);
-    return rows[0] ? toRun(rows[0]) : null;
-  }
-
-  /** The run, locked for the rest of the transaction (advancing a run is serialised per run). */
-  async lock(sql: SqlFunction, id: string): Promise<RunRow | null> {
-    const rows = await sql<Record<string, unknown>>(
-      `select ${COLUMNS} from workflow_runs where id = $1 for update`,
+    const rows = await this.#database.sql<Record<string, unknown>>(
+      `select ${COLUMNS} from workflow_runs where id = $1`,
       [id],
     );
     return rows[0] ? toRun(rows[0]) : null;
   }
 
-  async update(
-    sql: SqlFunction,
+  /**
+   * Moves a running run on from phase `from` (compare-and-set: false when another worker moved it first,
+   * or it ended); returns the run as stored after the move.
+   */
+  async move(
     id: string,
+    from: string,
     change: Partial<Pick<RunRow, 'status' | 'phase' | 'outcome' | 'error' | 'compensable'>> & {
       finished?: boolean;
     },
-  ): Promise<void> {
-    await sql(
+  ): Promise<RunRow | null> {
+    const rows = await this.#database.sql<Record<string, unknown>>(
       `update workflow_runs set
          status = coalesce($2, status), phase = coalesce($3, phase),
          outcome = case when $4::boolean then $5 else outcome end,
@@ -119,7 +115,7 @@ export class RunStore {
          compensable = coalesce($8, compensable),
          finished_at = case when $9::boolean then clock_timestamp() else finished_at end,
          updated_at = clock_timestamp()
-       where id = $1`,
+       where id = $1 and phase = $10 and finished_at is null returning ${COLUMNS}`,
       [
         id,
         change.status ?? null,
@@ -130,8 +126,10 @@ export class RunStore {
         change.error ? JSON.stringify(change.error) : null,
         change.compensable ?? null,
         change.finished ?? false,
+        from,
       ],
     );
+    return rows[0] ? toRun(rows[0]) : null;
   }
 
   /** Asks a running run to stop; false when it already ended (or a cancel was already asked for). */
@@ -189,8 +187,6 @@ export class RunStore {
     );
     return rows.map((row) => row.id);
   }
-
-  readonly #sql: SqlFunction = (text, params) => this.#database.sql(text, params);
 }
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -55,13 +55,18 @@ export class StepRunner {
 
   async #step(runId: string, phase: string, name: string, attempt: number): Promise<void> {
     const engine = this.#engine;
-    const run = await engine.runs.get(runId);
+    const key = { runId, phase, name };
+    // One round trip of latency instead of three: the earlier steps' outputs the state is built from are
+    // final, so they may be read while the step is claimed.
+    const [run, row, steps] = await Promise.all([
+      engine.runs.get(runId),
+      engine.steps.claim(key, attempt),
+      engine.steps.ofRun(runId),
+    ]);
     const definition = run ? engine.registry.find(run.definition) : undefined;
     if (!run || !definition) return;
-    const key = { runId, phase, name };
     const node = engine.registry.step(definition, phase, name);
-    const row = await engine.steps.claim(key, attempt);
-    if (!row) return engine.advance(runId);
+    if (!row) return engine.advance(runId, run);
     if (!node) {
       await engine.steps.finish(key, ['running'], 'failed', {
         error: { code: 'NOT_FOUND', message: `The workflow no longer has a step "${name}".` },
@@ -77,11 +82,11 @@ export class StepRunner {
     const claimed: ClaimedStep = { run, definition, node, row, key };
     if (node.kind === 'approval') return approvalStep.start(engine, this, claimed);
     if (node.kind === 'wait') return waitStep.start(engine, this, claimed);
-    return this.#action(claimed, node);
+    return this.#action(claimed, node, steps);
   }
 
   // biome-ignore lint/suspicious/noExplicitAny: the engine runs definitions of every input type
-  async #action(claimed: ClaimedStep, node: ActionStep<any>): Promise<void> {
+  async #action(claimed: ClaimedStep, node: ActionStep<any>, steps: readonly StepRow[]): Promise<void> {
     const engine = this.#engine;
     const { run, row, key } = claimed;
     const controller = new AbortController();
@@ -91,7 +96,7 @@ export class StepRunner {
     this.#track(run.id, controller, true);
     void engine.refresh(run);
     try {
-      const context = await this.contextFor(claimed, controller.signal);
+      const context = await this.contextFor(claimed, controller.signal, steps);
       const output = await abortable(node.run(context), controller.signal);
       await engine.steps.finish(key, ['running'], 'succeeded', {
         output: output ?? null,
@@ -127,14 +132,14 @@ export class StepRunner {
       clearTimeout(timer);
       this.#track(run.id, controller, false);
     }
-    await engine.advance(run.id);
+    await engine.advance(run.id, run);
   }
 
   /** The step context of a claimed (or waiting) step, with the run's current state. */
-  async contextFor(claimed: ClaimedStep, signal: AbortSignal) {
+  async contextFor(claimed: ClaimedStep, signal: AbortSignal, steps?: readonly StepRow[]) {
     const engine = this.#engine;
     const { run, row, key } = claimed;
-    const state = stateOf(run.input, await engine.steps.ofRun(run.id));
+    const state = stateOf(run.input, steps ?? (await engine.steps.ofRun(run.id)));
     return stepContext(
       run,
       { name: key.name, attempt: Math.max(1, row.attempts), phase: key.phase },
@@ -181,14 +186,14 @@ export class StepRunner {
       const ended = await engine.steps.finish(claimed.key, ['waiting'], 'failed', {
         error: { code: 'STEP_FAILED', message: check.failed.slice(0, 2000) },
       });
-      if (ended) await engine.advance(claimed.run.id);
+      if (ended) await engine.advance(claimed.run.id, claimed.run);
       return;
     }
     if (check.done) {
       const ended = await engine.steps.finish(claimed.key, ['waiting'], 'succeeded', {
         output: check.output ?? null,
       });
-      if (ended) await engine.advance(claimed.run.id);
+      if (ended) await engine.advance(claimed.run.id, claimed.run);
       return;
     }
     if (check.detail) {

@@ -1,5 +1,5 @@
 import type { WorkflowStepStatus } from '../core/workflow-definition.ts';
-import type { Database, SqlFunction } from '../db/database.ts';
+import type { Database } from '../db/database.ts';
 import { fromJson, toDate } from './run-store.ts';
 
 export type StepKind = 'step' | 'approval' | 'wait';
@@ -56,8 +56,8 @@ export class StepStore {
     this.#database = database;
   }
 
-  async ofRun(runId: string, sql: SqlFunction = this.#sql): Promise<StepRow[]> {
-    const rows = await sql<Record<string, unknown>>(
+  async ofRun(runId: string): Promise<StepRow[]> {
+    const rows = await this.#database.sql<Record<string, unknown>>(
       `select ${COLUMNS} from workflow_steps where run_id = $1 order by created_at, position`,
       [runId],
     );
@@ -72,30 +72,33 @@ export class StepStore {
     return rows[0] ? toStep(rows[0]) : null;
   }
 
-  /** Inserts steps that do not exist yet; returns the names it inserted. */
-  async insert(sql: SqlFunction, runId: string, steps: readonly NewStep[]): Promise<string[]> {
-    const inserted: string[] = [];
-    for (const step of steps) {
-      const rows = await sql(
-        `insert into workflow_steps (run_id, phase, name, kind, status, position, max_attempts, critical, input,
-           finished_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, case when $5 = 'skipped' then clock_timestamp() end)
-         on conflict (run_id, phase, name) do nothing returning name`,
-        [
-          runId,
-          step.phase,
-          step.name,
-          step.kind,
-          step.status,
-          step.position,
-          step.maxAttempts,
-          step.critical,
-          JSON.stringify(step.input ?? null),
-        ],
-      );
-      if (rows.length > 0) inserted.push(step.name);
-    }
-    return inserted;
+  /**
+   * Inserts steps that do not exist yet, in one statement (a parallel group is stored whole or not at
+   * all); returns the names it inserted.
+   */
+  async insertAll(runId: string, steps: readonly NewStep[]): Promise<string[]> {
+    if (steps.length === 0) return [];
+    const rows = await this.#database.sql<{ name: string }>(
+      `insert into workflow_steps (run_id, phase, name, kind, status, position, max_attempts, critical, input,
+         finished_at)
+       select $1, phase, name, kind, status, position, max_attempts, critical, input::jsonb,
+              case when status = 'skipped' then clock_timestamp() end
+         from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[], $8::boolean[], $9::text[])
+           as s(phase, name, kind, status, position, max_attempts, critical, input)
+       on conflict (run_id, phase, name) do nothing returning name`,
+      [
+        runId,
+        steps.map((step) => step.phase),
+        steps.map((step) => step.name),
+        steps.map((step) => step.kind),
+        steps.map((step) => step.status),
+        steps.map((step) => step.position),
+        steps.map((step) => step.maxAttempts),
+        steps.map((step) => step.critical),
+        steps.map((step) => JSON.stringify(step.input ?? null)),
+      ],
+    );
+    return rows.map((row) => row.name);
   }
 
   /**
@@ -237,8 +240,6 @@ export class StepStore {
     );
     return rows.map(toStep);
   }
-
-  readonly #sql: SqlFunction = (text, params) => this.#database.sql(text, params);
 }
 
 function toStep(row: Record<string, unknown>): StepRow {

@@ -248,8 +248,10 @@ describe.each(['postgresql', 'pglite'] as const)('workflows on %s', (kind) => {
     expect(order.slice(3)).toEqual(['when-flag', 'tidy']);
     expect(journal.get(without.id)?.slice(3)).toEqual(['unless-flag', 'tidy']);
     // One progress message per run, updated in place to the final state.
-    const message = await bed.messages.byDeliveryKey(`workflow.${withFlag.id}`);
-    expect(message?.text).toContain('succeeded');
+    const message = await eventually(async () => {
+      const stored = await bed.messages.byDeliveryKey(`workflow.${withFlag.id}`);
+      return stored?.text.includes('succeeded') ? stored : null;
+    });
     expect(message?.reply?.blocks[0]).toMatchObject({ type: 'markdown' });
   });
 
