@@ -196,5 +196,10 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
   }
 }
 
+/** The workflow definitions of the installed skills (the CLI reads runs with their steps' labels). */
+export function installedWorkflows(skills: readonly Skill[] = installedSkills) {
+  return skills.flatMap((skill) => skill.workflows ?? []);
+}
+
 export { gatewayRoutes, skillServerDependencies, startGateway } from './wiring/gateway.ts';
 export { startScheduler, startWorker, startWorkerProbe, workerServices } from './wiring/worker.ts';

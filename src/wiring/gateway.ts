@@ -14,6 +14,7 @@ import { knowledgeRoutes } from '../http/routes/api-knowledge.ts';
 import { messageRoutes } from '../http/routes/api-messages.ts';
 import { streamRoutes } from '../http/routes/api-stream.ts';
 import { taskRoutes } from '../http/routes/api-tasks.ts';
+import { workflowRoutes } from '../http/routes/api-workflows.ts';
 import { type HealthCheck, healthRoutes } from '../http/routes/health.ts';
 import { metricsRoutes } from '../http/routes/metrics.ts';
 import { closeServer, createGatewayServer, listen } from '../http/server.ts';
@@ -80,6 +81,13 @@ function gatewayParts(runtime: Runtime): {
     .add(...healthRoutes(VERSION, healthChecks(runtime)), ...metricsRoutes(runtime.metrics.registry))
     .add(...messageRoutes(api), ...taskRoutes(api), ...actionRoutes(api), ...streamRoutes(api))
     .add(...approvalRoutes(api, runtime.approvalsEngine.query))
+    .add(
+      ...workflowRoutes(api, {
+        list: (tenantId, filter) => runtime.workflows.list(tenantId, filter),
+        view: (id, tenantId) => runtime.workflows.view(id, tenantId),
+        cancel: (id, by) => runtime.workflows.cancel(id, by),
+      }),
+    )
     .add(
       ...knowledgeRoutes({
         api,

@@ -9,6 +9,7 @@ import type { LiveEvents, Logger, Sender } from '../core/ports.ts';
 import type { SkillCatalog } from '../core/skill-catalog.ts';
 import type { Platform } from '../core/task.ts';
 import type { WorkflowServices } from '../core/workflow-definition.ts';
+import { AuditLog } from '../db/audit-log.ts';
 import type { Database } from '../db/database.ts';
 import type { Directory } from '../db/directory.ts';
 import type { MessageStore } from '../db/message-store.ts';
@@ -63,6 +64,7 @@ export function createWorkflowEngine(parts: WorkflowParts): { engine: WorkflowEn
     }),
     gate,
     services: (run) => servicesOf(parts, run),
+    audit: new AuditLog(parts.database),
     log: parts.log.child({ component: 'workflows' }),
   });
   return { engine, queue };

@@ -26,6 +26,16 @@ export interface WorkflowEngineOptions {
   gate?: WorkflowApprovalGate;
   /** The ports a run's steps get, bound to the place the run was asked for. */
   services(run: RunRow): WorkflowServices;
+  /** Who started, cancelled and rolled back which run (the append-only audit log). */
+  audit?: {
+    append(entry: {
+      tenantId: string;
+      actor: string;
+      action: string;
+      target?: string;
+      details?: Record<string, unknown>;
+    }): Promise<void>;
+  };
   log: Logger;
   /** How long an interrupted side effect's call is given to land before it is looked up (default 15 s). */
   effectSettleMs?: number;
@@ -81,7 +91,10 @@ export class WorkflowEngine {
       startKey: options.startKey ?? `task.${origin.id}.${definition.id}`,
       requestedBy: `${origin.platform}:${origin.user.id}`,
     });
-    if (created) this.log.info('workflow-started', { runId: run.id, definition: definition.id });
+    if (created) {
+      this.log.info('workflow-started', { runId: run.id, definition: definition.id });
+      await this.#audit(run, run.requestedBy, 'workflow-started', { title: run.title });
+    }
     if (!run.progressMessageId) {
       const view = await this.view(run.id);
       const messageId = await this.options.board.post(
@@ -124,6 +137,7 @@ export class WorkflowEngine {
     await this.steps.cancelIdle(id);
     await this.options.queue.add({ type: 'advance', runId: id, reason: `cancel-${Date.now()}` });
     this.log.info('workflow-cancel-requested', { runId: id, by });
+    await this.#audit(run, by, 'workflow-cancel-requested');
     return { ok: true, message: `${run.title}: cancelled by ${by}. Steps already done are not undone.` };
   }
 
@@ -141,6 +155,7 @@ export class WorkflowEngine {
       };
     }
     this.log.info('workflow-compensation-started', { runId: id, by });
+    await this.#audit(run, by, 'workflow-compensation-started', { error: run.error });
     await this.advance(id);
     return { ok: true, message: `${run.title}: rollback started by ${by}.` };
   }
@@ -249,6 +264,18 @@ export class WorkflowEngine {
       if (run.finishedAt) this.log.info('workflow-finished', { runId, status: run.status });
       await this.refresh(run, Boolean(run.finishedAt));
     }
+  }
+
+  async #audit(run: RunRow, actor: string, action: string, details: Record<string, unknown> = {}) {
+    await this.options.audit
+      ?.append({
+        tenantId: run.tenantId,
+        actor,
+        action,
+        target: `workflow:${run.id}`,
+        details: { definition: run.definition, ...details },
+      })
+      .catch((error: unknown) => this.log.warn('workflow-audit-failed', { runId: run.id, error }));
   }
 
   /**
