@@ -8,6 +8,7 @@ import { Migration20261202200000Approvals } from './Migration20261202200000_appr
 import { Migration20261202300000KnowledgeBase } from './Migration20261202300000_knowledge_base.ts';
 import { Migration20261202400000Schedules } from './Migration20261202400000_schedules.ts';
 import { Migration20261208400000Workflows } from './Migration20261208400000_workflows.ts';
+import { Migration20261208400100Provisioning } from './Migration20261208400100_provisioning.ts';
 
 /**
  * Migrations in order. An explicit list (not a folder scan) so the same code runs from source, in tests
@@ -23,4 +24,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261202300000_knowledge_base', class: Migration20261202300000KnowledgeBase },
   { name: 'Migration20261202400000_schedules', class: Migration20261202400000Schedules },
   { name: 'Migration20261208400000_workflows', class: Migration20261208400000Workflows },
+  { name: 'Migration20261208400100_provisioning', class: Migration20261208400100Provisioning },
 ];

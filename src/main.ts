@@ -24,6 +24,7 @@ import { TaskLedger } from './db/task-ledger.ts';
 import { KnowledgeService } from './knowledge/service.ts';
 import type { SafeFetchOptions } from './knowledge/sources/safe-fetch.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
+import { Deployments } from './provisioning/deployments.ts';
 import { BullApprovalTimers } from './queue/approval-timers.ts';
 import { RedisLiveEvents } from './queue/live-events.ts';
 import { createRedis, waitForRedis } from './queue/redis.ts';
@@ -34,6 +35,7 @@ import { createSlackRuntime, type SlackRuntime } from './wiring/slack.ts';
 import { teamsSender } from './wiring/teams.ts';
 import { createWorkflowEngine } from './wiring/workflows.ts';
 import type { WorkflowEngine } from './workflows/engine.ts';
+import { workflowsPortFor } from './workflows/port.ts';
 
 /** The composition root: the only place concrete services are built and wired together. */
 export interface Runtime {
@@ -67,6 +69,8 @@ export interface Runtime {
   readonly scheduling: SchedulesPort;
   /** Durable workflows: start, read, cancel and signal runs here; workers run their steps. */
   readonly workflows: WorkflowEngine;
+  /** Deployment executors, environment locks and the cluster inventory (`/deploy-cluster`). */
+  readonly deployments: Deployments;
   close(): Promise<void>;
 }
 
@@ -82,6 +86,8 @@ export interface RuntimeOptions {
   /** Channel membership per platform (Slack's conversations.members); web/API needs none. */
   channelMembers?: ReadonlyMap<Platform, ChannelMembersPort>;
   schedules?: SchedulesPort;
+  /** The deployments engine (tests pass one with an executor of their own). */
+  deployments?: Deployments;
 }
 
 export async function createRuntime(config: Config, log: Logger, options: RuntimeOptions): Promise<Runtime> {
@@ -176,10 +182,19 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
         await workflows?.approvalSettled(approvalId, status, detail);
       },
     });
+    const deployments = options.deployments ?? new Deployments(config, database);
     const workflowParts = createWorkflowEngine({
       ...base,
       llm: createModel(config, log, base.metrics.registry),
       approvals: () => approvalsEngine,
+      extraServices: (run) => ({
+        deployments: deployments.portFor(run.tenantId),
+        workflows: workflowsPortFor(workflowParts.engine, run.origin, {
+          id: run.origin.user.id,
+          name: run.origin.user.name ?? run.origin.user.id,
+          roles: () => directory.rolesOf(run.tenantId, run.origin.platform, run.origin.user.id),
+        }),
+      }),
     });
     workflows = workflowParts.engine;
     closers.push(() => workflowParts.queue.close());
@@ -188,6 +203,7 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
       approvalsEngine,
       approvals: options.approvals ?? ((task) => approvalsEngine.portFor(task)),
       workflows: workflowParts.engine,
+      deployments,
     };
     return runtime;
   } catch (error) {

@@ -1,4 +1,5 @@
 import {
+  argumentsFor,
   checkCommandArguments,
   describeArgumentProblems,
   type Intake,
@@ -56,10 +57,11 @@ export function usageProblem(
   catalog: SkillCatalog,
   command: string,
   args: Record<string, string>,
+  text = '',
 ): string | null {
   const entry = catalog.byCommand(command);
   if (!entry) return null;
-  const problems = checkCommandArguments(entry.command.arguments, args);
+  const problems = checkCommandArguments(argumentsFor(entry.command, text), args);
   if (problems.length === 0) return null;
   return `I could not run /${command}:\n${describeArgumentProblems(problems)}\nUsage: \`${entry.command.usage}\``;
 }
@@ -67,7 +69,7 @@ export function usageProblem(
 /** Answers a typed command's usage problem privately, after the acknowledgement. True when it did. */
 export function answeredUsage(services: InboundServices, task: Task): boolean {
   if (task.kind !== 'command' || !task.command) return false;
-  const problem = usageProblem(services.catalog, task.command, task.args ?? {});
+  const problem = usageProblem(services.catalog, task.command, task.args ?? {}, task.text);
   if (!problem) return false;
   const reply = { ...markdownReply(problem), visibility: 'ephemeral' as const, ephemeralUser: task.user.id };
   const message = { id: uuidv7(), taskId: task.id, skill: null, createdAt: services.now() };

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { InvokeResponse } from '@microsoft/teams.api';
 import { App } from '@microsoft/teams.apps';
 import {
+  argumentsFor,
   type Clock,
   checkCommandArguments,
   describeArgumentProblems,
@@ -192,7 +193,9 @@ export class TeamsReceiver {
   #answeredUsage(task: Task): boolean {
     if (task.kind !== 'command' || !task.command) return false;
     const entry = this.#options.catalog.byCommand(task.command);
-    const problems = entry ? checkCommandArguments(entry.command.arguments, task.args ?? {}) : [];
+    const problems = entry
+      ? checkCommandArguments(argumentsFor(entry.command, task.text), task.args ?? {})
+      : [];
     if (!entry || problems.length === 0) return false;
     const text = `I could not run /${task.command}:\n${describeArgumentProblems(problems)}\nUsage: \`${entry.command.usage}\``;
     const reply = { ...markdownReply(text), visibility: 'ephemeral' as const, ephemeralUser: task.user.id };

@@ -2,10 +2,11 @@ import { ChatOpsError } from '../core/errors.ts';
 import { processEnvironment } from './process-environment.ts';
 import { type SlackConfig, slackConfig } from './slack-config.ts';
 import { defaultFor, type ProcessMode, VARIABLES, type Variable } from './variables.ts';
+import { type DeployConfig, deployConfig } from './variables-deploy.ts';
 import { type KnowledgeConfig, knowledgeConfig } from './variables-knowledge.ts';
 import { type WorkflowsConfig, workflowsConfig } from './variables-workflows.ts';
 
-export type { KnowledgeConfig, WorkflowsConfig };
+export type { DeployConfig, KnowledgeConfig, WorkflowsConfig };
 
 /** Configuration, read once at start-up and passed down; frozen so nothing changes it later. */
 export interface Config {
@@ -46,6 +47,7 @@ export interface Config {
   readonly slack: SlackConfig;
   readonly knowledge: KnowledgeConfig;
   readonly workflows: WorkflowsConfig;
+  readonly deploy: DeployConfig;
 }
 
 /** The approvals engine (src/config/variables-approvals.ts). */
@@ -178,6 +180,7 @@ function buildConfig(values: Record<string, unknown>, env: Environment, mode: Pr
     slack: slackConfig(values, mode),
     knowledge: knowledgeConfig(values, teamsProblem),
     workflows: workflowsConfig(values),
+    deploy: deployConfig(values, env.PATH),
   };
 }
 

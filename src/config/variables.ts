@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AGENT_VARIABLES } from './variables-agent.ts';
 import { APPROVALS_VARIABLES } from './variables-approvals.ts';
+import { DEPLOY_VARIABLES } from './variables-deploy.ts';
 import { KNOWLEDGE_VARIABLES } from './variables-knowledge.ts';
 import { SLACK_VARIABLES } from './variables-slack.ts';
 import { TEAMS_VARIABLES } from './variables-teams.ts';
@@ -190,6 +191,7 @@ export const VARIABLES: readonly Variable[] = [
   ...SLACK_VARIABLES,
   ...KNOWLEDGE_VARIABLES,
   ...WORKFLOW_VARIABLES,
+  ...DEPLOY_VARIABLES,
 ];
 
 export function defaultFor(variable: Variable, mode: ProcessMode): string | undefined {

@@ -27,8 +27,30 @@ export const CommandSpecSchema = z.object({
   examples: z.array(z.string()).default([]),
   /** Declared `key=value` arguments: checked before the task is queued, and the source of forms. */
   arguments: z.array(CommandArgumentSchema).optional(),
+  /**
+   * Words a typed command may start with (`/deploy-cluster lock prod`), each with its own arguments; the
+   * command's own arguments apply when the first word is none of them. Only typed slash commands have
+   * subcommands: free text is never read as one.
+   */
+  subcommands: z
+    .array(
+      z.object({
+        name: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/),
+        usage: z.string().min(1).max(300),
+        description: z.string().min(1).max(200),
+        arguments: z.array(CommandArgumentSchema).default([]),
+      }),
+    )
+    .optional(),
 });
 export type CommandSpec = z.infer<typeof CommandSpecSchema>;
+
+/** The arguments that apply to a typed command: its subcommand's when the first word names one. */
+export function argumentsFor(spec: CommandSpec, text: string): CommandSpec['arguments'] {
+  const first = text.trim().split(/\s+/)[0]?.toLowerCase() ?? '';
+  const subcommand = spec.subcommands?.find((candidate) => candidate.name === first);
+  return subcommand ? subcommand.arguments : spec.arguments;
+}
 
 export const SkillManifestSchema = z.object({
   id: SkillIdSchema,

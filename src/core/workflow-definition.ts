@@ -6,6 +6,7 @@ import type { LanguageModel } from './language-model.ts';
 import type { Logger } from './ports.ts';
 import type { Button, ReplyInput } from './reply.ts';
 import type { ReplyAddress } from './task.ts';
+import type { WorkflowsPort } from './workflows.ts';
 
 /**
  * A workflow is defined in code by a skill, as data plus functions: a sequence of nodes (steps, parallel
@@ -46,6 +47,8 @@ export interface WorkflowServices {
   readonly llm: LanguageModel | null;
   readonly knowledge?: KnowledgePort;
   readonly deployments?: DeploymentsPort;
+  /** Runs started from a step (e.g. a cluster's expiry), in the run's thread, on its requester's behalf. */
+  readonly workflows?: WorkflowsPort;
 }
 
 export interface StepContext<Input> extends WorkflowState<Input> {

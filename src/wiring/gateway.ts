@@ -15,6 +15,7 @@ import { messageRoutes } from '../http/routes/api-messages.ts';
 import { streamRoutes } from '../http/routes/api-stream.ts';
 import { taskRoutes } from '../http/routes/api-tasks.ts';
 import { workflowRoutes } from '../http/routes/api-workflows.ts';
+import { githubWebhookRoutes } from '../http/routes/github-webhook.ts';
 import { type HealthCheck, healthRoutes } from '../http/routes/health.ts';
 import { metricsRoutes } from '../http/routes/metrics.ts';
 import { closeServer, createGatewayServer, listen } from '../http/server.ts';
@@ -104,6 +105,16 @@ function gatewayParts(runtime: Runtime): {
       maxBodyBytes: config.http.maxBodyBytes,
     }),
   );
+  if (config.deploy.webhookSecret) {
+    table.add(
+      ...githubWebhookRoutes({
+        secret: config.deploy.webhookSecret,
+        maxBodyBytes: Math.max(config.http.maxBodyBytes, 1_048_576),
+        signal: (key, payload, dedupeKey) => runtime.workflows.signal(key, payload, dedupeKey),
+        log: runtime.log,
+      }),
+    );
+  }
   if (runtime.teams) table.add(teamsRoute(runtime.teams, runtime, api.intake));
   const slack = runtime.slack
     ? slackReceiver({

@@ -41,6 +41,7 @@ export function workerServices(runtime: Runtime, agent?: Agent): WorkerServices 
         llm,
       ),
     workflows: (task, caller) => workflowsPortFor(runtime.workflows, task, caller),
+    deployments: (task) => runtime.deployments.portFor(task.tenantId),
     ledger: runtime.ledger,
     messages: runtime.messages,
     directory: runtime.directory,

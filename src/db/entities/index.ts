@@ -9,6 +9,7 @@ import {
   KnowledgeDocumentRecord,
   KnowledgeEmbeddingRecord,
 } from './knowledge.ts';
+import { ClusterRecordEntity, EnvironmentLockRecord } from './provisioning.ts';
 import { ScheduleRecord } from './schedule.ts';
 import { SlackInstallationRecord } from './slack.ts';
 import { AuditEntry, TaskRecord } from './task-record.ts';
@@ -26,8 +27,10 @@ export {
   ApprovalDecisionRecord,
   ApprovalRecord,
   AuditEntry,
+  ClusterRecordEntity,
   Conversation,
   ConversationSummary,
+  EnvironmentLockRecord,
   LlmUsage,
   McpServerRecord,
   Message,
@@ -63,4 +66,5 @@ export const entities = [
   ...[KnowledgeCollectionRecord, KnowledgeDocumentRecord, KnowledgeChunkRecord, KnowledgeEmbeddingRecord],
   ...[KnowledgeAnswerRecord, FeedbackRecord],
   ...[WorkflowRunRecord, WorkflowStepRecord, WorkflowEffectRecord, WorkflowSignalRecord],
+  ...[EnvironmentLockRecord, ClusterRecordEntity],
 ];
