@@ -2,6 +2,7 @@ import type { Skill } from '../src/core/index.ts';
 import { approvalsSkill } from './approvals/skill.ts';
 import { helpSkill } from './help/skill.ts';
 import { knowledgeSkill } from './knowledge/skill.ts';
+import { provisioningSkill } from './provisioning/skill.ts';
 import { runSkill } from './run/skill.ts';
 import { statusSkill } from './status/skill.ts';
 import { workflowsSkill } from './workflows/skill.ts';
@@ -13,5 +14,6 @@ export const skills: Skill[] = [
   runSkill,
   approvalsSkill,
   knowledgeSkill,
+  provisioningSkill,
   workflowsSkill,
 ];

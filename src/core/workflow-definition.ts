@@ -130,9 +130,12 @@ export interface WaitStep<Input> extends NodeBase<Input> {
   /** Reads one event; `done` ends the wait. Default: the first event ends it. */
   onEvent?(payload: unknown, context: StepContext<Input>): Promise<WaitCheck>;
   /** Asks the outside world every `intervalMs` (the fallback when events do not come). */
-  poll?: { intervalMs: number; check(context: StepContext<Input>): Promise<WaitCheck> };
+  poll?: {
+    intervalMs: number | ((state: WorkflowState<Input>) => number);
+    check(context: StepContext<Input>): Promise<WaitCheck>;
+  };
   /** Gives up (fails) after this long without `done`. */
-  timeoutMs?: number;
+  timeoutMs?: number | ((state: WorkflowState<Input>) => number);
   critical?: boolean;
 }
 

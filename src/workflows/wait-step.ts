@@ -9,6 +9,11 @@ interface WaitInput {
   until: string | null;
   event: string | null;
   timeoutMs: number | null;
+  intervalMs: number | null;
+}
+
+function resolved<State>(value: number | ((state: State) => number), state: State): number {
+  return typeof value === 'function' ? value(state) : value;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the engine runs definitions of every input type
@@ -33,12 +38,10 @@ export const waitStep = {
       });
       return engine.advance(run.id);
     }
-    const deadline = until ?? (node.timeoutMs ? new Date(Date.now() + node.timeoutMs) : null);
-    const input: WaitInput = {
-      until: until?.toISOString() ?? null,
-      event,
-      timeoutMs: node.timeoutMs ?? null,
-    };
+    const timeoutMs = node.timeoutMs === undefined ? null : resolved(node.timeoutMs, state);
+    const intervalMs = node.poll ? resolved(node.poll.intervalMs, state) : null;
+    const deadline = until ?? (timeoutMs ? new Date(Date.now() + timeoutMs) : null);
+    const input: WaitInput = { until: until?.toISOString() ?? null, event, timeoutMs, intervalMs };
     const detail = until ? `until ${until.toISOString().slice(0, 16).replace('T', ' ')} UTC` : 'waiting';
     if (!(await engine.steps.wait(key, { waitKey: event, deadline, input, detail }))) return;
     const queue = engine.options.queue;
@@ -48,10 +51,10 @@ export const waitStep = {
         deadline.getTime() - Date.now(),
       );
     }
-    if (node.poll) {
+    if (intervalMs) {
       await queue.add(
         { type: 'poll', runId: run.id, phase: key.phase, name: key.name, round: 1 },
-        node.poll.intervalMs,
+        intervalMs,
       );
     }
     await engine.refresh(run);
@@ -81,10 +84,8 @@ export const waitStep = {
     const after = await engine.steps.get(claimed.key);
     const pastDeadline = after?.deadline && after.deadline.getTime() <= Date.now();
     if (after?.status === 'waiting' && !pastDeadline) {
-      await engine.options.queue.add(
-        { type: 'poll', runId, phase, name, round: round + 1 },
-        node.poll.intervalMs,
-      );
+      const intervalMs = (after.input as Partial<WaitInput> | null)?.intervalMs ?? 15_000;
+      await engine.options.queue.add({ type: 'poll', runId, phase, name, round: round + 1 }, intervalMs);
     }
   },
 
