@@ -65,7 +65,7 @@ export const provisioningSkill = defineSkill({
   examples: [
     'spin up a small k3s cluster called demo for staging',
     'deploy a medium eks cluster named payments to prod',
-    'I need a new kubernetes cluster for dev',
+    'provision a kubernetes cluster on gke for dev',
   ],
   workflows: [deployWorkflow, destroyWorkflow, expiryWorkflow],
   async handle(ctx) {

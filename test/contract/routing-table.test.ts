@@ -95,10 +95,11 @@ describe('routing table', () => {
           'approvals',
           'ask',
           'kb',
+          'deploy-cluster',
           'jira',
           'rfp',
           'hr',
-          'deploy-cluster',
+          'deploy-service',
           'digest',
         ]);
         expect(JSON.stringify(sent?.messages.at(-1))).toContain(`alice: ${text}`);
@@ -135,7 +136,7 @@ describe('routing table', () => {
         strong: true,
       });
       expect(router.choose('deploying payments tomorrow?', manifests)).toMatchObject({
-        skillId: 'deploy-cluster',
+        skillId: 'deploy-service',
         strong: true,
       });
       expect(router.choose('thanks!', manifests)).toBeNull();
