@@ -289,11 +289,13 @@ export const deployWorkflow = defineWorkflow<DeployInput>({
         );
         if (!failedStep || ctx.statuses['rollback-approval']) return { reported: false };
         await deploymentsOf(ctx).clusters.update(ctx.run.id, { status: 'failed' });
-        const provision = ctx.outputs.provision as { ref: ExecutionRef } | undefined;
-        const excerpt = provision
-          ? await executorOf(ctx)
-              .logExcerpt(provision.ref)
-              .catch(() => 'The log could not be read.')
+        // A failed provision step stored no output: the execution is found again by its correlation id.
+        const executor = executorOf(ctx);
+        const ref =
+          (ctx.outputs.provision as { ref: ExecutionRef } | undefined)?.ref ??
+          (await executor.find(`${ctx.run.id}-apply`, 'apply').catch(() => undefined));
+        const excerpt = ref
+          ? await executor.logExcerpt(ref).catch(() => 'The log could not be read.')
           : 'The run did not start.';
         await ctx.post('failure', failureReport(ctx.input, failedStep, excerpt, ctx.run.id));
         return { reported: true, step: failedStep };

@@ -47,7 +47,9 @@ describe('Slack app manifests', () => {
     const deploy = http.features.slash_commands.find(
       (command: Json) => command.command === '/deploy-cluster',
     );
-    expect(deploy.usage_hint).toBe('name=<n> platform=k3s|eks|aks|gke env=dev|staging|prod size=small|medium|large');
+    expect(deploy.usage_hint).toBe(
+      'name=<n> platform=k3s|eks|aks|gke env=dev|staging|prod size=small|medium|large',
+    );
   });
 
   it('sends everything to /slack/events over HTTP, and nothing over a URL in Socket Mode', () => {
