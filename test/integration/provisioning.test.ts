@@ -78,10 +78,11 @@ describe.each(['postgresql', 'pglite'] as const)('provisioning on %s', (database
     await client.click('carol', card.messageId, 'approval.approve', { value: card.approvalId });
     const done = await finished(runId);
     expect(done.status).toBe('succeeded');
-    const prepared = (
-      done.steps.find((step) => step.name === 'plan')?.output as { prepared: { sha256: string } }
-    ).prepared;
-    expect(calls().filter((line) => line.startsWith('apply'))).toEqual([`apply payments ${prepared.sha256}`]);
+    const planStep = done.steps.find((step) => step.name === 'plan');
+    const prepared = (planStep?.output as { prepared: { sha256: string } } | undefined)?.prepared;
+    expect(calls().filter((line) => line.startsWith('apply'))).toEqual([
+      `apply payments ${prepared?.sha256}`,
+    ]);
     expect(done.steps.map((step) => `${step.name}:${step.status}`)).toEqual([
       'plan:succeeded',
       'approval:succeeded',
