@@ -29,7 +29,7 @@ export async function status(ctx: SkillContext, id: string | undefined): Promise
     const runs = (await workflows.list({ mine: true, limit: 10 })).filter(
       (run) => run.skill === 'provisioning',
     );
-    const lines = runs.map((run) => `• \`${run.id.slice(0, 8)}\` ${run.title}: ${run.status}`);
+    const lines = runs.map((run) => `• \`${run.id.slice(-8)}\` ${run.title}: ${run.status}`);
     await ctx.reply(
       lines.length > 0
         ? `Your latest provisioning runs:\n${lines.join('\n')}`
@@ -84,7 +84,7 @@ export async function destroy(
   }
   if (confirm !== cluster.name) {
     await ctx.reply(
-      `To destroy *${cluster.name}* (${cluster.environment}), type its name to confirm: \`/deploy-cluster destroy ${cluster.id.slice(0, 8)} confirm=${cluster.name}\`. It needs an approval too.`,
+      `To destroy *${cluster.name}* (${cluster.environment}), type its name to confirm: \`/deploy-cluster destroy ${cluster.id.slice(-8)} confirm=${cluster.name}\`. It needs an approval too.`,
     );
     return;
   }
@@ -111,7 +111,7 @@ export async function destroy(
     startKey: `destroy.${cluster.id}.${ctx.task.id}`,
   });
   await ctx.reply(
-    `🗑️ Destroy of *${cluster.name}* requested: run ${run.id.slice(0, 8)}; it waits for an approval.`,
+    `🗑️ Destroy of *${cluster.name}* requested: run ${run.id.slice(-8)}; it waits for an approval.`,
   );
 }
 

@@ -71,7 +71,7 @@ export async function startDeploy(
   };
   const run = await workflows.start(DEPLOY_WORKFLOW, input, startKey ? { startKey } : undefined);
   await ctx.reply(
-    `🚀 Deploy of *${request.name}* (${request.platform}, ${request.env}) started: run ${run.id.slice(0, 8)}. The plan and the progress follow in this thread.`,
+    `🚀 Deploy of *${request.name}* (${request.platform}, ${request.env}) started: run ${run.id.slice(-8)}. The plan and the progress follow in this thread.`,
   );
 }
 

@@ -102,7 +102,7 @@ export const destroyWorkflow = defineWorkflow<DestroyInput>({
       label: 'Approval',
       request: (state) => ({
         action: 'deploy-cluster-destroy',
-        args: { name: state.input.name, env: state.input.env, cluster: state.input.clusterId.slice(0, 8) },
+        args: { name: state.input.name, env: state.input.env, cluster: state.input.clusterId.slice(-8) },
         title: `Destroy cluster ${state.input.name} in ${state.input.env}`,
         environment: state.input.env,
         defaultPolicy: { roles: [state.input.approverRole], required: Math.max(1, state.input.approvals) },

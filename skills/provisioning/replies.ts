@@ -144,10 +144,10 @@ export function documentation(input: ClusterInput, plan: DeployPlan, ref: Execut
     'Grafana: `kubectl -n monitoring port-forward svc/monitoring-grafana 3000:80`.',
     '',
     '## Runbook',
-    `- Status: \`/deploy-cluster status ${runId.slice(0, 8)}\`.`,
+    `- Status: \`/deploy-cluster status ${runId.slice(-8)}\`.`,
     '- A node not ready: the NodeNotReady alert fires; check `kubectl get nodes` and the cloud console.',
     '- An endpoint down: the EndpointDown alert fires (blackbox exporter); check the ingress and the service.',
-    `- Destroy: \`/deploy-cluster destroy ${runId.slice(0, 8)} confirm=${input.name}\` (needs an approval).`,
+    `- Destroy: \`/deploy-cluster destroy ${runId.slice(-8)} confirm=${input.name}\` (needs an approval).`,
   ].join('\n');
   const reply: ReplyInput = {
     v: REPLY_VERSION,
@@ -197,7 +197,7 @@ export function clustersReply(clusters: readonly ClusterRecord[]): ReplyInput {
         type: 'table',
         columns: ['Id', 'Name', 'Platform', 'Env', 'Status', 'Expires', 'Requested by'],
         rows: clusters.map((cluster) => [
-          cluster.id.slice(0, 8),
+          cluster.id.slice(-8),
           cluster.name,
           cluster.platform,
           cluster.environment,

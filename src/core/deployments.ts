@@ -163,7 +163,7 @@ export interface ClustersPort {
     id: string,
     change: Partial<Pick<ClusterRecord, 'status' | 'runUrl' | 'expiresAt'>>,
   ): Promise<ClusterRecord | null>;
-  /** By id or a unique prefix of at least 6 characters. */
+  /** By id, or a unique start or end of at least 6 characters (listings show the last 8). */
   find(idOrPrefix: string): Promise<ClusterRecord | null>;
   list(filter?: { environment?: DeployEnvironment; active?: boolean }): Promise<ClusterRecord[]>;
 }

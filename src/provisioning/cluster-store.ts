@@ -75,7 +75,9 @@ export class ClusterStore {
     const prefix = idOrPrefix.trim().toLowerCase();
     if (!/^[0-9a-f-]{6,36}$/.test(prefix)) return null;
     const rows = await this.#database.sql<Record<string, unknown>>(
-      `select ${COLUMNS} from clusters where tenant_id = $1 and id::text like $2 || '%' order by created_at desc limit 2`,
+      // Ids are time-ordered (uuidv7), so people are shown their random end: match either end.
+      `select ${COLUMNS} from clusters where tenant_id = $1 and (id::text like $2 || '%' or id::text like '%' || $2)
+        order by created_at desc limit 2`,
       [tenantId, prefix],
     );
     return rows.length === 1 && rows[0] ? toCluster(rows[0]) : null;

@@ -127,6 +127,61 @@ describe.each(['postgresql', 'pglite'] as const)('provisioning on %s', (database
     expect(other.task.replies[0].text).toContain('staging is unlocked (it was held by bob: release freeze)');
   });
 
+  it('destroys a cluster only with its name typed and an approval, once', async () => {
+    const asked = await client.ask('alice', '/deploy-cluster name=scratch platform=aks env=dev size=small');
+    const deployed = await finished(await runOf(asked.threadId));
+    expect(deployed.status).toBe('succeeded');
+    const id = deployed.id.slice(-8);
+    const unconfirmed = await client.ask('alice', `/deploy-cluster destroy ${id}`);
+    expect(unconfirmed.task.replies[0].text).toContain(
+      `type its name to confirm: \`/deploy-cluster destroy ${id} confirm=scratch\``,
+    );
+    const confirmed = await client.ask('alice', `/deploy-cluster destroy ${id} confirm=scratch`);
+    const destroyRun = await runOf(confirmed.threadId);
+    const card = await client.card(confirmed.threadId);
+    expect(card.block.title).toBe('Destroy cluster scratch in dev');
+    await client.click('bob', card.messageId, 'approval.approve', { value: card.approvalId });
+    expect((await finished(destroyRun)).status).toBe('succeeded');
+    expect(calls().filter((line) => line === 'destroy scratch')).toHaveLength(1);
+    const status = await client.ask('alice', `/deploy-cluster status ${id}`);
+    expect(status.task.replies[0].text).toBe('scratch: destroyed');
+  });
+
+  it('destroys a cluster whose TTL ran out (its expiry run), without a new approval', async () => {
+    const asked = await client.ask(
+      'alice',
+      '/deploy-cluster name=short-lived platform=k3s env=dev size=small ttl=5d',
+    );
+    const deployed = await finished(await runOf(asked.threadId));
+    const expiry = await eventually(async () =>
+      (await harness.runtime.workflows.list('default', { definition: 'provisioning.expiry' })).find(
+        (run) => (run.input as { clusterId: string }).clusterId === deployed.id,
+      ),
+    );
+    expect(expiry.steps.find((step) => step.name === 'remind-2d-wait')?.status).toBe('waiting');
+    // The same run with an expiry that has come (as if five days had passed): it destroys, once.
+    await harness.runtime.workflows.cancel(expiry.id, 'test');
+    const origin = (await harness.runtime.workflows.runs.get(expiry.id))?.origin;
+    const now = await harness.runtime.workflows.start(
+      'provisioning.expiry',
+      { ...(expiry.input as object), expiresAt: new Date(Date.now() + 500).toISOString() },
+      origin as never,
+      { startKey: 'expiry-now' },
+    );
+    const done = await finished(now.id);
+    expect(done.status).toBe('succeeded');
+    expect(done.steps.filter((step) => step.status === 'skipped').map((step) => step.name)).toEqual([
+      'remind-2d-wait',
+      'remind-2d',
+      'remind-2h-wait',
+      'remind-2h',
+      'remind-30m-wait',
+      'remind-30m',
+      'follow',
+    ]);
+    expect(calls().filter((line) => line === 'destroy short-lived')).toHaveLength(1);
+  });
+
   it('offers a rollback after a failed apply; once approved it destroys once and the run is rolled back', async () => {
     const asked = await client.ask(
       'alice',
