@@ -15,7 +15,8 @@ import { loggerFor, serviceRuntime } from './service-commands.ts';
 /** `chatops scheduler`: fires schedules into the task queue; run any number of replicas. */
 export const schedulerCommand: CliCommand = {
   name: 'scheduler',
-  summary: 'Run the scheduler: recurring commands (e.g. re-syncs) become tasks (replicas never double a run).',
+  summary:
+    'Run the scheduler: recurring commands (e.g. re-syncs) become tasks (replicas never double a run).',
   usage: 'chatops scheduler',
   async run(_args, env) {
     const config = loadConfig(env, 'scheduler');
