@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { skills } from '../../skills/index.ts';
 import { toJobId } from '../../src/core/ids.ts';
+import { SkillCatalog } from '../../src/core/skill-catalog.ts';
 import { parseTask } from '../../src/core/task.ts';
 import type { StoredSchedule } from '../../src/db/schedule-store.ts';
 import { checkScheduleDefinition } from '../../src/scheduler/schedule-definition.ts';
 import { scheduleRunToTask } from '../../src/scheduler/schedule-run.ts';
 import { nextRunOf } from '../../src/scheduler/schedules-port.ts';
-import { skills } from '../../skills/index.ts';
-import { SkillCatalog } from '../../src/core/skill-catalog.ts';
 import { fixtureSkills } from '../fixtures/skills/manifests.ts';
 
 const schedule: StoredSchedule = {
