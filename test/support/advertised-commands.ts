@@ -33,7 +33,7 @@ export const notInstalled = [
 const NOT_COMMANDS = new Set(['health', 'metrics', 'mcp', 'embeddings', 'invite', 'command']);
 // `/name` standing alone: not part of a path (`/srv/docs`, `…/{name}/access`), a URL or a word (`and/or`).
 const MENTION =
-  /(?<![\w/.:}[\]-])\/([a-z][a-z0-9-]{0,31})(?![\w/-]|\.\w)(?:[ \t]+([a-z][a-z0-9-]{0,31})\b)?/g;
+  /(?<![\w/.:}[\]<-])\/([a-z][a-z0-9-]{0,31})(?![\w/-]|\.\w)(?:[ \t]+([a-z][a-z0-9-]{0,31})\b)?/g;
 
 /**
  * Every command a text names as `/command`, and for `/chatops <command>` the command after it. Words after

@@ -64,6 +64,13 @@ describe('the bot advertises only installed commands', () => {
     for (const name of notInstalled) expect(readme).not.toMatch(new RegExp(`[/"\`]${name}\\b`));
   });
 
+  it('the web chat page and the Slack install message name installed commands only', () => {
+    const page = ['index.html', 'chat.js', 'approvals.js'].map((file) => read(`adapters/web/page/${file}`));
+    expect(commandMentions(page.join('\n'))).toEqual(expect.arrayContaining(['help']));
+    expect(falseClaims(page.join('\n'))).toEqual([]);
+    expect(falseClaims(read('adapters/slack/installer.ts'))).toEqual([]);
+  });
+
   it('/help lists every installed command and nothing else', async () => {
     const tool: ToolInfo = {
       name: 'filesystem__read_text_file',
