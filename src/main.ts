@@ -79,6 +79,14 @@ export interface RuntimeOptions {
   schedules?: SchedulesPort;
 }
 
+/**
+ * The catalog of the skills this build installs (skills/index.ts): what the CLI checks commands against
+ * (e.g. `chatops schedule add`) when it runs without a runtime.
+ */
+export function installedCatalog(): SkillCatalog {
+  return new SkillCatalog(installedSkills);
+}
+
 export async function createRuntime(config: Config, log: Logger, options: RuntimeOptions): Promise<Runtime> {
   const catalog = new SkillCatalog(options.skills ?? installedSkills);
   // A bad policy file stops start-up before anything is opened, with every problem named.
@@ -152,7 +160,7 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
         database,
         options.channelMembers ?? new Map(slack ? [['slack', slack.channelMembers] as const] : []),
       ),
-      scheduling: options.schedules ?? schedulesPort(scheduleStore),
+      scheduling: options.schedules ?? schedulesPort(scheduleStore, catalog),
       close: closeAll,
     };
     const timers = new BullApprovalTimers(redis, config.queue.prefix);

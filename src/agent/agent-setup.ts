@@ -79,6 +79,7 @@ export function createAgentParts(options: {
       ? new McpClientPool(definitions, {
           log,
           toolTimeoutMs: agentConfig.mcpToolTimeoutMs,
+          stdioEnvironment: agentConfig.mcpStdioEnvironment,
           onHealth: (name, health) => {
             void statuses
               .report({

@@ -12,7 +12,7 @@ import type {
   ToolUse,
 } from './llm/conversation.ts';
 import { commandInput, inputProblems, type SkillToolSpec } from './skill-tools.ts';
-import { SUPERVISOR_SYSTEM_PROMPT, untrusted } from './supervisor-prompt.ts';
+import { supervisorSystemPrompt, untrusted } from './supervisor-prompt.ts';
 
 /**
  * The supervisor's tool loop: the model answers, or calls tools; MCP tool results go back to it as
@@ -65,7 +65,7 @@ export class SupervisorLoop {
   async turn(events: LoopEvents = {}): Promise<ModelTurn> {
     return this.#setup.model.converse({
       purpose: 'supervisor.turn',
-      system: SUPERVISOR_SYSTEM_PROMPT,
+      system: supervisorSystemPrompt(this.#setup.skillTools.map((spec) => spec.name)),
       tools: this.toolSpecs,
       messages: this.messages,
       cacheConversation: true,

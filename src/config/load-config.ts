@@ -88,6 +88,11 @@ export interface AgentConfig {
   readonly maxToolTurns: number;
   readonly mcpConfigPath: string | undefined;
   readonly mcpToolTimeoutMs: number;
+  /**
+   * The variables (MCP_STDIO_PASS_ENV, with their values here) stdio MCP servers inherit on top of the SDK's
+   * minimal environment; a server's own `env` overrides them. May hold proxy credentials: never log it.
+   */
+  readonly mcpStdioEnvironment: Readonly<Record<string, string>>;
   readonly allowlistPath: string | undefined;
   readonly mcpServer: {
     readonly replyPlatform: 'api' | 'slack' | 'teams';
@@ -167,7 +172,7 @@ function buildConfig(values: Record<string, unknown>, env: Environment, mode: Pr
       format: values.LOG_FORMAT as Config['log']['format'],
     },
     llm: { anthropicApiKey: values.ANTHROPIC_API_KEY as string | undefined },
-    agent: agentConfig(values),
+    agent: agentConfig(values, env),
     teams: teamsConfig(values, mode),
     approvals: {
       policyPath: values.APPROVALS_CONFIG as string | undefined,
@@ -218,7 +223,7 @@ function teamsProblem(message: string, remedy: string): ChatOpsError {
   });
 }
 
-function agentConfig(values: Record<string, unknown>): AgentConfig {
+function agentConfig(values: Record<string, unknown>, env: Environment): AgentConfig {
   const optional = (name: string) => values[name] as string | undefined;
   const [replyPlatform, ...channel] = String(values.MCP_SERVER_REPLY_CHANNEL).split(':');
   const prices = optional('ANTHROPIC_PRICES');
@@ -237,6 +242,7 @@ function agentConfig(values: Record<string, unknown>): AgentConfig {
     maxToolTurns: values.LLM_MAX_TOOL_TURNS as number,
     mcpConfigPath: optional('MCP_CONFIG'),
     mcpToolTimeoutMs: values.MCP_TOOL_TIMEOUT_MS as number,
+    mcpStdioEnvironment: passedOn(String(values.MCP_STDIO_PASS_ENV), env),
     allowlistPath: optional('ALLOWLIST_CONFIG'),
     mcpServer: {
       replyPlatform: replyPlatform as AgentConfig['mcpServer']['replyPlatform'],
@@ -244,4 +250,15 @@ function agentConfig(values: Record<string, unknown>): AgentConfig {
       waitMs: values.MCP_SERVER_WAIT_MS as number,
     },
   };
+}
+
+/** The named variables that are set (and not empty) in the environment, with their values. */
+function passedOn(names: string, env: Environment): Readonly<Record<string, string>> {
+  if (names === 'none') return Object.freeze({});
+  const passed: Record<string, string> = {};
+  for (const name of names.split(',').map((entry) => entry.trim())) {
+    const value = env[name];
+    if (value !== undefined && value !== '') passed[name] = value;
+  }
+  return Object.freeze(passed);
 }

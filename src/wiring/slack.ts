@@ -101,6 +101,7 @@ export function slackReceiver(dependencies: SlackRouteDependencies): {
     users: new adapter.SlackUserNames(clients, people, slackLog),
     home: new adapter.AppHome(
       {
+        commands: dependencies.catalog.commandNames(),
         tasks: {
           recentFor: (tenantId, platform, userId, limit) =>
             recentTasksOf(database, tenantId, platform, userId, limit),

@@ -169,6 +169,15 @@ describe('chatops CLI', () => {
     expect(
       chatops(['schedule', 'add', 'no-cron', '--channel', 'ops', '--command', 'status'], env).stderr,
     ).toContain('needs --cron');
+    // A command nobody installed would fail at every fire: refused now, with the installed ones.
+    const unknown = chatops(
+      ['schedule', 'add', 'ops-digest', '--cron', '0 8 * * 1-5', '--channel', 'ops', '--command', 'digest'],
+      env,
+    );
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('/digest is not an installed command');
+    expect(unknown.stderr).toMatch(/Schedule one of the installed commands: .*\/status/);
+    expect(chatops(['schedule', 'list'], env).stdout).not.toContain('ops-digest');
     expect(chatops(['schedule', 'remove', 'weekly-status'], env).stdout).toContain(
       'Removed schedule weekly-status.',
     );

@@ -34,7 +34,7 @@ describe.each<DatabaseKind>(['postgresql', 'pglite'])('scheduler on %s', (databa
   }
 
   it('runs each fire time once across two replicas, in a thread of its own', async () => {
-    const port = schedulesPort(harness.runtime.schedules);
+    const port = schedulesPort(harness.runtime.schedules, harness.runtime.catalog);
     const saved = await port.upsert({
       name: 'every-second-status',
       tenantId: 'default',
@@ -94,7 +94,7 @@ describe.each<DatabaseKind>(['postgresql', 'pglite'])('scheduler on %s', (databa
   });
 
   it('re-arms a schedule whose cron changed and drops one that was removed', async () => {
-    const port = schedulesPort(harness.runtime.schedules);
+    const port = schedulesPort(harness.runtime.schedules, harness.runtime.catalog);
     const scheduler = replica([]);
     await port.upsert({
       name: 'nightly',

@@ -422,7 +422,7 @@ describe('Slack pipeline', () => {
     await eventually(
       async () => (await harness.runtime.approvalsEngine.query.pendingFor(TEAM, 'slack', ALICE)).length === 1,
     );
-    await schedulesPort(harness.runtime.schedules).upsert({
+    await schedulesPort(harness.runtime.schedules, harness.runtime.catalog).upsert({
       name: 'morning-status',
       tenantId: TEAM,
       cron: '0 9 * * 1-5',

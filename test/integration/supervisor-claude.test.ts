@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SUPERVISOR_SYSTEM_PROMPT } from '../../src/agent/supervisor-prompt.ts';
+import { supervisorSystemPrompt } from '../../src/agent/supervisor-prompt.ts';
 import { ToolCallLog } from '../../src/db/tool-call-log.ts';
 import { UsageLedger } from '../../src/db/usage-ledger.ts';
 import { RecordingApprovals } from '../fakes/recording-approvals.ts';
@@ -108,9 +108,14 @@ describe.each<DatabaseKind>(['postgresql', 'pglite'])('supervisor on Claude (%s)
     );
     expect(tools).not.toContain('run');
     expect(routing?.tools?.at(-1)?.cache_control).toEqual({ type: 'ephemeral' });
+    // The prompt's examples are the skill tools the model was given (the installed and this test's skills).
+    const skillToolNames = tools.filter((name) => !name.includes('__'));
     expect(routing?.system).toEqual([
-      { type: 'text', text: SUPERVISOR_SYSTEM_PROMPT, cache_control: { type: 'ephemeral' } },
+      { type: 'text', text: supervisorSystemPrompt(skillToolNames), cache_control: { type: 'ephemeral' } },
     ]);
+    expect(supervisorSystemPrompt(skillToolNames)).toContain(
+      `named after its command (for example "${skillToolNames.slice(0, 3).join('", "')}")`,
+    );
     expect(JSON.stringify(routing?.messages[0])).toContain(
       '[request] platform: api; channel: ops; from: alice',
     );

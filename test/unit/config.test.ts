@@ -64,4 +64,32 @@ describe('loadConfig', () => {
   it('treats empty values as unset', () => {
     expect(loadConfig({ PORT: '', DATABASE_URL: '  ' }, 'dev').http.port).toBe(3000);
   });
+
+  it('passes the proxy and CA variables on to stdio MCP servers, or the ones MCP_STDIO_PASS_ENV names', () => {
+    const env = {
+      HTTPS_PROXY: 'http://proxy.internal:3128',
+      no_proxy: 'localhost',
+      NODE_EXTRA_CA_CERTS: '/etc/company/ca.pem',
+      SSL_CERT_FILE: '',
+      SSL_CERT_DIR: '/etc/company/certs',
+      ANTHROPIC_API_KEY: 'sk-ant-not-a-real-key-for-tests-only',
+    };
+    expect(loadConfig(env, 'worker').agent.mcpStdioEnvironment).toEqual({
+      HTTPS_PROXY: 'http://proxy.internal:3128',
+      no_proxy: 'localhost',
+      NODE_EXTRA_CA_CERTS: '/etc/company/ca.pem',
+    });
+    expect(
+      loadConfig({ ...env, MCP_STDIO_PASS_ENV: 'HTTPS_PROXY, SSL_CERT_DIR' }, 'worker').agent
+        .mcpStdioEnvironment,
+    ).toEqual({ HTTPS_PROXY: 'http://proxy.internal:3128', SSL_CERT_DIR: '/etc/company/certs' });
+    expect(loadConfig({ ...env, MCP_STDIO_PASS_ENV: 'none' }, 'worker').agent.mcpStdioEnvironment).toEqual(
+      {},
+    );
+    expect(problemsOf({ MCP_STDIO_PASS_ENV: 'HTTPS_PROXY;rm -rf' })).toEqual([
+      expect.stringContaining(
+        'MCP_STDIO_PASS_ENV "HTTPS_PROXY;rm -rf": comma-separated variable names, or none.',
+      ),
+    ]);
+  });
 });
