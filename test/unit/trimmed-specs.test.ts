@@ -4,6 +4,7 @@ import validatorExports from 'openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
 import { trimOpenApi } from '../../scripts/lib/spec-trim.ts';
 import { KEPT_SPECS, type KeptOpenApi } from '../support/contract/kept-specs.ts';
+import { preparedDocument } from '../support/contract/openapi-spec.ts';
 import { TRIMMED_SPECS_DIRECTORY } from '../support/contract/spec-files.ts';
 
 type Json = Record<string, unknown>;
@@ -61,6 +62,17 @@ describe('the trimmed vendor specs in test/fixtures/specs', () => {
       expect(again.document).toEqual(document);
     },
   );
+
+  it("are loaded with the loader's quirk fixes: GitHub's workflow_id takes a number or a file name", async () => {
+    const parameter = (document: Json) => {
+      const parameters = (document.components as Record<string, Record<string, { schema: Json }>>).parameters;
+      return parameters?.['workflow-id']?.schema ?? {};
+    };
+    expect(parameter(read('github/octokit-openapi-23.0.2/api.github.com.json')).oneOf).toBeDefined();
+    const prepared = parameter(await preparedDocument('github'));
+    expect(prepared.oneOf).toBeUndefined();
+    expect(prepared.anyOf).toEqual([{ type: 'integer' }, { type: 'string' }]);
+  });
 
   it('copies JSON Schemas and samples whole: each parses', () => {
     for (const kept of KEPT_SPECS)

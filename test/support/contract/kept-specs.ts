@@ -117,7 +117,7 @@ export const KEPT_SPECS: readonly KeptSpec[] = [
       version: '23.0.2',
       licence: 'MIT (info.license; github/rest-api-description is MIT too)',
       caveats:
-        "Not byte-identical to GitHub's own description: octokit adds `x-octokit` to each operation, rewrites `info` and overrides about ten operations (none of the Actions or git data ones kept here). 135 schemas say `nullable` without a `type` and `workflow_id` is `oneOf [integer, string]`: openapi-quirks.ts fixes both when loading. API version 2026-03-10 answers a workflow dispatch with 200 and the run id, which this file does not document yet.",
+        "Not byte-identical to GitHub's own description: octokit adds `x-octokit` to each operation, rewrites `info` and overrides about ten operations (none of the Actions or git data ones kept here). In the full file 135 schemas say `nullable` without a `type` (none of those is kept yet) and `workflow_id` is `oneOf [integer, string]`, which a numeric id matches twice: openapi-quirks.ts fixes both when loading. API version 2026-03-10 answers a workflow dispatch with 200 and the run id, which this file does not document yet.",
     },
     operations: [
       'GET /repos/{owner}/{repo}',
