@@ -39,11 +39,7 @@ export type KeptSpec = KeptOpenApi | KeptWhole;
 const SLACK_SPECS_LICENCE =
   'None stated (the repository has no licence file); published by Slack as an open specification';
 
-const slackSamples = (folder: string): string[] =>
-  SLACK_SAMPLE_FILES.filter((file) => file.startsWith(folder)).map(
-    (file) => `${SLACK_SAMPLES_DIRECTORY}${file}`,
-  );
-
+/** Slack's payload samples, under SLACK_SAMPLES_DIRECTORY. */
 const SLACK_SAMPLE_FILES = [
   'api/apps.connections.open.json',
   'api/chat.postMessage.json',
@@ -98,7 +94,7 @@ export const KEPT_SPECS: readonly KeptSpec[] = [
   },
   {
     kind: 'whole',
-    files: [...slackSamples('api/'), ...slackSamples('app-backend/'), ...slackSamples('events/')],
+    files: SLACK_SAMPLE_FILES.map((file) => `${SLACK_SAMPLES_DIRECTORY}${file}`),
     about: {
       source:
         'slackapi/java-slack-sdk snapshot HEAD 86ff7ca9915e21882def04c2d579ac02503f95fe (2026-08-07), json-logs/samples/',
