@@ -78,6 +78,15 @@ export const TaskSchema = z.object({
 });
 export type Task = z.infer<typeof TaskSchema>;
 
+/**
+ * The namespace a task's user id belongs to, for roles and approvals. MCP clients over HTTP authenticate with
+ * the REST API's keys, so whoever calls over MCP is the same principal as on the REST API: the user of an
+ * `mcp` task is an `api` user (their roles apply, and their own approval request is theirs on both).
+ */
+export function identityPlatform(platform: Platform): Platform {
+  return platform === 'mcp' ? 'api' : platform;
+}
+
 /** Parses a task from the queue or a test; throws a ZodError naming each field at fault. */
 export function parseTask(input: unknown): Task {
   return TaskSchema.parse(input);

@@ -1,5 +1,5 @@
 import { parseCommandText } from '../core/command-text.ts';
-import { TASK_VERSION, type Task } from '../core/task.ts';
+import { TASK_VERSION, type Task, type UserRef } from '../core/task.ts';
 import type { PostActionBody, PostMessageBody } from './api-schemas.ts';
 
 export interface ApiIds {
@@ -10,10 +10,12 @@ export interface ApiIds {
 
 /**
  * Maps a REST API message to a Task (pure). A message without a thread starts one: the message is its own
- * thread root. Text starting with `/name` is a command, like a Slack slash command.
+ * thread root. Text starting with `/name` is a command, like a Slack slash command. `user` is who the
+ * request acts as, decided from its key (see api-identity.ts), not read from the body here.
  */
 export function apiMessageToTask(
   body: PostMessageBody,
+  user: UserRef,
   tenantId: string,
   ids: ApiIds,
   sourceEventId?: string,
@@ -26,7 +28,7 @@ export function apiMessageToTask(
     tenantId,
     platform: 'api',
     kind: command ? 'command' : 'api',
-    user: { id: body.user, name: body.user },
+    user,
     channel: body.channel,
     thread,
     text: command ? command.text : body.text,
@@ -48,6 +50,7 @@ export interface ClickedMessage {
 /** Maps a button click to a Task (pure); the click is answered in the clicked message's thread. */
 export function apiActionToTask(
   body: PostActionBody,
+  user: UserRef,
   message: ClickedMessage,
   button: { label: string; value?: string },
   tenantId: string,
@@ -61,7 +64,7 @@ export function apiActionToTask(
     tenantId,
     platform: 'api',
     kind: 'action',
-    user: { id: body.user, name: body.user },
+    user,
     channel: message.channel,
     thread: message.thread,
     text: `clicked "${button.label}"`,
