@@ -70,6 +70,9 @@ export class ApprovalDecisions {
     if (earlier?.approvalId === approval.id) return this.#repeat(approval, earlier);
     const refusal = await this.#stateRefusal(task, approval, request);
     if (refusal) return refusal;
+    if (task.onBehalfOf && task.onBehalfOf.scope !== 'decide-as') {
+      return this.#refuse(task, approval, 'not-own-identity', notOwnIdentity(task), request);
+    }
     const platform = identityPlatform(task.platform);
     const roles = await directory.rolesOf(task.tenantId, platform, task.user.id);
     const subject = { platform, id: task.user.id, roles };
@@ -118,6 +121,14 @@ export class ApprovalDecisions {
     const platform = identityPlatform(task.platform);
     const roles = await directory.rolesOf(task.tenantId, platform, task.user.id);
     const subject = { platform, id: task.user.id, roles };
+    // A key acting for the requester may withdraw their request; cancelling as anyone else is deciding.
+    const onBehalf = task.onBehalfOf;
+    if (onBehalf && onBehalf.scope !== 'decide-as' && subjectKey(subject) !== approval.requestedBy) {
+      return this.#refuse(task, approval, 'not-own-identity', notOwnIdentity(task), {
+        approvalId,
+        decision: 'reject',
+      });
+    }
     if (!mayCancel(policyOf(approval), subject, approval.requestedBy)) {
       return this.#refuse(
         task,
@@ -282,6 +293,10 @@ export class ApprovalDecisions {
       ? result('refused', approval, message, refusal)
       : { outcome: 'refused', status: 'pending', message, refusal, approvalsGiven: 0, approvalsRequired: 0 };
   }
+}
+
+function notOwnIdentity(task: Task): string {
+  return `API key ${task.onBehalfOf?.apiKey} acts for ${task.user.name ?? task.user.id} but may not decide approvals for them. Decide with your own token, or ask an administrator for a key with the scope decide-as.`;
 }
 
 function outcomeMessage(approval: ApprovalRow, name: string, reason: string | null): string {

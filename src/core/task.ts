@@ -54,6 +54,16 @@ export const TaskActionSchema = z.object({
 });
 export type TaskAction = z.infer<typeof TaskActionSchema>;
 
+/**
+ * Set when an API key sent the task for `user` by its `act-as` or `decide-as` scope: the person did not
+ * authenticate themselves, so decisions check the scope (and the audit log says "key K on behalf of U").
+ */
+export const OnBehalfOfSchema = z.object({
+  apiKey: Identifier,
+  scope: z.enum(['act-as', 'decide-as']),
+});
+export type OnBehalfOf = z.infer<typeof OnBehalfOfSchema>;
+
 export const TaskSchema = z.object({
   v: z.literal(TASK_VERSION),
   id: Identifier,
@@ -61,6 +71,7 @@ export const TaskSchema = z.object({
   platform: PlatformSchema,
   kind: TaskKindSchema,
   user: UserRefSchema,
+  onBehalfOf: OnBehalfOfSchema.optional(),
   channel: Identifier,
   /** The thread root's id; a message that starts a thread is its own root. */
   thread: Identifier,

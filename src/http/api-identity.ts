@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ChatOpsError } from '../core/errors.ts';
-import type { UserRef } from '../core/task.ts';
+import type { OnBehalfOf, UserRef } from '../core/task.ts';
 import type { ApiKeyOwner, ApiScope } from '../db/api-keys.ts';
 import type { ApiPrincipal } from './api-auth.ts';
 
@@ -13,7 +13,7 @@ import type { ApiPrincipal } from './api-auth.ts';
 export interface ActingIdentity {
   user: UserRef;
   /** Set when a key acts for someone else: recorded in the audit log as "key K on behalf of U". */
-  onBehalfOf: { keyId: string; keyName: string; scope: ApiScope } | null;
+  onBehalfOf: { keyId: string; keyName: string; scope: OnBehalfOf['scope'] } | null;
 }
 
 /** What the request does: `chat` (post, click, list) or `decide` (an approval's Approve / Reject). */
@@ -29,6 +29,12 @@ export function ownUser(key: Pick<ApiKeyOwner, 'name' | 'userId'>): UserRef {
   return key.userId
     ? { id: key.userId, name: key.userId }
     : { id: keyUserId(key.name), name: `${key.name} (API key)` };
+}
+
+/** What a task records of a key acting for someone (null when the user is the key or its person). */
+export function onBehalfOf(identity: ActingIdentity): OnBehalfOf | undefined {
+  const via = identity.onBehalfOf;
+  return via ? { apiKey: via.keyName, scope: via.scope } : undefined;
 }
 
 /**
@@ -71,7 +77,7 @@ export function actingIdentity(
     if (purpose === 'decide' && !own) throw personRequired(key.name, key.scopes);
     return { user: ownUser(key), onBehalfOf: null };
   }
-  const scope: ApiScope = purpose === 'decide' ? 'decide-as' : 'act-as';
+  const scope: OnBehalfOf['scope'] = purpose === 'decide' ? 'decide-as' : 'act-as';
   if (!key.scopes.includes(scope)) {
     throw scopeMissing(
       key.name,

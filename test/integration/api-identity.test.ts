@@ -197,6 +197,45 @@ describe('API keys as identities (gateway with keys, postgresql)', () => {
         actionId: APPROVAL_APPROVE_ACTION,
       },
     });
+    // The decision's own audit entry names the key too.
+    const [decided] = await sql<{ actor: string; details: { onBehalfOf?: Record<string, string> } }>(
+      `select actor, details from audit_log where target = $1 and action = 'approval-decided'`,
+      [`approval:${card.approvalId}`],
+    );
+    expect(decided).toMatchObject({
+      actor: 'api:carol',
+      details: {
+        onBehalfOf: { apiKey: 'decider', scope: 'decide-as', summary: 'key decider on behalf of carol' },
+      },
+    });
+  });
+
+  it('lets act-as withdraw the person’s own request, but not cancel as someone else (the engine checks too)', async () => {
+    const client = people();
+    const requested = await post('relay', { user: 'alice', text: '/release service=queue env=staging' });
+    await client.finished(requested.body.taskId, ['awaiting_approval']);
+    const card = await client.card(requested.body.threadId);
+    // Cancelling as bob, an approver, is deciding for bob: refused by the approvals engine.
+    const asBob = await post('relay', { user: 'bob', text: `/approvals cancel ${card.approvalId}` });
+    expect(asBob.status).toBe(202);
+    const refused = await client.finished(asBob.body.taskId, ['succeeded', 'failed']);
+    expect(refused.replies.map((reply: { text: string }) => reply.text).join('\n')).toContain(
+      'API key relay acts for bob but may not decide approvals for them',
+    );
+    expect(await denials(card.approvalId)).toEqual([['api:bob', 'not-own-identity']]);
+    expect((await client.card(requested.body.threadId)).status).toBe('pending');
+    // Withdrawing alice's own request for her is acting for her.
+    const asAlice = await post('relay', {
+      user: 'alice',
+      text: `/approvals cancel ${card.approvalId} not needed`,
+    });
+    await client.finished(asAlice.body.taskId, ['succeeded', 'failed']);
+    expect((await client.card(requested.body.threadId)).status).toBe('cancelled');
+    const [cancelled] = await sql<{ details: { onBehalfOf?: { summary: string } } }>(
+      `select details from audit_log where target = $1 and action = 'approval-cancelled'`,
+      [`approval:${card.approvalId}`],
+    );
+    expect(cancelled?.details.onBehalfOf?.summary).toBe('key relay on behalf of alice');
   });
 
   it('lists approvals for the caller; another person’s list needs act-as', async () => {

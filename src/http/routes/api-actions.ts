@@ -1,7 +1,13 @@
 import { APPROVAL_APPROVE_ACTION, APPROVAL_REJECT_ACTION } from '../../core/approvals.ts';
 import { ChatOpsError } from '../../core/errors.ts';
 import { uuidv7 } from '../../core/ids.ts';
-import { actingIdentity, principalId, requireScope, scopedSourceEventId } from '../api-identity.ts';
+import {
+  actingIdentity,
+  onBehalfOf,
+  principalId,
+  requireScope,
+  scopedSourceEventId,
+} from '../api-identity.ts';
 import {
   DevPostActionBody,
   idempotencyKey,
@@ -52,7 +58,7 @@ export function actionRoutes(deps: ApiDependencies): Route[] {
           : scopedSourceEventId('actions', principal.tenantId, principalId(principal, body.user), key);
       const task = apiActionToTask(
         body,
-        identity.user,
+        { user: identity.user, onBehalfOf: onBehalfOf(identity) },
         message,
         button,
         principal.tenantId,

@@ -3,7 +3,13 @@ import { uuidv7 } from '../../core/ids.ts';
 import type { MessageView } from '../../core/ports.ts';
 import { redactSecrets } from '../../core/redact.ts';
 import type { Task } from '../../core/task.ts';
-import { actingIdentity, principalId, requireScope, scopedSourceEventId } from '../api-identity.ts';
+import {
+  actingIdentity,
+  onBehalfOf,
+  principalId,
+  requireScope,
+  scopedSourceEventId,
+} from '../api-identity.ts';
 import {
   DevPostMessageBody,
   idempotencyKey,
@@ -39,7 +45,8 @@ export function messageRoutes(deps: ApiDependencies): Route[] {
         key === undefined
           ? undefined
           : scopedSourceEventId('messages', principal.tenantId, principalId(principal, body.user), key);
-      const task = apiMessageToTask(body, identity.user, principal.tenantId, ids, source);
+      const sender = { user: identity.user, onBehalfOf: onBehalfOf(identity) };
+      const task = apiMessageToTask(body, sender, principal.tenantId, ids, source);
       await auditOnBehalf(deps, principal, identity, {
         request: 'POST /api/v1/messages',
         taskId: task.id,
