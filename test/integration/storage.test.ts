@@ -101,6 +101,8 @@ describe.each(['postgresql', 'pglite'] as const)('storage on %s', (kind) => {
       userId: 'alice',
       scopes: ['chat', 'act-as'],
     });
+    // A lookup stamps last_used_at (at most once a minute, so lookups stay reads).
+    expect((await keys.list('keys'))[0]?.lastUsedAt).toBeInstanceOf(Date);
     const together = await Promise.all([keys.verify(key), keys.verify('cok_unknown'), keys.verify(key)]);
     expect(together.map((owner) => owner?.name ?? null)).toEqual(['laptop', null, 'laptop']);
     expect(await keys.setScopes('laptop', 'keys', ['chat'])).toBe(true);
