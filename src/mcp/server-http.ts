@@ -15,8 +15,8 @@ export const MCP_PATH = '/mcp';
  * `/mcp` on the gateway: the bot's skills over MCP's Streamable HTTP transport, stateless (any gateway
  * replica answers any request), behind the REST API's bearer keys and their identity rule: a call acts as
  * its key — a personal token's person, or the service key itself (`key:<name>`) — and MCP has no way to
- * name anyone else, nor any way to decide an approval (those are decided by people where the request is
- * posted). Rate-limited per key like the REST API. In `chatops dev`, where the API has no keys, only
+ * name anyone else. Approvals it requests are decided by clicks on the card where they are posted, by
+ * someone else (requester and decider are the same `api` identity on both). Rate-limited per key. In `chatops dev`, where the API has no keys, only
  * loopback callers and host names are accepted, so a web page cannot reach it through DNS rebinding.
  */
 export function mcpMount(

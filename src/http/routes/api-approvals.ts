@@ -21,9 +21,9 @@ export interface ApprovalsConsole {
 
 /**
  * The web console's approvals view, and the same for scripts: `GET /api/v1/approvals` lists what waits for
- * the caller (a personal token's person; `?user=` another person, with the `act-as` scope) (with each request's message, whose Approve / Reject buttons are clicked through
- * POST /api/v1/actions like any other button) and their own pending requests; `GET /api/v1/approvals/{id}`
- * shows one approval and every decision on it.
+ * the caller — a personal token's person, or with `act-as` the person in `?user=` — with each request's
+ * message (whose Approve / Reject buttons are clicked through POST /api/v1/actions like any other button),
+ * and their own pending requests; `GET /api/v1/approvals/{id}` shows one approval and every decision on it.
  */
 export function approvalRoutes(deps: ApiDependencies, console: ApprovalsConsole): Route[] {
   const list = async ({ req, res, url }: RequestContext) => {
