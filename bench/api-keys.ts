@@ -67,21 +67,25 @@ function withMemoisedKeys(runtime: Runtime): Runtime {
   return { ...runtime, apiKeys };
 }
 
-const database = await createTestDatabase();
 const prefix = uniqueName('bench_keys');
-const config = loadConfig(
+const settings = {
+  REDIS_URL,
+  QUEUE_PREFIX: prefix,
+  PORT: '0',
+  HOST: '127.0.0.1',
+  API_RATE_LIMIT_PER_MINUTE: '1000000',
+  LOG_LEVEL: 'warn',
+};
+loadConfig(settings, 'gateway'); // a bad setting stops here, before anything is created
+const database = await createTestDatabase();
+const runtime = await createRuntime(
+  loadConfig({ ...settings, DATABASE_URL: database.url }, 'gateway'),
+  silentLogger,
   {
-    DATABASE_URL: database.url,
-    REDIS_URL,
-    QUEUE_PREFIX: prefix,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    API_RATE_LIMIT_PER_MINUTE: '1000000',
-    LOG_LEVEL: 'warn',
+    subscribeLive: false,
+    migrate: true,
   },
-  'gateway',
 );
-const runtime = await createRuntime(config, silentLogger, { subscribeLive: false, migrate: true });
 const uncached = await startGateway(runtime);
 const memoised = await startGateway(withMemoisedKeys(runtime));
 try {
