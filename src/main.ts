@@ -41,6 +41,8 @@ export interface Runtime {
   readonly messages: MessageStore;
   readonly directory: Directory;
   readonly apiKeys: ApiKeys;
+  /** The append-only audit log. */
+  readonly audit: AuditLog;
   readonly schedules: ScheduleStore;
   readonly redis: Redis;
   readonly queue: BullTaskQueue;
@@ -129,6 +131,7 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
       messages: new MessageStore(database),
       directory,
       apiKeys: new ApiKeys(database, audit),
+      audit,
       schedules: scheduleStore,
       redis,
       queue,

@@ -22,7 +22,8 @@ export type ApprovalAuditAction =
 /**
  * Who, what, when and where for every approval event: the actor as `platform:user` (or `system`), the
  * approval as target, and in the details the action, its argument hash, the place (channel, thread,
- * message) and, for a click, the clicker's task. The database stamps the time and refuses later edits.
+ * message), for a click the clicker's task, and which API key acted when one acted for the person. The
+ * database stamps the time and refuses later edits.
  */
 export class ApprovalAudit {
   readonly #audit: AuditLog;
@@ -66,6 +67,14 @@ export class ApprovalAudit {
                 channel: task.channel,
                 messageId: task.action?.messageId ?? null,
               },
+              ...(task.onBehalfOf
+                ? {
+                    onBehalfOf: {
+                      ...task.onBehalfOf,
+                      summary: `key ${task.onBehalfOf.apiKey} on behalf of ${task.user.id}`,
+                    },
+                  }
+                : {}),
             }
           : {}),
         ...extra,

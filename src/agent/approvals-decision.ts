@@ -1,7 +1,7 @@
 import type { ApprovalDecisionRequest, ApprovalDecisionResult, ApprovalRefusal } from '../core/approvals.ts';
 import { uuidv7 } from '../core/ids.ts';
 import type { Clock, Logger } from '../core/ports.ts';
-import type { Task } from '../core/task.ts';
+import { identityPlatform, type Task } from '../core/task.ts';
 import type { ApprovalDecisionStore, DecisionRow } from '../db/approval-decision-store.ts';
 import type { ApprovalRow, ApprovalStore } from '../db/approval-store.ts';
 import type { Directory } from '../db/directory.ts';
@@ -70,8 +70,12 @@ export class ApprovalDecisions {
     if (earlier?.approvalId === approval.id) return this.#repeat(approval, earlier);
     const refusal = await this.#stateRefusal(task, approval, request);
     if (refusal) return refusal;
-    const roles = await directory.rolesOf(task.tenantId, task.platform, task.user.id);
-    const subject = { platform: task.platform, id: task.user.id, roles };
+    if (task.onBehalfOf && task.onBehalfOf.scope !== 'decide-as') {
+      return this.#refuse(task, approval, 'not-own-identity', notOwnIdentity(task), request);
+    }
+    const platform = identityPlatform(task.platform);
+    const roles = await directory.rolesOf(task.tenantId, platform, task.user.id);
+    const subject = { platform, id: task.user.id, roles };
     const key = subjectKey(subject);
     const policy = policyOf(approval);
     if (request.decision === 'reject' && key === approval.requestedBy && mayCancel(policy, subject, key)) {
@@ -114,8 +118,17 @@ export class ApprovalDecisions {
         { approvalId, decision: 'reject' },
       );
     }
-    const roles = await directory.rolesOf(task.tenantId, task.platform, task.user.id);
-    const subject = { platform: task.platform, id: task.user.id, roles };
+    const platform = identityPlatform(task.platform);
+    const roles = await directory.rolesOf(task.tenantId, platform, task.user.id);
+    const subject = { platform, id: task.user.id, roles };
+    // A key acting for the requester may withdraw their request; cancelling as anyone else is deciding.
+    const onBehalf = task.onBehalfOf;
+    if (onBehalf && onBehalf.scope !== 'decide-as' && subjectKey(subject) !== approval.requestedBy) {
+      return this.#refuse(task, approval, 'not-own-identity', notOwnIdentity(task), {
+        approvalId,
+        decision: 'reject',
+      });
+    }
     if (!mayCancel(policyOf(approval), subject, approval.requestedBy)) {
       return this.#refuse(
         task,
@@ -280,6 +293,10 @@ export class ApprovalDecisions {
       ? result('refused', approval, message, refusal)
       : { outcome: 'refused', status: 'pending', message, refusal, approvalsGiven: 0, approvalsRequired: 0 };
   }
+}
+
+function notOwnIdentity(task: Task): string {
+  return `API key ${task.onBehalfOf?.apiKey} acts for ${task.user.name ?? task.user.id} but may not decide approvals for them. Decide with your own token, or ask an administrator for a key with the scope decide-as.`;
 }
 
 function outcomeMessage(approval: ApprovalRow, name: string, reason: string | null): string {

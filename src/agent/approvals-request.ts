@@ -2,7 +2,7 @@ import { ApprovalActionSchema, type ApprovalRequest, type ApprovalTicket } from 
 import { ChatOpsError } from '../core/errors.ts';
 import { stableHash, uuidv7 } from '../core/ids.ts';
 import type { Clock, Logger } from '../core/ports.ts';
-import type { Task } from '../core/task.ts';
+import { identityPlatform, type Task } from '../core/task.ts';
 import type { ApprovalRow, ApprovalStore } from '../db/approval-store.ts';
 import { type ApprovalAudit, actorOf } from './approvals-audit.ts';
 import { type ApprovalPolicy, nobodyMayApprove, subjectKey } from './approvals-policy.ts';
@@ -64,7 +64,7 @@ export class ApprovalRequests {
       tenantId: task.tenantId,
       replyTo: task.replyTo,
       requestTaskId: task.id,
-      requestedBy: subjectKey({ platform: task.platform, id: task.user.id }),
+      requestedBy: subjectKey({ platform: identityPlatform(task.platform), id: task.user.id }),
       requestedByName: task.user.name ?? task.user.id,
       action,
       argsHash: stableHash(action.args),

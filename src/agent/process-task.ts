@@ -5,7 +5,7 @@ import type { LanguageModel } from '../core/language-model.ts';
 import type { Clock, LiveEvents, Logger, Sender } from '../core/ports.ts';
 import type { Caller, SkillContext, SystemInfo } from '../core/skill.ts';
 import type { SkillCatalog } from '../core/skill-catalog.ts';
-import type { Platform, Task } from '../core/task.ts';
+import { identityPlatform, type Platform, type Task } from '../core/task.ts';
 import type { Directory } from '../db/directory.ts';
 import type { MessageStore } from '../db/message-store.ts';
 import type { TaskLedger } from '../db/task-ledger.ts';
@@ -184,7 +184,7 @@ function callerOf(task: Task, directory: Directory): Caller {
     id: task.user.id,
     name: task.user.name ?? task.user.id,
     roles: () => {
-      roles ??= directory.rolesOf(task.tenantId, task.platform, task.user.id);
+      roles ??= directory.rolesOf(task.tenantId, identityPlatform(task.platform), task.user.id);
       return roles;
     },
   };

@@ -53,7 +53,9 @@ export type ApprovalRefusal =
   | 'self-approval'
   | 'not-an-approver'
   | 'already-counted'
-  | 'not-allowed-to-cancel';
+  | 'not-allowed-to-cancel'
+  /** An API key acted for the person (`act-as`) without the right to decide for them (`decide-as`). */
+  | 'not-own-identity';
 
 export interface ApprovalDecisionResult {
   /** `recorded`: the decision counts (and may have completed the approval); `refused`: nothing changed. */

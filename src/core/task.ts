@@ -54,6 +54,16 @@ export const TaskActionSchema = z.object({
 });
 export type TaskAction = z.infer<typeof TaskActionSchema>;
 
+/**
+ * Set when an API key sent the task for `user` by its `act-as` or `decide-as` scope: the person did not
+ * authenticate themselves, so decisions check the scope (and the audit log says "key K on behalf of U").
+ */
+export const OnBehalfOfSchema = z.object({
+  apiKey: Identifier,
+  scope: z.enum(['act-as', 'decide-as']),
+});
+export type OnBehalfOf = z.infer<typeof OnBehalfOfSchema>;
+
 export const TaskSchema = z.object({
   v: z.literal(TASK_VERSION),
   id: Identifier,
@@ -61,6 +71,7 @@ export const TaskSchema = z.object({
   platform: PlatformSchema,
   kind: TaskKindSchema,
   user: UserRefSchema,
+  onBehalfOf: OnBehalfOfSchema.optional(),
   channel: Identifier,
   /** The thread root's id; a message that starts a thread is its own root. */
   thread: Identifier,
@@ -77,6 +88,15 @@ export const TaskSchema = z.object({
   receivedAt: z.iso.datetime(),
 });
 export type Task = z.infer<typeof TaskSchema>;
+
+/**
+ * The namespace a task's user id belongs to, for roles and approvals. MCP clients over HTTP authenticate with
+ * the REST API's keys, so whoever calls over MCP is the same principal as on the REST API: the user of an
+ * `mcp` task is an `api` user (their roles apply, and their own approval request is theirs on both).
+ */
+export function identityPlatform(platform: Platform): Platform {
+  return platform === 'mcp' ? 'api' : platform;
+}
 
 /** Parses a task from the queue or a test; throws a ZodError naming each field at fault. */
 export function parseTask(input: unknown): Task {

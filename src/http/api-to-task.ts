@@ -1,6 +1,12 @@
 import { parseCommandText } from '../core/command-text.ts';
-import { TASK_VERSION, type Task } from '../core/task.ts';
+import { type OnBehalfOf, TASK_VERSION, type Task, type UserRef } from '../core/task.ts';
 import type { PostActionBody, PostMessageBody } from './api-schemas.ts';
+
+/** Who a request acts as (see api-identity.ts): the user, and the key when it acts on their behalf. */
+export interface ApiSender {
+  user: UserRef;
+  onBehalfOf?: OnBehalfOf | undefined;
+}
 
 export interface ApiIds {
   taskId: string;
@@ -10,10 +16,12 @@ export interface ApiIds {
 
 /**
  * Maps a REST API message to a Task (pure). A message without a thread starts one: the message is its own
- * thread root. Text starting with `/name` is a command, like a Slack slash command.
+ * thread root. Text starting with `/name` is a command, like a Slack slash command. The sender is who the
+ * request acts as, decided from its key (see api-identity.ts), not read from the body here.
  */
 export function apiMessageToTask(
   body: PostMessageBody,
+  sender: ApiSender,
   tenantId: string,
   ids: ApiIds,
   sourceEventId?: string,
@@ -26,7 +34,8 @@ export function apiMessageToTask(
     tenantId,
     platform: 'api',
     kind: command ? 'command' : 'api',
-    user: { id: body.user, name: body.user },
+    user: sender.user,
+    ...(sender.onBehalfOf ? { onBehalfOf: sender.onBehalfOf } : {}),
     channel: body.channel,
     thread,
     text: command ? command.text : body.text,
@@ -48,6 +57,7 @@ export interface ClickedMessage {
 /** Maps a button click to a Task (pure); the click is answered in the clicked message's thread. */
 export function apiActionToTask(
   body: PostActionBody,
+  sender: ApiSender,
   message: ClickedMessage,
   button: { label: string; value?: string },
   tenantId: string,
@@ -61,7 +71,8 @@ export function apiActionToTask(
     tenantId,
     platform: 'api',
     kind: 'action',
-    user: { id: body.user, name: body.user },
+    user: sender.user,
+    ...(sender.onBehalfOf ? { onBehalfOf: sender.onBehalfOf } : {}),
     channel: message.channel,
     thread: message.thread,
     text: `clicked "${button.label}"`,

@@ -71,6 +71,7 @@ function gatewayParts(runtime: Runtime): {
       defaultTenant: config.tenant.defaultId,
       keys: runtime.apiKeys,
     },
+    audit: runtime.audit,
     metrics: runtime.metrics,
     maxBodyBytes: config.http.maxBodyBytes,
     log: runtime.log,
@@ -94,6 +95,7 @@ function gatewayParts(runtime: Runtime): {
       ...skillServerDependencies(runtime, api.intake),
       auth: api.auth,
       maxBodyBytes: config.http.maxBodyBytes,
+      rateLimiter: api.rateLimiter,
     }),
   );
   if (runtime.teams) table.add(teamsRoute(runtime.teams, runtime, api.intake));

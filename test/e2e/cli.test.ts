@@ -80,7 +80,7 @@ describe('chatops CLI', () => {
     }
   });
 
-  it('migrates, manages roles and API keys on PostgreSQL', () => {
+  it('migrates and manages roles on PostgreSQL', () => {
     const env = { DATABASE_URL: database.url };
     expect(chatops(['migrate'], env).stdout).toContain(
       'Applied: Migration20261122000000_enable_vector, Migration20261122000100_core_tables',
@@ -101,15 +101,32 @@ describe('chatops CLI', () => {
       'Revoked approver from api:alice.',
     );
     expect(chatops(['role', 'grant', 'alice', 'Bad Role'], env).code).toBe(2);
+  });
 
+  it('creates service keys and personal tokens with scopes, changes scopes, lists and revokes', () => {
+    const env = { DATABASE_URL: database.url };
     const created = chatops(['api-key', 'create', '--name', 'ci'], env);
     expect(created.code).toBe(0);
     expect(created.stdout.trim()).toMatch(/^cok_[A-Za-z0-9_-]{43}$/);
     expect(created.stderr).toContain('not shown again');
     expect(chatops(['api-key', 'create', '--name', 'ci'], env).stderr).toContain('exists already');
-    expect(chatops(['api-key', 'list'], env).stdout).toMatch(/^ci\tcok_\S{6}…/m);
-    expect(chatops(['api-key', 'revoke', '--name', 'ci'], env).stdout).toContain('Revoked ci.');
-  });
+    expect(created.stderr).toContain('a service key (acts as key:ci), scopes chat');
+    const personal = chatops(['api-key', 'create', '--name', 'alice-laptop', '--user', 'alice'], env);
+    expect(personal.stderr).toContain('a personal token of alice, scopes chat');
+    const unknown = chatops(['api-key', 'create', '--name', 'x', '--scopes', 'chat,root'], env);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('Unknown API key scope: root');
+    expect(
+      chatops(['api-key', 'update', '--name', 'ci', '--scopes', 'chat,knowledge'], env).stdout,
+    ).toContain('ci now has the scopes chat,knowledge.');
+    const listed = chatops(['api-key', 'list'], env).stdout;
+    expect(listed).toMatch(/^ci\tcok_\S{6}…\t\S+\tchat,knowledge\tservice$/m);
+    expect(listed).toMatch(/^alice-laptop\tcok_\S{6}…\t\S+\tchat\tuser:alice$/m);
+    expect(chatops(['api-key', 'revoke', '--name', 'ci'], env).stdout).toContain('Revoked ci');
+    expect(chatops(['api-key', 'list'], env).stdout).toMatch(/^ci\t.*\trevoked$/m);
+    expect(chatops(['api-key', 'create', '--help']).stdout).toContain('decide-as');
+    // Nine process starts: generous on a loaded machine.
+  }, 180_000);
 
   it('adds, lists and removes schedules, and explains a bad one', () => {
     const env = { DATABASE_URL: database.url };

@@ -1,10 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import { ChatOpsError } from '../../core/errors.ts';
 import type { Intake, LiveEvents, Logger } from '../../core/ports.ts';
+import type { AuditInput } from '../../db/audit-log.ts';
 import type { MessageStore, StoredMessage } from '../../db/message-store.ts';
 import type { TaskLedger } from '../../db/task-ledger.ts';
 import type { Metrics } from '../../observability/metrics.ts';
 import { type ApiAuthOptions, type ApiPrincipal, authenticate } from '../api-auth.ts';
+import { type ActingIdentity, principalId } from '../api-identity.ts';
 import { type RateLimiter, rateLimitHeaders } from '../rate-limit.ts';
 
 /** What the REST API routes need; built in src/main.ts. */
@@ -15,6 +17,8 @@ export interface ApiDependencies {
   live: LiveEvents;
   rateLimiter: RateLimiter;
   auth: ApiAuthOptions;
+  /** Where requests a key makes on someone's behalf are recorded (the append-only audit log). */
+  audit: { appendBatched(entry: AuditInput): Promise<void> };
   metrics: Metrics;
   maxBodyBytes: number;
   log: Logger;
@@ -22,17 +26,21 @@ export interface ApiDependencies {
   present(message: StoredMessage): object;
 }
 
-/** Authenticates and applies the per-user rate limit; returns the principal and the headers to send. */
+/**
+ * Authenticates and applies the rate limit of the authenticated principal — the API key, whatever name the
+ * body gives; only `chatops dev`, which has no keys, counts per name (`devUser`). Returns the principal and
+ * the headers to send.
+ */
 export async function admit(
   deps: ApiDependencies,
   req: IncomingMessage,
-  user: string | null,
+  devUser: string | null,
 ): Promise<{ principal: ApiPrincipal; headers: Record<string, string> }> {
   const principal = await authenticate(req, deps.auth);
-  const subject = user ?? principal.keyName ?? 'anonymous';
-  const decision = await deps.rateLimiter.check(`${principal.tenantId}:${subject}`);
+  const decision = await deps.rateLimiter.check(`${principal.tenantId}:${principalId(principal, devUser)}`);
   const headers = rateLimitHeaders(decision);
   if (!decision.allowed) {
+    const subject = principal.key ? `API key "${principal.key.name}"` : (devUser ?? 'anonymous');
     throw Object.assign(
       new ChatOpsError('RATE_LIMITED', `${subject} sent more than ${decision.limit} requests this minute.`, {
         remedy: `Wait ${decision.resetSeconds} s (see Retry-After), or raise API_RATE_LIMIT_PER_MINUTE.`,
@@ -42,6 +50,32 @@ export async function admit(
     );
   }
   return { principal, headers };
+}
+
+/**
+ * Records a request a key makes on someone's behalf — before it is accepted, so nothing acted for anyone
+ * unrecorded (if the audit log cannot be written, the request fails and nothing is queued).
+ */
+export async function auditOnBehalf(
+  deps: ApiDependencies,
+  principal: ApiPrincipal,
+  identity: ActingIdentity,
+  details: Record<string, unknown>,
+): Promise<void> {
+  const via = identity.onBehalfOf;
+  if (!via) return;
+  await deps.audit.appendBatched({
+    tenantId: principal.tenantId,
+    actor: `key:${via.keyName}`,
+    action: 'api-key-acted-on-behalf',
+    target: `api:${identity.user.id}`,
+    details: {
+      summary: `key ${via.keyName} on behalf of ${identity.user.id}`,
+      keyId: via.keyId,
+      scope: via.scope,
+      ...details,
+    },
+  });
 }
 
 /** Headers attached to an error by `admit` (rate-limit headers must go out with the 429). */

@@ -3,28 +3,56 @@ import { uuidv7 } from '../../core/ids.ts';
 import type { MessageView } from '../../core/ports.ts';
 import { redactSecrets } from '../../core/redact.ts';
 import type { Task } from '../../core/task.ts';
-import { idempotencyKey, PostMessageBody, parseBody } from '../api-schemas.ts';
+import {
+  actingIdentity,
+  onBehalfOf,
+  principalId,
+  requireScope,
+  scopedSourceEventId,
+} from '../api-identity.ts';
+import {
+  DevPostMessageBody,
+  idempotencyKey,
+  PostMessageBody as KeyedPostMessageBody,
+  type PostMessageBody,
+  parseBody,
+} from '../api-schemas.ts';
 import { apiMessageToTask } from '../api-to-task.ts';
 import { readJsonBody } from '../body.ts';
 import { sendError, sendJson } from '../respond.ts';
 import type { RequestContext, Route } from '../router.ts';
-import { type ApiDependencies, admit, headersOf } from './api-dependencies.ts';
+import { type ApiDependencies, admit, auditOnBehalf, headersOf } from './api-dependencies.ts';
 
 /**
- * POST /api/v1/messages: validate, build the task, record + enqueue, answer 202. Nothing slow on this
- * path; the user's message is announced to live viewers after the response has gone out.
+ * POST /api/v1/messages: validate, decide who the message is from (the key, or the person it may act for),
+ * build the task, record + enqueue, answer 202. Nothing slow on this path; the user's message is announced
+ * to live viewers after the response has gone out.
  */
 export function messageRoutes(deps: ApiDependencies): Route[] {
+  const schema = deps.auth.required ? KeyedPostMessageBody : DevPostMessageBody;
   const post = async ({ req, res, receivedAt }: RequestContext) => {
     let headers: Record<string, string> = {};
     try {
       const raw = await readJsonBody(req, deps.maxBodyBytes);
-      const body = parseBody(PostMessageBody, raw);
+      const body: PostMessageBody = parseBody(schema, raw);
       const key = idempotencyKey(req.headers['idempotency-key']);
-      const admitted = await admit(deps, req, body.user);
+      const admitted = await admit(deps, req, body.user ?? null);
       headers = admitted.headers;
+      const { principal } = admitted;
+      const identity = actingIdentity(principal, body.user, 'chat');
       const ids = { taskId: uuidv7(), messageId: uuidv7(), now: new Date() };
-      const task = apiMessageToTask(body, admitted.principal.tenantId, ids, key);
+      const source =
+        key === undefined
+          ? undefined
+          : scopedSourceEventId('messages', principal.tenantId, principalId(principal, body.user), key);
+      const sender = { user: identity.user, onBehalfOf: onBehalfOf(identity) };
+      const task = apiMessageToTask(body, sender, principal.tenantId, ids, source);
+      await auditOnBehalf(deps, principal, identity, {
+        request: 'POST /api/v1/messages',
+        taskId: task.id,
+        channel: task.channel,
+        ...(key === undefined ? {} : { idempotencyKey: key }),
+      });
       const accepted = await deps.intake.accept(task, { id: ids.messageId, text: body.text });
       const answer = accepted.duplicate
         ? { taskId: accepted.task.id, threadId: accepted.task.thread, duplicate: true }
@@ -46,6 +74,7 @@ export function messageRoutes(deps: ApiDependencies): Route[] {
 
   const thread = async ({ req, res, params, url }: RequestContext) => {
     const { principal } = await admit(deps, req, null);
+    requireScope(principal, 'chat', 'read threads');
     const threadId = params.threadId ?? '';
     const channel =
       url.searchParams.get('channel') ??
@@ -61,6 +90,7 @@ export function messageRoutes(deps: ApiDependencies): Route[] {
 
   const channelMessages = async ({ req, res, params, url }: RequestContext) => {
     const { principal } = await admit(deps, req, null);
+    requireScope(principal, 'chat', 'read channels');
     const limit = Math.min(500, Math.max(1, Number(url.searchParams.get('limit') ?? 200) || 200));
     const channel = (params.channel ?? '').replace(/^#/, '');
     const messages = await deps.messages.channel(principal.tenantId, 'api', channel, limit);
@@ -69,6 +99,7 @@ export function messageRoutes(deps: ApiDependencies): Route[] {
 
   const channels = async ({ req, res }: RequestContext) => {
     const { principal } = await admit(deps, req, null);
+    requireScope(principal, 'chat', 'read channels');
     sendJson(res, 200, { channels: await deps.messages.channels(principal.tenantId, 'api') });
   };
 
