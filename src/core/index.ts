@@ -16,3 +16,4 @@ export * from './skill.ts';
 export * from './skill-catalog.ts';
 export * from './task.ts';
 export * from './tools.ts';
+export * from './visible-text.ts';
