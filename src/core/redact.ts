@@ -17,7 +17,15 @@ export function findAndRedactSecrets(text: string): { text: string; kinds: strin
   if (text.length === 0) return { text, kinds: [] };
   const kinds = new Set<string>();
   let result = text;
-  for (const { kind, pattern, replace } of SECRET_RULES) {
+  for (const rule of SECRET_RULES) {
+    if ('scan' in rule) {
+      const scanned = rule.scan(result);
+      if (scanned !== result) kinds.add(rule.kind);
+      result = scanned;
+      continue;
+    }
+    const { kind, pattern, replace } = rule;
+    if (rule.when && !rule.when(result)) continue;
     pattern.lastIndex = 0;
     result = result.replace(pattern, (...args: unknown[]) => {
       const groups = args.slice(0, firstOffset(args)) as (string | undefined)[];

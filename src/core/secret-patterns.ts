@@ -6,11 +6,22 @@
  */
 export const REDACTED = '[REDACTED]';
 
-export interface SecretRule {
+export type SecretRule = PatternRule | ScanRule;
+
+interface PatternRule {
   kind: string;
   pattern: RegExp;
+  /** A cheap test of the whole text first: false skips the rule (e.g. no `;`, no connection string). */
+  when?: (text: string) => boolean;
   /** `groups[0]` is the whole match. Returns the text to put in its place, or null to leave it. */
   replace: (groups: readonly (string | undefined)[]) => string | null;
+}
+
+/** A rule that walks the text itself (where one match must not swallow the start of the next). */
+interface ScanRule {
+  kind: string;
+  /** The text with this rule's secrets redacted. */
+  scan: (text: string) => string;
 }
 
 const whole = () => REDACTED;
@@ -85,26 +96,15 @@ const STRUCTURES: readonly SecretRule[] = [
   // Server=db;User Id=app;Password=two words;… (ADO.NET, ODBC, Azure Storage and Service Bus).
   {
     kind: 'connection-string',
-    // It starts only where a key can start, and values are bounded: a long line of `a=b` with no `;`
+    // It starts only at the start of a word, and values are bounded: a long line of `a=b` with no `;`
     // stays a linear search.
     pattern:
-      /(?<![\w .-])[A-Za-z][\w .-]{0,40}=[^;\r\n]{0,300}(?:;[ \t]*[A-Za-z][\w .-]{0,40}=[^;\r\n]{0,300})+;?/g,
+      /(?<![\w.-])[A-Za-z][\w .-]{0,40}=[^;\r\n]{0,300}(?:;[ \t]*[A-Za-z][\w .-]{0,40}=[^;\r\n]{0,300})+;?/g,
     replace: (groups) => redactConnectionString(groups[0] ?? ''),
+    when: (text) => text.includes(';'),
   },
   // password=…, "api_key": "…", PGPASSWORD='…', SecretAccessKey: … (quoted values may hold spaces).
-  {
-    kind: 'labelled-secret',
-    pattern:
-      /(["']?)\b([A-Za-z][\w.-]{0,63})\1(\s*(?:[:=]|=>)\s*)(?:(["'])([^"'\r\n]{3,400}?)\4|([^\s"',;]{4,}))/g,
-    replace: (groups) => {
-      const [, quote = '', label = '', separator = '', valueQuote, quoted, bare] = groups;
-      if (!isSecretLabel(label)) return null;
-      const value = quoted ?? bare ?? '';
-      if (value.startsWith('[REDACTED')) return null;
-      const shown = valueQuote ? `${valueQuote}${REDACTED}${valueQuote}` : REDACTED;
-      return `${quote}${label}${quote}${separator}${shown}`;
-    },
-  },
+  { kind: 'labelled-secret', scan: redactLabelledValues },
   // --password hunter2, --token abc… (command lines people paste).
   {
     kind: 'labelled-secret',
@@ -127,6 +127,38 @@ const STRUCTURES: readonly SecretRule[] = [
     replace: (groups) => (looksSecret(groups[2] ?? '') ? keep(1, 2)(groups) : null),
   },
 ];
+
+// A label and its separator; the value is read after it (see redactLabelledValues).
+const LABEL = /(["']?)\b([A-Za-z][\w.-]{0,63})\1(\s*(?:[:=]|=>)\s*)/g;
+const QUOTED_VALUE = /^(["'])([^"'\r\n]{3,400}?)\1/;
+const BARE_VALUE = /^[^\s"',;]{4,}/;
+const ANOTHER_LABEL = /^[A-Za-z][\w.-]{0,63}:$/;
+// Every secret label holds one of these: a cheap test before isSecretLabel splits the label into words.
+const SECRET_HINT = /pass|pw|secret|token|auth|key|credential|sig/i;
+
+/**
+ * `label: value` and `label=value` where the label names a secret. A label that names none consumes only
+ * itself, so in "note: PGPASSWORD=…" or "alone: AccountKey=…" the secret label after it is still seen; a
+ * value that is itself a label ("MYSQL_PASSWORD: MYSQL_PASSWORD: …") gives way to the one after it.
+ */
+function redactLabelledValues(text: string): string {
+  let out = '';
+  let last = 0;
+  for (const match of text.matchAll(LABEL)) {
+    const start = match.index ?? 0;
+    if (start < last || !SECRET_HINT.test(match[2] ?? '') || !isSecretLabel(match[2] ?? '')) continue;
+    const valueStart = start + match[0].length;
+    const rest = text.slice(valueStart, valueStart + 500);
+    const quoted = QUOTED_VALUE.exec(rest);
+    const bare = quoted ? null : BARE_VALUE.exec(rest);
+    const value = quoted?.[2] ?? bare?.[0];
+    if (!value || value.startsWith('[REDACTED') || (bare && ANOTHER_LABEL.test(value))) continue;
+    const quote = quoted?.[1] ?? '';
+    out += `${text.slice(last, valueStart)}${quote}${REDACTED}${quote}`;
+    last = valueStart + (quoted?.[0] ?? value).length;
+  }
+  return last === 0 ? text : out + text.slice(last);
+}
 
 const HEURISTICS: readonly SecretRule[] = [
   {

@@ -2,150 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { findAndRedactSecrets, redactSecrets, redactTaskSecrets } from '../../src/core/redact.ts';
 import { looksLikeAwsSecretKey } from '../../src/core/secret-patterns.ts';
 import { createLogger } from '../../src/observability/logger.ts';
-
-// Each common secret shape (issue 14, finding 10), as people paste it, and what must survive. Every value is
-// fake: shaped like the real format, never a working credential. AWS_SECRET is AWS's documented example key.
-const AWS_SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
-const AZURE_KEY = 'Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFy+/==';
-
-/** [shape, text as typed, the same text as stored, the kind reported] */
-const SHAPES: [string, string, string, string][] = [
-  ['AWS access key id', 'key AKIAIOSFODNN7EXAMPLE here', 'key [REDACTED] here', 'aws-access-key'],
-  ['AWS temporary key id', 'ASIAFAKEFAKEFAKEFAKE', '[REDACTED]', 'aws-access-key'],
-  ['AWS secret key without a label', `it is ${AWS_SECRET} ok`, 'it is [REDACTED] ok', 'aws-secret-key'],
-  [
-    'AWS secret key with a label',
-    `aws_secret_access_key = ${AWS_SECRET}`,
-    'aws_secret_access_key = [REDACTED]',
-    'labelled-secret',
-  ],
-  [
-    'AWS credentials JSON (STS)',
-    `{"AccessKeyId": "ASIAFAKEFAKEFAKEFAKE", "SecretAccessKey": "${AWS_SECRET}", "SessionToken": "FwoGZXIvYXdzEFAKE"}`,
-    '{"AccessKeyId": "[REDACTED]", "SecretAccessKey": "[REDACTED]", "SessionToken": "[REDACTED]"}',
-    'labelled-secret',
-  ],
-  ['pw: label', 'pw: hunter2secret', 'pw: [REDACTED]', 'labelled-secret'],
-  ['password= assignment', 'password=hunter22', 'password=[REDACTED]', 'labelled-secret'],
-  ['passwd: label', 'passwd: Tr0ub4dor', 'passwd: [REDACTED]', 'labelled-secret'],
-  [
-    'PGPASSWORD',
-    'export PGPASSWORD=s3cr3tPass; psql',
-    'export PGPASSWORD=[REDACTED]; psql',
-    'labelled-secret',
-  ],
-  [
-    'PGPASSWORD quoted, with spaces',
-    "PGPASSWORD='two words' psql",
-    "PGPASSWORD='[REDACTED]' psql",
-    'labelled-secret',
-  ],
-  [
-    'MYSQL_ROOT_PASSWORD',
-    'MYSQL_ROOT_PASSWORD: rootpass1',
-    'MYSQL_ROOT_PASSWORD: [REDACTED]',
-    'labelled-secret',
-  ],
-  [
-    'a --password flag',
-    'mysql -u root --password Hunter2pass -h db',
-    'mysql -u root --password [REDACTED] -h db',
-    'labelled-secret',
-  ],
-  ['my password is …', 'my password is Tr0ub4dor&3', 'my password is [REDACTED]', 'stated-password'],
-  ['my password …', 'my password hunter2secret thanks', 'my password [REDACTED] thanks', 'stated-password'],
-  [
-    'the password for X is …',
-    'the password for prod is Winter2026!',
-    'the password for prod is [REDACTED]',
-    'stated-password',
-  ],
-  [
-    'URL with a password',
-    'postgres://app:pa55word@db:5432/main',
-    'postgres://app:[REDACTED]@db:5432/main',
-    'url-password',
-  ],
-  [
-    'URL with only a password',
-    'redis://:s3cretpass@cache:6379/0',
-    'redis://:[REDACTED]@cache:6379/0',
-    'url-password',
-  ],
-  [
-    'ADO.NET connection string',
-    'Server=tcp:db.example.com,1433;Database=app;User Id=app;Password=correct horse battery;Encrypt=true',
-    'Server=tcp:db.example.com,1433;Database=app;User Id=app;Password=[REDACTED];Encrypt=true',
-    'connection-string',
-  ],
-  [
-    'ODBC connection string (Pwd)',
-    'Driver={ODBC Driver 18};Server=db;Uid=app;Pwd=p@ss w0rd;',
-    'Driver={ODBC Driver 18};Server=db;Uid=app;Pwd=[REDACTED];',
-    'connection-string',
-  ],
-  [
-    'Azure Storage AccountKey',
-    `DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=${AZURE_KEY};EndpointSuffix=core.windows.net`,
-    'DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=[REDACTED];EndpointSuffix=core.windows.net',
-    'connection-string',
-  ],
-  ['Azure AccountKey alone', `AccountKey=${AZURE_KEY}`, 'AccountKey=[REDACTED]', 'labelled-secret'],
-  [
-    'Azure Service Bus SharedAccessKey',
-    'Endpoint=sb://acme.servicebus.windows.net/;SharedAccessKeyName=Root;SharedAccessKey=abcDEF123456789+/ghiJKL=',
-    'Endpoint=sb://acme.servicebus.windows.net/;SharedAccessKeyName=Root;SharedAccessKey=[REDACTED]',
-    'connection-string',
-  ],
-  [
-    'Azure SAS sig=',
-    'https://acme.blob.core.windows.net/c/f.txt?sv=2022-11-02&sr=b&sig=abcDEF123%2Bxyz456%3D789',
-    'https://acme.blob.core.windows.net/c/f.txt?sv=2022-11-02&sr=b&sig=[REDACTED]',
-    'azure-sas',
-  ],
-  [
-    'Entra client secret',
-    'secret abc8Q~FAKEfakeFAKEfakeFAKEfakeFAKEfake12',
-    'secret [REDACTED]',
-    'azure-client-secret',
-  ],
-  ['Google API key', 'AIzaSyFAKE-fakeFAKEfakeFAKEfakeFAKEfake', '[REDACTED]', 'google-api-key'],
-  ['Google OAuth client secret', 'GOCSPX-FAKEfakeFAKEfakeFAKEfake1234', '[REDACTED]', 'google-oauth-secret'],
-  [
-    'GCP service-account JSON',
-    '{"type": "service_account", "private_key_id": "0123456789abcdef0123456789abcdef01234567", "private_key": "-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\\n-----END PRIVATE KEY-----\\n", "client_email": "bot@acme.iam.gserviceaccount.com"}',
-    '{"type": "service_account", "private_key_id": "[REDACTED]", "private_key": "[REDACTED]\\n", "client_email": "bot@acme.iam.gserviceaccount.com"}',
-    'private-key',
-  ],
-  [
-    'PEM private key',
-    'key:\n-----BEGIN RSA PRIVATE KEY-----\nMIIFAKE\nFAKE==\n-----END RSA PRIVATE KEY-----\nend',
-    'key:\n[REDACTED]\nend',
-    'private-key',
-  ],
-  [
-    'OpenSSH private key',
-    '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAA\n-----END OPENSSH PRIVATE KEY-----',
-    '[REDACTED]',
-    'private-key',
-  ],
-  [
-    'PGP private key block',
-    '-----BEGIN PGP PRIVATE KEY BLOCK-----\nlQOYBF\n-----END PGP PRIVATE KEY BLOCK-----',
-    '[REDACTED]',
-    'private-key',
-  ],
-  ['JWT', 'token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJmYWtlIn0.FAKEsignatureFAKE', 'token [REDACTED]', 'jwt'],
-  [
-    'Bearer header',
-    'Authorization: Bearer abcdefghijklmnop1234',
-    'Authorization: Bearer [REDACTED]',
-    'bearer-token',
-  ],
-  ['x-api-key header', 'x-api-key: 0a1b2c3d4e5f', 'x-api-key: [REDACTED]', 'labelled-secret'],
-  ['GitHub token', 'ghp_FAKEfakeFAKEfakeFAKEfakeFAKEfake1234', '[REDACTED]', 'github-token'],
-  ['Slack bot token', 'xoxb-1234567890-FAKEFAKEFAKE', '[REDACTED]', 'slack-token'],
-];
+import { AWS_SECRET, AZURE_KEY, SHAPES, secretsOf } from '../fixtures/secret-shapes.ts';
 
 /** Text that must come back exactly as typed. */
 const NOT_SECRETS: [string, string][] = [
@@ -174,10 +31,16 @@ const NOT_SECRETS: [string, string][] = [
 ];
 
 describe('redaction of the common secret shapes', () => {
-  it.each(SHAPES)('redacts %s', (_shape, typed, stored, kind) => {
+  it.each(SHAPES)('redacts %s', (shape, typed, stored, kind) => {
     const found = findAndRedactSecrets(typed);
     expect(found.text).toBe(stored);
     expect(found.kinds).toContain(kind);
+    // The same inside a sentence, after another `label:` (which must not swallow the secret's own label).
+    const inSentence = redactSecrets(`note for later, ${shape}: ${typed} (thanks)`);
+    for (const secret of secretsOf(typed, stored)) {
+      expect(found.text).not.toContain(secret);
+      expect(inSentence).not.toContain(secret);
+    }
   });
 
   it.each(NOT_SECRETS)('keeps %s', (_what, text) => {
