@@ -116,7 +116,7 @@ function tooBig(path: string[], actual: number, limit: number): string {
 
 function remedyOf(problems: readonly LimitProblem[]): string {
   if (problems.some((problem) => problem.field === 'text')) {
-    return `Send it in shorter parts (at most ${count(TASK_LIMITS.messageCharacters)} characters each), or attach the long text as a file.`;
+    return `Send it in shorter parts, at most ${count(TASK_LIMITS.messageCharacters)} characters each.`;
   }
   if (problems.some((problem) => problem.field.startsWith('files'))) {
     return `Attach at most ${TASK_LIMITS.fileCount} files, with shorter names.`;
