@@ -1,7 +1,7 @@
 import { ChatOpsError } from '../core/errors.ts';
 import type { Logger, TaskQueue } from '../core/ports.ts';
 import { TaskSchema } from '../core/task.ts';
-import { checkTask } from '../core/task-check.ts';
+import { checkTask, type InputLimitError } from '../core/task-check.ts';
 import type { StaleTask, TaskLedger } from '../db/task-ledger.ts';
 
 export interface StaleTaskSweeperDependencies {
@@ -52,7 +52,7 @@ export async function sweepStaleTasks(
   for (const stale of await ledger.stale(options.olderThanSeconds, 100)) {
     const parsed = TaskSchema.safeParse(stale.payload);
     if (!parsed.success) {
-      const why = checkTask(stale.payload) ?? invalidPayload();
+      const why = neverRuns(checkTask(stale.payload));
       if (await abandon(stale, why)) result.abandoned += 1;
       log.warn('stale-task-abandoned', { taskId: stale.id, reason: 'invalid payload', error: why.message });
       continue;
@@ -108,7 +108,15 @@ function detailOf(error: ChatOpsError): { code: string; message: string; remedy?
   return { code: error.code, message: error.message, ...(error.remedy ? { remedy: error.remedy } : {}) };
 }
 
-function invalidPayload(): ChatOpsError {
+/** A recorded payload the worker refuses: the limits it breaks when it is too large, else that it is unreadable. */
+function neverRuns(limits: InputLimitError | null): ChatOpsError {
+  if (limits) {
+    const problems = limits.problems.map((problem) => problem.problem).join(' ');
+    return new ChatOpsError('VALIDATION_FAILED', `This request was recorded but can never run. ${problems}`, {
+      ...(limits.remedy ? { remedy: limits.remedy } : {}),
+      details: limits.details,
+    });
+  }
   return new ChatOpsError('VALIDATION_FAILED', 'This request was recorded in a form no worker can read.', {
     remedy: 'Send it again; if it fails again, report the task id in the message below.',
   });
