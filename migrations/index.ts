@@ -8,6 +8,7 @@ import { Migration20261202200000Approvals } from './Migration20261202200000_appr
 import { Migration20261202300000KnowledgeBase } from './Migration20261202300000_knowledge_base.ts';
 import { Migration20261202400000Schedules } from './Migration20261202400000_schedules.ts';
 import { Migration20261207100000ApiKeyIdentities } from './Migration20261207100000_api_key_identities.ts';
+import { Migration20261207200000TaskRequeues } from './Migration20261207200000_task_requeues.ts';
 
 /**
  * Migrations in order. An explicit list (not a folder scan) so the same code runs from source, in tests
@@ -23,4 +24,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261202300000_knowledge_base', class: Migration20261202300000KnowledgeBase },
   { name: 'Migration20261202400000_schedules', class: Migration20261202400000Schedules },
   { name: 'Migration20261207100000_api_key_identities', class: Migration20261207100000ApiKeyIdentities },
+  { name: 'Migration20261207200000_task_requeues', class: Migration20261207200000TaskRequeues },
 ];

@@ -7,6 +7,7 @@ import type {
   SchedulesPort,
   TaskStatus,
 } from '../../src/core/index.ts';
+import { revealInvisible } from '../../src/core/index.ts';
 import type { SlackClients } from './clients.ts';
 import { escapeMrkdwn } from './mrkdwn.ts';
 import { slackError } from './web-api-errors.ts';
@@ -130,7 +131,7 @@ export function homeView(content: AppHomeContent): View {
   if (content.tasks.length === 0) blocks.push(context('You have not asked me anything yet.'));
   for (const task of content.tasks) {
     const what = task.command ? `/${task.command} ${task.text}`.trim() : task.text || '(no text)';
-    const shown = shorten(what, 200);
+    const shown = shorten(revealInvisible(what), 200);
     blocks.push(
       section(
         `${STATUS_ICONS[task.status]} ${escapeMrkdwn(shown)}\n${channel(task.channel)} · ${task.skill ? `${escapeMrkdwn(task.skill)} · ` : ''}${date(task.receivedAt)}`,

@@ -1,7 +1,9 @@
 import {
   checkCommandArguments,
   describeArgumentProblems,
+  type InboundMessage,
   type Intake,
+  isInputLimitError,
   type Logger,
   markdownReply,
   type Sender,
@@ -69,10 +71,33 @@ export function answeredUsage(services: InboundServices, task: Task): boolean {
   if (task.kind !== 'command' || !task.command) return false;
   const problem = usageProblem(services.catalog, task.command, task.args ?? {});
   if (!problem) return false;
-  const reply = { ...markdownReply(problem), visibility: 'ephemeral' as const, ephemeralUser: task.user.id };
-  const message = { id: uuidv7(), taskId: task.id, skill: null, createdAt: services.now() };
-  services.later('slack-usage-reply', () => services.sender.send(task.replyTo, reply, message));
+  answerPrivately(services, task, problem, 'slack-usage-reply');
   return true;
+}
+
+/**
+ * Records and queues a task. One that breaks a limit of the Task schema (a 50,000-character message) is
+ * not taken: the person is told the limit, privately, after the acknowledgement. True when accepted.
+ */
+export async function acceptOrExplain(
+  services: InboundServices,
+  task: Task,
+  message?: InboundMessage,
+): Promise<boolean> {
+  try {
+    await services.intake.accept(task, message);
+    return true;
+  } catch (error) {
+    if (!isInputLimitError(error)) throw error;
+    answerPrivately(services, task, error.explanation, 'slack-limit-reply');
+    return false;
+  }
+}
+
+function answerPrivately(services: InboundServices, task: Task, text: string, what: string): void {
+  const reply = { ...markdownReply(text), visibility: 'ephemeral' as const, ephemeralUser: task.user.id };
+  const message = { id: uuidv7(), taskId: task.id, skill: null, createdAt: services.now() };
+  services.later(what, () => services.sender.send(task.replyTo, reply, message));
 }
 
 /** The installed commands, as a person reads them in an error. */

@@ -5,8 +5,10 @@ import {
   type Clock,
   checkCommandArguments,
   describeArgumentProblems,
+  type InboundMessage,
   type Intake,
   isChatOpsError,
+  isInputLimitError,
   type Logger,
   markdownReply,
   type Sender,
@@ -154,7 +156,7 @@ export class TeamsReceiver {
       if (activity.value !== undefined && !activity.text) return undefined;
       const { task, message } = messageToTask(activity, context);
       if (this.#answeredUsage(task)) return undefined;
-      await this.#options.intake.accept(task, message);
+      await this.#acceptOrExplain(task, message);
       return undefined;
     } catch (error) {
       if (!isChatOpsError(error)) throw error;
@@ -183,7 +185,14 @@ export class TeamsReceiver {
     const checked = await checkClick(activity, tenantId, (id) => this.#options.messages.byId(id));
     if (!checked.ok) return { status: 200, body: clickError(checked.status, checked.message) };
     const task = actionToTask(activity, checked.click, this.#context(tenantId));
-    const accepted = await this.#options.intake.accept(task);
+    let accepted: Awaited<ReturnType<Intake['accept']>>;
+    try {
+      accepted = await this.#options.intake.accept(task);
+    } catch (error) {
+      // Teams shows an invoke's error on the card itself: the person sees the limit where they clicked.
+      if (isInputLimitError(error)) return { status: 200, body: clickError(400, error.explanation) };
+      throw error;
+    }
     const by = activity.from.name ?? 'you';
     return { status: 200, body: clickResponse(checked.click, checked.card, by, accepted.duplicate) };
   }
@@ -195,13 +204,30 @@ export class TeamsReceiver {
     const problems = entry ? checkCommandArguments(entry.command.arguments, task.args ?? {}) : [];
     if (!entry || problems.length === 0) return false;
     const text = `I could not run /${task.command}:\n${describeArgumentProblems(problems)}\nUsage: \`${entry.command.usage}\``;
+    this.#answer(task, text, entry.skill.id, 'teams-usage-reply-failed');
+    return true;
+  }
+
+  /**
+   * Records and queues a task. One that breaks a limit of the Task schema (a 50,000-character message) is
+   * not taken: the person is told the limit in the conversation instead of a silence.
+   */
+  async #acceptOrExplain(task: Task, message: InboundMessage): Promise<void> {
+    try {
+      await this.#options.intake.accept(task, message);
+    } catch (error) {
+      if (!isInputLimitError(error)) throw error;
+      this.#answer(task, error.explanation, null, 'teams-limit-reply-failed');
+    }
+  }
+
+  #answer(task: Task, text: string, skill: string | null, failure: string): void {
     const reply = { ...markdownReply(text), visibility: 'ephemeral' as const, ephemeralUser: task.user.id };
-    const message = { id: uuidv7(), taskId: task.id, skill: entry.skill.id, createdAt: this.#now() };
+    const message = { id: uuidv7(), taskId: task.id, skill, createdAt: this.#now() };
     // Sent after the acknowledgement; a failure to answer is logged, the person can simply retry.
     void this.#options.sender.send(task.replyTo, reply, message).catch((error: unknown) => {
-      this.#options.log.warn('teams-usage-reply-failed', { taskId: task.id, error });
+      this.#options.log.warn(failure, { taskId: task.id, error });
     });
-    return true;
   }
 
   #context(tenantId: string): MappingContext {

@@ -1,5 +1,6 @@
 import type { ApprovalSummary, ApprovalsQuery } from '../core/approvals.ts';
 import { redactDeep } from '../core/redact.ts';
+import { revealInvisible } from '../core/visible-text.ts';
 import type { ApprovalDecisionStore } from '../db/approval-decision-store.ts';
 import type { ApprovalRow, ApprovalStore } from '../db/approval-store.ts';
 import type { Directory } from '../db/directory.ts';
@@ -90,8 +91,9 @@ export class ApprovalListing implements ApprovalsQuery {
 export function summaryOf(approval: ApprovalRow): PendingApproval {
   return {
     approvalId: approval.id,
-    title: approval.title,
-    requestedBy: approval.requestedByName,
+    // Lists are read by approvers on every platform: bidi and invisible characters are shown, not obeyed.
+    title: revealInvisible(approval.title),
+    requestedBy: revealInvisible(approval.requestedByName),
     channel: approval.channel,
     thread: approval.thread,
     createdAt: approval.createdAt.toISOString(),

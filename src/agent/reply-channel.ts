@@ -6,7 +6,8 @@ import type { Task } from '../core/task.ts';
 import type { MessageStore, StoredMessage } from '../db/message-store.ts';
 
 export interface ReplyChannelOptions {
-  task: Task;
+  /** The task replies answer: its id (the delivery keys) and where replies go. */
+  task: Pick<Task, 'id' | 'replyTo'>;
   skill: string | null;
   messages: MessageStore;
   sender: Sender;
@@ -140,6 +141,6 @@ function normalise(input: ReplyInput | Reply | string): Reply {
   return ReplySchema.parse(input);
 }
 
-function outbound(message: StoredMessage, task: Task): OutboundMessage {
+function outbound(message: StoredMessage, task: Pick<Task, 'id'>): OutboundMessage {
   return { id: message.id, taskId: task.id, skill: message.skill, createdAt: new Date(message.createdAt) };
 }

@@ -45,16 +45,26 @@ export function assistantSkill(loop: SupervisorLoop, first: ModelTurn, catalog: 
         outcome.approvals.length > 0 ? `approval pending: ${outcome.approvals.join(', ')}` : null,
       ].filter(Boolean);
       const text = outcome.text || 'I have nothing to add.';
+      // A tool that failed is said plainly under the answer, whatever the model made of it.
+      const failures = outcome.toolErrors.map(
+        ({ tool, error }) => `⚠️ ${tool} reported an error: ${firstLine(error)}`,
+      );
       await ctx.reply({
         v: REPLY_VERSION,
         text,
         blocks: [
           { type: 'markdown', text },
+          ...failures.map((failure) => ({ type: 'context' as const, text: failure })),
           { type: 'context', text: credits.join(' · ') },
         ],
       });
     },
   };
+}
+
+function firstLine(text: string): string {
+  const line = text.trim().split('\n')[0] ?? '';
+  return (line.length > 300 ? `${line.slice(0, 300)}…` : line) || '(no output)';
 }
 
 /** Streams the answer into the progress message at most once a second, in order, without blocking. */

@@ -39,8 +39,21 @@ export interface LoopEvents {
   onText?(textSoFar: string): void;
 }
 
+/** An MCP tool whose last call in the run reported an error (the model saw it; the person should too). */
+export interface ToolError {
+  tool: string;
+  error: string;
+}
+
 export type LoopOutcome =
-  | { kind: 'answer'; text: string; model: string; toolsUsed: string[]; approvals: string[] }
+  | {
+      kind: 'answer';
+      text: string;
+      model: string;
+      toolsUsed: string[];
+      approvals: string[];
+      toolErrors: ToolError[];
+    }
   | { kind: 'handoff'; spec: SkillToolSpec; input: Record<string, unknown>; toolsUsed: string[] };
 
 const MAX_TOOL_RESULT_CHARS = 20_000;
@@ -50,6 +63,8 @@ export class SupervisorLoop {
   readonly messages: MessageParam[];
   readonly #toolsUsed: string[] = [];
   readonly #approvals: string[] = [];
+  /** Per tool, the error of its last call; a later successful call of the same tool clears it. */
+  readonly #toolErrors = new Map<string, string>();
 
   constructor(setup: LoopSetup, messages: MessageParam[]) {
     this.#setup = setup;
@@ -105,6 +120,7 @@ export class SupervisorLoop {
           model: turn.model,
           toolsUsed: [...this.#toolsUsed],
           approvals: [...this.#approvals],
+          toolErrors: this.#errors(),
         };
       }
       this.messages.push({ role: 'assistant', content: turn.content as ContentBlockParam[] });
@@ -119,6 +135,7 @@ export class SupervisorLoop {
           model: turn.model,
           toolsUsed: [...this.#toolsUsed],
           approvals: [...this.#approvals],
+          toolErrors: this.#errors(),
         };
       }
       turn = await this.turn(events);
@@ -141,7 +158,13 @@ export class SupervisorLoop {
     this.#toolsUsed.push(use.name);
     const outcome = await this.#setup.tools.call(use.name, use.input);
     if (outcome.status === 'approval-requested') this.#approvals.push(outcome.approvalId);
+    if (outcome.status === 'done' && outcome.isError) this.#toolErrors.set(use.name, outcome.text);
+    else if (outcome.status === 'done') this.#toolErrors.delete(use.name);
     return result(...describeOutcome(use.name, outcome));
+  }
+
+  #errors(): ToolError[] {
+    return [...this.#toolErrors].map(([tool, error]) => ({ tool, error }));
   }
 
   /** A skill tool that did not hand over: it has side effects (approval) or its arguments are wrong. */

@@ -152,7 +152,8 @@ export const VARIABLES: readonly Variable[] = [
     name: 'API_MAX_BODY_BYTES',
     schema: positiveInt(10_000_000),
     defaultValue: '65536',
-    description: 'Largest accepted request body; larger ones are answered 413.',
+    description:
+      'Largest accepted REST API request body; larger ones are answered 413. Slack and Teams requests may be up to 1 MiB (or this, if larger), so a message at the 40,000-character limit is answered with the limit rather than refused unseen.',
     remedy: 'Set API_MAX_BODY_BYTES to a byte count, e.g. 65536.',
   },
   {

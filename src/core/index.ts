@@ -15,4 +15,7 @@ export * from './schedules.ts';
 export * from './skill.ts';
 export * from './skill-catalog.ts';
 export * from './task.ts';
+export * from './task-check.ts';
+export * from './task-limits.ts';
 export * from './tools.ts';
+export * from './visible-text.ts';

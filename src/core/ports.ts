@@ -34,7 +34,15 @@ export interface TaskQueue {
   /** Removes the task's job unless a worker already holds it (which then skips it); best effort. */
   withdraw(task: Task): Promise<void>;
   depth(): Promise<QueueDepth>;
+  /** Where the job of a task is (the stale-task sweeper asks before it re-adds one). */
+  jobState(taskId: string): Promise<JobState>;
 }
+
+/**
+ * A task's job: still to run (waiting, delayed, running), failed for good (its reason, as the queue keeps
+ * it: a re-add with the same id is ignored while it is kept), or not in the queue at all.
+ */
+export type JobState = { state: 'pending' } | { state: 'failed'; reason: string } | { state: 'missing' };
 
 /** The bot's own record of a message it posted, handed to the sender with the Reply. */
 export interface OutboundMessage {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TASK_LIMITS as LIMITS } from './task-limits.ts';
 
 /**
  * A Task is one request to the bot: a message, a mention, a slash command, a button click or a scheduled
@@ -16,12 +17,12 @@ export type TaskKind = z.infer<typeof TaskKindSchema>;
 export const TaskStatusSchema = z.enum(['queued', 'running', 'awaiting_approval', 'succeeded', 'failed']);
 export type TaskStatus = z.infer<typeof TaskStatusSchema>;
 
-const Identifier = z.string().trim().min(1).max(255);
+const Identifier = z.string().trim().min(1).max(LIMITS.identifierCharacters);
 
 export const UserRefSchema = z.object({
   /** The platform's own user id (Slack `U…`, AAD object id, or the API caller's user name). */
   id: Identifier,
-  name: z.string().max(255).optional(),
+  name: z.string().max(LIMITS.userNameCharacters).optional(),
 });
 export type UserRef = z.infer<typeof UserRefSchema>;
 
@@ -36,9 +37,9 @@ export const ReplyAddressSchema = z.object({
 export type ReplyAddress = z.infer<typeof ReplyAddressSchema>;
 
 export const TaskFileSchema = z.object({
-  name: z.string().min(1).max(512),
+  name: z.string().min(1).max(LIMITS.fileNameCharacters),
   url: z.string().url().optional(),
-  mimeType: z.string().max(255).optional(),
+  mimeType: z.string().max(LIMITS.mimeTypeCharacters).optional(),
   sizeBytes: z.number().int().nonnegative().optional(),
 });
 export type TaskFile = z.infer<typeof TaskFileSchema>;
@@ -46,11 +47,16 @@ export type TaskFile = z.infer<typeof TaskFileSchema>;
 /** A click on a button the bot rendered: which message carried it and which skill rendered it. */
 export const TaskActionSchema = z.object({
   id: Identifier,
-  value: z.string().max(2000).optional(),
+  value: z.string().max(LIMITS.actionValueCharacters).optional(),
   messageId: Identifier,
   skill: Identifier.optional(),
   /** What the person typed with the click (a form, a Slack modal, a card input), e.g. `{ reason }`. */
-  inputs: z.record(z.string().regex(/^[A-Za-z][\w.-]{0,63}$/), z.string().max(2000)).optional(),
+  inputs: z
+    .record(z.string().regex(/^[A-Za-z][\w.-]{0,63}$/), z.string().max(LIMITS.actionInputCharacters))
+    .refine((inputs) => Object.keys(inputs).length <= LIMITS.actionInputCount, {
+      message: `at most ${LIMITS.actionInputCount} inputs`,
+    })
+    .optional(),
 });
 export type TaskAction = z.infer<typeof TaskActionSchema>;
 
@@ -75,13 +81,18 @@ export const TaskSchema = z.object({
   channel: Identifier,
   /** The thread root's id; a message that starts a thread is its own root. */
   thread: Identifier,
-  text: z.string().max(40_000),
+  text: z.string().max(LIMITS.messageCharacters),
   /** Slash command name without the slash, e.g. `deploy-cluster`. */
-  command: z.string().min(1).max(64).optional(),
+  command: z.string().min(1).max(LIMITS.commandCharacters).optional(),
   /** `key=value` arguments of a command; positional words stay in `text`. */
-  args: z.record(z.string(), z.string()).optional(),
+  args: z
+    .record(z.string().max(LIMITS.argumentNameCharacters), z.string().max(LIMITS.argumentValueCharacters))
+    .refine((args) => Object.keys(args).length <= LIMITS.argumentCount, {
+      message: `at most ${LIMITS.argumentCount} arguments`,
+    })
+    .optional(),
   action: TaskActionSchema.optional(),
-  files: z.array(TaskFileSchema).max(20).optional(),
+  files: z.array(TaskFileSchema).max(LIMITS.fileCount).optional(),
   replyTo: ReplyAddressSchema,
   /** The platform's id for the inbound event (Slack event_id, Teams activity id, Idempotency-Key). */
   sourceEventId: Identifier,

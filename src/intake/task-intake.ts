@@ -1,6 +1,7 @@
 import type { AcceptedTask, InboundMessage, Intake, Logger, TaskQueue } from '../core/ports.ts';
 import { redactSecrets, redactTaskSecrets } from '../core/redact.ts';
 import type { Task } from '../core/task.ts';
+import { checkTask } from '../core/task-check.ts';
 import type { TaskLedger } from '../db/task-ledger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 
@@ -16,6 +17,8 @@ import type { Metrics } from '../observability/metrics.ts';
  *   the caller still sees the error (503), and a retry of the same event lands on the same task.
  * - If the record fails, the caller sees the error and the platform retries (a new task); the job waits
  *   for a record that never comes and ends without running.
+ * - A task that breaks a limit of the Task schema is neither recorded nor queued: accept throws an
+ *   InputLimitError, which the receiver turns into an answer naming the limit.
  */
 export class TaskIntake implements Intake {
   readonly #ledger: TaskLedger;
@@ -34,6 +37,17 @@ export class TaskIntake implements Intake {
     // Secrets people paste never reach the queue, the database, the logs or the model.
     const task = redactTaskSecrets(received);
     const message = inbound ? { ...inbound, text: redactSecrets(inbound.text) } : undefined;
+    // A task the worker would refuse is refused here, before it is recorded or queued: the receiver
+    // answers the person with the limit, instead of a task that stays queued forever.
+    const refused = checkTask(task, message);
+    if (refused) {
+      this.#metrics.tasksRefused.inc({ platform: task.platform });
+      this.#log.info('task-refused', {
+        platform: task.platform,
+        limits: refused.problems.map((p) => p.field),
+      });
+      throw refused;
+    }
     const [recording, enqueueing] = await Promise.allSettled([
       this.#ledger.record(task, message),
       this.#queue.enqueue(task),

@@ -19,6 +19,7 @@ import type { Intake, Logger } from '../core/ports.ts';
 import type { SkillManifest } from '../core/skill.ts';
 import type { SkillCatalog } from '../core/skill-catalog.ts';
 import { type Platform, TASK_VERSION, type Task } from '../core/task.ts';
+import { isInputLimitError } from '../core/task-check.ts';
 import type { MessageStore } from '../db/message-store.ts';
 import type { TaskLedger } from '../db/task-ledger.ts';
 
@@ -167,7 +168,14 @@ async function run(
     sourceEventId: thread,
     receivedAt: new Date().toISOString(),
   };
-  const accepted = await deps.intake.accept(task, { id: uuidv7(), text: shown });
+  let accepted: Awaited<ReturnType<SkillServerDependencies['intake']['accept']>>;
+  try {
+    accepted = await deps.intake.accept(task, { id: uuidv7(), text: shown });
+  } catch (error) {
+    // Too large to become a task: the caller is told the limit, and nothing is queued.
+    if (isInputLimitError(error)) return failure(error.explanation);
+    throw error;
+  }
   deps.log.info('mcp-tool-called', {
     taskId: accepted.task.id,
     command: task.command ?? null,

@@ -10,6 +10,7 @@ export interface Metrics {
   readonly registry: Registry;
   readonly tasksReceived: Counter<'platform' | 'kind'>;
   readonly tasksDuplicate: Counter<'platform'>;
+  readonly tasksRefused: Counter<'platform'>;
   readonly tasksCompleted: Counter<'platform' | 'skill'>;
   readonly tasksFailed: Counter<'platform' | 'skill' | 'code'>;
   readonly taskDuration: Histogram<'platform' | 'skill'>;
@@ -32,6 +33,12 @@ export function createMetrics(
     tasksDuplicate: new Counter({
       name: 'chatops_tasks_duplicate_total',
       help: 'Deliveries of an already recorded source event (platform retries, double clicks).',
+      labelNames: ['platform'],
+      registers: [registry],
+    }),
+    tasksRefused: new Counter({
+      name: 'chatops_tasks_refused_total',
+      help: 'Requests refused where they arrived because they break a limit of the Task schema (answered, never queued).',
       labelNames: ['platform'],
       registers: [registry],
     }),

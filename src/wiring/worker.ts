@@ -1,5 +1,6 @@
 // The worker part of the composition root: the services a task runs with, the queue worker and its sweepers,
 // the scheduler, and the worker's own /health and /metrics.
+import { abandonTask } from '../agent/abandon-task.ts';
 import type { Agent } from '../agent/agent.ts';
 import { createAgentParts } from '../agent/agent-setup.ts';
 import { processTask, type WorkerServices } from '../agent/process-task.ts';
@@ -83,10 +84,15 @@ export function startWorker(runtime: Runtime): { close(): Promise<void>; ready: 
     (task, attempt) => processTask(task, services, attempt),
     runtime.log,
   );
-  const stopSweeper = startStaleTaskSweeper(runtime.ledger, runtime.queue, runtime.log, {
-    intervalMs: 30_000,
-    olderThanSeconds: 60,
-  });
+  const stopSweeper = startStaleTaskSweeper(
+    {
+      ledger: runtime.ledger,
+      queue: runtime.queue,
+      log: runtime.log,
+      abandon: (stale, error) => abandonTask(runtime, stale, error),
+    },
+    { intervalMs: 30_000, olderThanSeconds: 60 },
+  );
   const timerConnection = createRedis(config.redis.url, 'worker');
   timerConnection.on('error', (error) => runtime.log.debug('redis-error', { error: error.message }));
   const { expiry } = runtime.approvalsEngine;

@@ -93,10 +93,10 @@ describe('Redis outage', () => {
     );
 
     // The client that gave up is covered by the sweeper.
-    const stop = startStaleTaskSweeper(harness.runtime.ledger, harness.runtime.queue, silentLogger, {
-      intervalMs: 100,
-      olderThanSeconds: 0,
-    });
+    const stop = startStaleTaskSweeper(
+      { ledger: harness.runtime.ledger, queue: harness.runtime.queue, log: silentLogger },
+      { intervalMs: 100, olderThanSeconds: 0 },
+    );
     try {
       await eventually(
         async () => (await status(String(recorded[1]?.id))) === 'succeeded',

@@ -95,6 +95,16 @@ describe.each<DatabaseKind>(['postgresql', 'pglite'])('supervisor without a mode
     expect(unknown.replies[0].text).toContain('There is no tool called filesystem__format_disk');
   });
 
+  it('ends a /run whose tool reports an error as failed, with one reply naming the tool and the error', async () => {
+    const task = await say('/run filesystem__read_text_file path=/etc/hostname');
+    expect(task).toMatchObject({ status: 'failed', skill: 'run', error: { code: 'SKILL_FAILED' } });
+    expect(task.error.message).toContain('The tool filesystem__read_text_file reported an error');
+    const last = task.replies.at(-1).text;
+    expect(last).toContain('The tool filesystem__read_text_file reported an error');
+    expect(last).toMatch(/Access denied|outside allowed directories/);
+    expect(last).toContain('Check the arguments (/run filesystem__read_text_file path=<string>');
+  });
+
   it('requests an approval for a tool with side effects instead of running it', async () => {
     const target = join(workspace.root, 'written-by-run.txt');
     const before = approvals.requests.length;

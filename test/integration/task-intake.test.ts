@@ -117,6 +117,7 @@ describe('recording and enqueueing at once', () => {
     const down: TaskQueue = {
       depth: () => harness.runtime.queue.depth(),
       withdraw: async () => {},
+      jobState: async () => ({ state: 'missing' }),
       enqueue: async () => {
         throw new ChatOpsError('DEPENDENCY_UNAVAILABLE', 'The task queue (Redis) is unavailable.');
       },

@@ -23,6 +23,8 @@ export const TaskRecord = defineEntity({
     thread: p.text(),
     payload: p.json<Task>(),
     attempts: p.integer().default(0),
+    /** Times the stale-task sweeper re-added the task because its job was gone (see the sweeper). */
+    requeues: p.integer().default(0),
     error: p.json<{ code: string; message: string }>().nullable(),
     receivedAt: p.datetime(),
     startedAt: p.datetime().nullable(),
