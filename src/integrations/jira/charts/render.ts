@@ -1,0 +1,79 @@
+import { createRequire } from 'node:module';
+import { createCanvas, GlobalFonts } from '@napi-rs/canvas';
+import { Chart, type ChartConfiguration, type Plugin, registerables } from 'chart.js';
+import { encodePalettePng } from './palette-png.ts';
+
+/**
+ * Charts as PNG on the server: Chart.js (the widely kept charting library) drawing on @napi-rs/canvas
+ * (Skia, prebuilt binaries from npm, no system libraries), with DejaVu Sans shipped by the
+ * `dejavu-fonts-ttf` package (Bitstream Vera licence, see its LICENSE) so text renders the same on a slim
+ * container as on a laptop. The PNG is re-encoded with a palette (palette-png.ts) to stay small.
+ */
+export const CHART_FONT = 'DejaVu Sans';
+export const CHART_WIDTH = 720;
+export const CHART_HEIGHT = 360;
+
+export const COLOURS = {
+  primary: '#1f6feb',
+  secondary: '#9db7d9',
+  accent: '#d1495b',
+  muted: '#8c8c8c',
+  good: '#2e8540',
+  warning: '#e09f3e',
+} as const;
+
+let ready = false;
+
+function setUp(): void {
+  if (ready) return;
+  const require = createRequire(import.meta.url);
+  GlobalFonts.registerFromPath(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'), CHART_FONT);
+  GlobalFonts.registerFromPath(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf'), CHART_FONT);
+  Chart.register(...registerables);
+  Chart.defaults.font.family = CHART_FONT;
+  Chart.defaults.font.size = 12;
+  Chart.defaults.color = '#333333';
+  ready = true;
+}
+
+// Chart.js clears the canvas to transparent; chat clients in dark mode would then show black text on black.
+const whiteBackground: Plugin = {
+  id: 'chatops-background',
+  beforeDraw(chart) {
+    const { ctx, width, height } = chart;
+    ctx.save();
+    ctx.fillStyle = '#ffffff';
+    ctx.fillRect(0, 0, width, height);
+    ctx.restore();
+  },
+};
+
+/** Renders a chart to PNG bytes (no animation, no responsiveness: one frame, drawn at once). */
+export function renderChart(
+  configuration: ChartConfiguration,
+  size: { width: number; height: number } = { width: CHART_WIDTH, height: CHART_HEIGHT },
+): Buffer {
+  setUp();
+  const canvas = createCanvas(size.width, size.height);
+  const context = canvas.getContext('2d');
+  const chart = new Chart(
+    context as unknown as CanvasRenderingContext2D,
+    {
+      ...configuration,
+      options: {
+        ...configuration.options,
+        responsive: false,
+        animation: false,
+        devicePixelRatio: 1,
+        events: [],
+      },
+      plugins: [...(configuration.plugins ?? []), whiteBackground],
+    } as ChartConfiguration,
+  );
+  try {
+    const pixels = context.getImageData(0, 0, size.width, size.height);
+    return encodePalettePng(pixels.data, size.width, size.height);
+  } finally {
+    chart.destroy();
+  }
+}
