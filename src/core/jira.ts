@@ -55,12 +55,24 @@ export interface JiraChannelSettings {
   timezone?: string;
 }
 
+export interface JiraSyncSummary {
+  /** `board:12` or `project:OPS`. */
+  scope: string;
+  full: boolean;
+  issues: number;
+  durationMs: number;
+  /** False when another worker was already syncing it (this call waited for that sync). */
+  ran: boolean;
+}
+
 export interface JiraPort {
   report(request: JiraReportRequest): Promise<JiraReportResult>;
   /** The channel's stored defaults merged over the installation's. */
   settings(): Promise<JiraChannelSettings>;
   /** Stores this channel's defaults (validated against Jira: the board and project must exist). */
   configure(changes: JiraChannelSettings): Promise<JiraChannelSettings>;
+  /** Syncs the named board or project now (unset: the channel's), full when asked. */
+  sync(options: { board?: number; project?: string; full?: boolean }): Promise<JiraSyncSummary[]>;
   /** Project keys the snapshot knows, so free text ("what's blocking OPS?") can name one. */
   projectKeys(): Promise<string[]>;
 }

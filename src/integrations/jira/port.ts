@@ -3,6 +3,7 @@ import type { JiraChannelSettings, JiraPort } from '../../core/jira.ts';
 import type { Task } from '../../core/task.ts';
 import { statusIdsNamed } from './analytics/workflow.ts';
 import type { JiraService } from './service.ts';
+import type { SyncScope } from './sync.ts';
 
 /**
  * `ctx.jira` for one task: the engine bound to the task's tenant and channel, so the channel's defaults
@@ -46,6 +47,36 @@ export function jiraPortFor(service: JiraService, task: Task): JiraPort {
       if (changes.timezone !== undefined) next.timezone = checkedTimeZone(changes.timezone);
       await service.state.saveChannelSettings(tenant, platform, channel, next, `${platform}:${task.user.id}`);
       return merged();
+    },
+    async sync(options) {
+      const settings = await merged();
+      const scopes: SyncScope[] =
+        options.board !== undefined
+          ? [{ board: options.board }]
+          : options.project
+            ? [{ project: options.project }]
+            : [
+                ...(settings.board !== undefined ? [{ board: settings.board }] : []),
+                ...(settings.project ? [{ project: settings.project }] : []),
+              ];
+      if (scopes.length === 0) {
+        throw new ChatOpsError('VALIDATION_FAILED', 'Which Jira board or project should I sync?', {
+          remedy:
+            "Name one (`/jira sync board=12`) or set this channel's with `/jira config board=<id> project=<KEY>`.",
+        });
+      }
+      const results = [];
+      for (const scope of scopes) {
+        const result = await service.sync(tenant, scope, { full: options.full === true });
+        results.push({
+          scope: result.scope,
+          full: result.full,
+          issues: result.issues,
+          durationMs: result.durationMs,
+          ran: result.ran,
+        });
+      }
+      return results;
     },
     async projectKeys() {
       const keys = new Set(await service.store.projectKeys(tenant));

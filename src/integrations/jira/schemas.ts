@@ -85,14 +85,28 @@ export const SprintFieldSchema = nullable(z.array(SprintValueSchema));
 export const FlaggedFieldSchema = nullable(z.array(z.object({ value: z.string().optional() })));
 export const PointsFieldSchema = nullable(z.number());
 
-const ChangeItemSchema = z.object({
-  field: z.string(),
-  fieldId: z.string().optional(),
-  from: z.string().nullish(),
-  to: z.string().nullish(),
-  fromString: z.string().nullish(),
-  toString: z.string().nullish(),
-});
+// Jira leaves out empty `toString`/`fromString`; reading an absent `toString` key would find
+// Object.prototype.toString, so only the item's own properties are read.
+const ownProperties = (value: unknown) =>
+  typeof value === 'object' && value !== null
+    ? Object.fromEntries(Object.entries(value).filter(([key]) => Object.hasOwn(value, key)))
+    : value;
+const ChangeItemSchema = z.preprocess(
+  (value) => {
+    const own = ownProperties(value) as Record<string, unknown>;
+    return typeof own === 'object' && own !== null
+      ? { fromString: null, toString: null, from: null, to: null, ...own }
+      : own;
+  },
+  z.object({
+    field: z.string(),
+    fieldId: z.string().optional(),
+    from: z.string().nullable(),
+    to: z.string().nullable(),
+    fromString: z.string().nullable(),
+    toString: z.string().nullable(),
+  }),
+);
 export type RawChangeItem = z.infer<typeof ChangeItemSchema>;
 
 export const ChangelogPageSchema = z.object({

@@ -1,0 +1,430 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { FIELDS, type JiraWorld, WORLD_STATUSES, type WorldIssue } from './world.ts';
+
+/**
+ * A fake Jira Cloud on 127.0.0.1 serving a JiraWorld through the operations the bot uses, with Jira's
+ * pagination (search pages linked by `nextPageToken`, absent on the last page; bulk changelog pages; agile
+ * `startAt`/`isLast`), Jira's field shapes and timestamp format, Basic auth, and 429s with Retry-After on
+ * demand. Every request is recorded, so tests can check them against the vendor's spec.
+ */
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  body: unknown;
+  headers: Record<string, string>;
+}
+
+export interface FakeJiraOptions {
+  world: JiraWorld;
+  credentials?: { email: string; token: string };
+  /** Largest search page the fake returns whatever is asked (forces pagination in small tests). */
+  searchPageSize?: number;
+  changelogPageSize?: number;
+  now?: () => number;
+}
+
+export interface FakeJira {
+  url: string;
+  world: JiraWorld;
+  requests: RecordedRequest[];
+  /** The next `times` requests whose path matches answer 429 with `Retry-After: seconds`. */
+  rateLimit(path: RegExp, times: number, seconds: number): void;
+  close(): Promise<void>;
+}
+
+const jiraTime = (time: number) => new Date(time).toISOString().replace('Z', '+0000');
+
+export async function startFakeJira(options: FakeJiraOptions): Promise<FakeJira> {
+  const { world } = options;
+  const now = options.now ?? Date.now;
+  const requests: RecordedRequest[] = [];
+  const limits: { path: RegExp; remaining: number; seconds: number }[] = [];
+  let base = '';
+
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const text = Buffer.concat(chunks).toString('utf8');
+      const body = text ? (JSON.parse(text) as unknown) : undefined;
+      requests.push({
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        query: Object.fromEntries(url.searchParams),
+        body,
+        headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)])),
+      });
+      const limit = limits.find((rule) => rule.remaining > 0 && rule.path.test(url.pathname));
+      if (limit) {
+        limit.remaining -= 1;
+        return send(
+          res,
+          429,
+          { errorMessages: ['Rate limit exceeded.'] },
+          { 'retry-after': String(limit.seconds) },
+        );
+      }
+      if (options.credentials && !authorised(req, options.credentials))
+        return send(res, 401, { errorMessages: ['You are not authenticated.'] });
+      try {
+        const [status, answer] = route(req.method ?? 'GET', url, body);
+        send(res, status, answer);
+      } catch (error) {
+        send(res, 400, { errorMessages: [(error as Error).message] });
+      }
+    });
+  });
+
+  type Answer = [number, unknown];
+  const missing = (message: string): Answer => [404, { errorMessages: [message] }];
+
+  function route(method: string, url: URL, body: unknown): Answer {
+    const path = url.pathname;
+    if (method === 'GET' && path === '/rest/api/3/field') return [200, fields()];
+    if (method === 'GET' && path === '/rest/api/3/status') return [200, statuses()];
+    if (method === 'POST' && path === '/rest/api/3/search/jql') return [200, search(body as SearchBody)];
+    if (method === 'POST' && path === '/rest/api/3/changelog/bulkfetch')
+      return [200, changelogs(body as ChangelogBody)];
+    const project = /^\/rest\/api\/3\/project\/([^/]+)$/.exec(path);
+    if (project && method === 'GET') {
+      const key = decodeURIComponent(project[1] ?? '');
+      const board = world.boards.find((candidate) => candidate.projectKey === key);
+      if (!board) return missing(`No project could be found with key '${key}'.`);
+      return [
+        200,
+        {
+          self: `${base}/rest/api/3/project/${board.projectId}`,
+          id: board.projectId,
+          key,
+          name: `${key} project`,
+        },
+      ];
+    }
+    if (method === 'GET' && path === '/rest/agile/1.0/board') {
+      const key = url.searchParams.get('projectKeyOrId');
+      return [200, page(world.boards.filter((b) => !key || b.projectKey === key).map(boardJson), url)];
+    }
+    const agile = /^\/rest\/agile\/1\.0\/board\/(\d+)(\/configuration|\/sprint)?$/.exec(path);
+    if (agile && method === 'GET') {
+      const board = world.boards.find((candidate) => candidate.id === Number(agile[1]));
+      if (!board) return missing(`Board ${agile[1]} does not exist or you do not have permission to see it.`);
+      if (!agile[2]) return [200, boardJson(board)];
+      if (agile[2] === '/configuration') return [200, configuration(board)];
+      const sprints = [...world.sprints.values()].filter((sprint) => sprint.boardId === board.id);
+      return [200, page(sprints.map(sprintJson), url)];
+    }
+    return missing(`fake Jira has no ${method} ${path}`);
+  }
+
+  function fields() {
+    return [
+      {
+        id: 'summary',
+        key: 'summary',
+        name: 'Summary',
+        custom: false,
+        orderable: true,
+        navigable: true,
+        searchable: true,
+        clauseNames: ['summary'],
+        schema: { type: 'string', system: 'summary' },
+      },
+      {
+        id: 'status',
+        key: 'status',
+        name: 'Status',
+        custom: false,
+        orderable: false,
+        navigable: true,
+        searchable: true,
+        clauseNames: ['status'],
+        schema: { type: 'status', system: 'status' },
+      },
+      {
+        id: FIELDS.points,
+        key: FIELDS.points,
+        name: 'Story point estimate',
+        custom: true,
+        orderable: true,
+        navigable: true,
+        searchable: true,
+        clauseNames: ['cf[10016]', 'Story point estimate'],
+        schema: { type: 'number', custom: 'com.pyxis.greenhopper.jira:jsw-story-points', customId: 10016 },
+      },
+      {
+        id: FIELDS.sprint,
+        key: FIELDS.sprint,
+        name: 'Sprint',
+        custom: true,
+        orderable: true,
+        navigable: true,
+        searchable: true,
+        clauseNames: ['cf[10020]', 'Sprint'],
+        schema: {
+          type: 'array',
+          items: 'json',
+          custom: 'com.pyxis.greenhopper.jira:gh-sprint',
+          customId: 10020,
+        },
+      },
+      {
+        id: FIELDS.flagged,
+        key: FIELDS.flagged,
+        name: 'Flagged',
+        custom: true,
+        orderable: true,
+        navigable: true,
+        searchable: true,
+        clauseNames: ['cf[10021]', 'Flagged'],
+        schema: {
+          type: 'array',
+          items: 'option',
+          custom: 'com.atlassian.jira.plugin.system.customfieldtypes:multicheckboxes',
+          customId: 10021,
+        },
+      },
+    ];
+  }
+
+  function statuses() {
+    return WORLD_STATUSES.map((status) => ({
+      self: `${base}/rest/api/3/status/${status.id}`,
+      description: '',
+      iconUrl: `${base}/images/icons/status_generic.gif`,
+      name: status.name,
+      untranslatedName: status.name,
+      id: status.id,
+      statusCategory: { self: `${base}/rest/api/3/statuscategory/${status.category.id}`, ...status.category },
+    }));
+  }
+
+  function statusJson(id: string) {
+    const status = WORLD_STATUSES.find((candidate) => candidate.id === id) ?? WORLD_STATUSES[0];
+    return {
+      self: `${base}/rest/api/3/status/${status.id}`,
+      name: status.name,
+      id: status.id,
+      statusCategory: status.category,
+    };
+  }
+
+  function issueJson(issue: WorldIssue, wanted: string[]) {
+    const all: Record<string, unknown> = {
+      summary: issue.summary,
+      issuetype: {
+        id: issue.type === 'Sub-task' ? '10003' : '10001',
+        name: issue.type,
+        subtask: issue.type === 'Sub-task',
+      },
+      status: statusJson(issue.status),
+      project: { id: '10000', key: issue.project, name: `${issue.project} project` },
+      assignee: issue.assignee
+        ? { accountId: issue.assignee.accountId, displayName: issue.assignee.displayName, active: true }
+        : null,
+      created: jiraTime(issue.created),
+      updated: jiraTime(issue.updated),
+      resolutiondate: issue.resolved === null ? null : jiraTime(issue.resolved),
+      parent: issue.parent ? { id: world.byKey(issue.parent).id, key: issue.parent } : undefined,
+      issuelinks: issue.blockedBy.map((key, index) => ({
+        id: `2${issue.id}${index}`,
+        type: { id: '10000', name: 'Blocks', inward: 'is blocked by', outward: 'blocks' },
+        inwardIssue: {
+          id: world.byKey(key).id,
+          key,
+          fields: { status: statusJson(world.byKey(key).status) },
+        },
+      })),
+      [FIELDS.points]: issue.points,
+      [FIELDS.sprint]: issue.sprints.length
+        ? issue.sprints.map((id) => {
+            const sprint = world.sprints.get(id);
+            return sprint
+              ? { ...sprintJson(sprint), boardId: sprint.boardId }
+              : { id, name: String(id), state: 'closed' };
+          })
+        : null,
+      [FIELDS.flagged]: issue.flagged
+        ? [{ self: `${base}/rest/api/3/customFieldOption/10019`, value: 'Impediment', id: '10019' }]
+        : null,
+    };
+    const fields = Object.fromEntries(
+      Object.entries(all).filter(([name, value]) => wanted.includes(name) && value !== undefined),
+    );
+    return { expand: '', id: issue.id, self: `${base}/rest/api/3/issue/${issue.id}`, key: issue.key, fields };
+  }
+
+  type SearchBody = { jql: string; fields?: string[]; maxResults?: number; nextPageToken?: string };
+  function search(request: SearchBody) {
+    const matching = selectIssues(request.jql);
+    const size = Math.min(request.maxResults ?? 50, options.searchPageSize ?? 5000);
+    const offset = request.nextPageToken
+      ? Number(Buffer.from(request.nextPageToken, 'base64url').toString())
+      : 0;
+    const slice = matching.slice(offset, offset + size);
+    const next =
+      offset + size < matching.length ? Buffer.from(String(offset + size)).toString('base64url') : null;
+    return {
+      issues: slice.map((issue) => issueJson(issue, request.fields ?? ['id'])),
+      // Jira's schema has no null here: the key is left out on the last page.
+      ...(next ? { nextPageToken: next } : {}),
+      isLast: next === null,
+    };
+  }
+
+  function selectIssues(jql: string): WorldIssue[] {
+    const filter = /filter\s*=\s*(\d+)/.exec(jql)?.[1];
+    const project = /project\s*=\s*"?([A-Z][A-Z0-9_]*)"?/.exec(jql)?.[1];
+    const minutes = /updated\s*>=\s*"-(\d+)m"/.exec(jql)?.[1];
+    const projectKey = filter ? world.boards.find((board) => board.filterId === filter)?.projectKey : project;
+    if (!projectKey)
+      throw new Error(`The value '${filter ?? project}' does not exist for the field 'filter'.`);
+    const since = minutes ? now() - Number(minutes) * 60_000 : Number.NEGATIVE_INFINITY;
+    return [...world.issues.values()]
+      .filter((issue) => issue.project === projectKey && issue.updated >= since)
+      .sort((left, right) => Number(left.id) - Number(right.id));
+  }
+
+  type ChangelogBody = {
+    issueIdsOrKeys: string[];
+    fieldIds?: string[];
+    maxResults?: number;
+    nextPageToken?: string;
+  };
+  function changelogs(request: ChangelogBody) {
+    const entries: { issueId: string; history: WorldIssue['histories'][number] }[] = [];
+    for (const wanted of request.issueIdsOrKeys) {
+      const issue = world.issues.get(wanted) ?? [...world.issues.values()].find((i) => i.key === wanted);
+      if (!issue) continue;
+      for (const history of issue.histories) {
+        const items = history.items.filter(
+          (item) => !request.fieldIds?.length || request.fieldIds.includes(item.fieldId),
+        );
+        if (items.length > 0) entries.push({ issueId: issue.id, history: { ...history, items } });
+      }
+    }
+    const size = Math.min(request.maxResults ?? 1000, options.changelogPageSize ?? 1000);
+    const offset = request.nextPageToken
+      ? Number(Buffer.from(request.nextPageToken, 'base64url').toString())
+      : 0;
+    const slice = entries.slice(offset, offset + size);
+    const grouped = new Map<string, unknown[]>();
+    for (const entry of slice) {
+      const list = grouped.get(entry.issueId) ?? [];
+      list.push({
+        id: entry.history.id,
+        author: { accountId: 'acc-0', displayName: 'Ana Silva', active: true },
+        created: jiraTime(entry.history.created),
+        // Jira sends null for empty values; its schema types them as strings, so empty ones are left out.
+        items: entry.history.items.map((item) =>
+          Object.fromEntries(Object.entries(item).filter(([, value]) => value !== null)),
+        ),
+      });
+      grouped.set(entry.issueId, list);
+    }
+    const next =
+      offset + size < entries.length ? Buffer.from(String(offset + size)).toString('base64url') : null;
+    return {
+      issueChangeLogs: [...grouped.entries()].map(([issueId, changeHistories]) => ({
+        issueId,
+        changeHistories,
+      })),
+      ...(next ? { nextPageToken: next } : {}),
+    };
+  }
+
+  function boardJson(board: JiraWorld['boards'][number]) {
+    return {
+      id: board.id,
+      self: `${base}/rest/agile/1.0/board/${board.id}`,
+      name: board.name,
+      type: board.type,
+      location: {
+        projectId: Number(board.projectId),
+        displayName: `${board.projectKey} project (${board.projectKey})`,
+        projectName: `${board.projectKey} project`,
+        projectKey: board.projectKey,
+        projectTypeKey: 'software',
+        name: `${board.projectKey} project (${board.projectKey})`,
+      },
+    };
+  }
+
+  function configuration(board: JiraWorld['boards'][number]) {
+    return {
+      id: board.id,
+      name: board.name,
+      self: `${base}/rest/agile/1.0/board/${board.id}/configuration`,
+      filter: { id: board.filterId, self: `${base}/rest/api/3/filter/${board.filterId}` },
+      columnConfig: {
+        columns: board.columns.map((column) => ({
+          name: column.name,
+          statuses: column.statuses.map((id) => ({ id, self: `${base}/rest/api/3/status/${id}` })),
+        })),
+        constraintType: 'issueCount',
+      },
+      estimation: { type: 'field', field: { fieldId: FIELDS.points, displayName: 'Story point estimate' } },
+      ranking: { rankCustomFieldId: 10019 },
+    };
+  }
+
+  function sprintJson(sprint: JiraWorld['sprints'] extends Map<number, infer T> ? T : never) {
+    return {
+      id: sprint.id,
+      self: `${base}/rest/agile/1.0/sprint/${sprint.id}`,
+      state: sprint.state,
+      name: sprint.name,
+      ...(sprint.start !== null ? { startDate: new Date(sprint.start).toISOString() } : {}),
+      ...(sprint.end !== null ? { endDate: new Date(sprint.end).toISOString() } : {}),
+      ...(sprint.complete !== null ? { completeDate: new Date(sprint.complete).toISOString() } : {}),
+      originBoardId: sprint.boardId,
+      ...(sprint.goal ? { goal: sprint.goal } : {}),
+    };
+  }
+
+  function page<T>(values: T[], url: URL) {
+    const startAt = Number(url.searchParams.get('startAt') ?? 0);
+    const maxResults = Math.min(Number(url.searchParams.get('maxResults') ?? 50), 50);
+    const slice = values.slice(startAt, startAt + maxResults);
+    return {
+      maxResults,
+      startAt,
+      total: values.length,
+      isLast: startAt + slice.length >= values.length,
+      values: slice,
+    };
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url: base,
+    world,
+    requests,
+    rateLimit(path, times, seconds) {
+      limits.push({ path, remaining: times, seconds });
+    },
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function authorised(req: IncomingMessage, credentials: { email: string; token: string }): boolean {
+  const expected = `Basic ${Buffer.from(`${credentials.email}:${credentials.token}`).toString('base64')}`;
+  return req.headers.authorization === expected;
+}
+
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, { 'content-type': 'application/json;charset=UTF-8', ...headers });
+  res.end(JSON.stringify(body));
+}
