@@ -49,7 +49,11 @@ const USAGE =
 
 export function understand(task: Task, projectKeys: readonly string[]): Understood {
   const args = task.args ?? {};
-  const slash = (task.kind === 'command' || task.kind === 'schedule') && task.command === 'jira';
+  // An MCP client's call is a command task too, but its text is the person's request in their words.
+  const slash =
+    (task.kind === 'command' || task.kind === 'schedule') &&
+    task.command === 'jira' &&
+    task.platform !== 'mcp';
   const fromArgs = parseArgs(args);
   if (slash) return { ...fromSlash(task.text, fromArgs.request), settings: fromArgs.settings };
   const fromText = fromFreeText(task.text, projectKeys);

@@ -101,6 +101,7 @@ export const jiraSkill = defineSkill({
     'workload',
     'work in progress',
     'tickets',
+    'bugs',
     'backlog',
     'epic',
     'forecast',
@@ -113,6 +114,7 @@ export const jiraSkill = defineSkill({
     'who has the most work in progress?',
     'when will the next 20 tickets be done?',
     'show the burndown for the current sprint',
+    'which bugs have been open the longest?',
   ],
   async handle(ctx) {
     const jira = ctx.jira;
@@ -123,7 +125,7 @@ export const jiraSkill = defineSkill({
         retryable: false,
       });
     }
-    const understood = understand(ctx.task, ctx.task.kind === 'command' ? [] : await jira.projectKeys());
+    const understood = understand(ctx.task, await jira.projectKeys());
     if (understood.what === 'help') {
       await ctx.reply(helpReply(await jira.settings()));
       return;
