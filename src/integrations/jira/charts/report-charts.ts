@@ -163,10 +163,12 @@ export function forecastChart(numbers: ForecastNumbers): Buffer {
       const { ctx, chartArea, scales } = chart;
       const x = scales.x;
       if (!x) return;
-      for (const [label, date, colour] of [
-        ['50%', numbers.p50.date, COLOURS.good],
-        ['85%', numbers.p85.date, COLOURS.warning],
-      ] as const) {
+      for (const [row, [label, date, colour]] of (
+        [
+          ['50%', numbers.p50.date, COLOURS.good],
+          ['85%', numbers.p85.date, COLOURS.warning],
+        ] as const
+      ).entries()) {
         const index = numbers.distribution.findIndex((entry) => entry.date === date);
         if (index < 0) continue;
         const position = x.getPixelForValue(index);
@@ -179,7 +181,7 @@ export function forecastChart(numbers: ForecastNumbers): Buffer {
         ctx.lineTo(position, chartArea.bottom);
         ctx.stroke();
         ctx.fillStyle = colour;
-        ctx.fillText(`${label} by ${date}`, position + 4, chartArea.top + 12);
+        ctx.fillText(`${label} by ${date}`, position + 4, chartArea.top + 14 + row * 16);
         ctx.restore();
       }
     },
@@ -201,7 +203,17 @@ export function forecastChart(numbers: ForecastNumbers): Buffer {
         title: title(`When ${numbers.items} more items are done (${numbers.trials} trials)`),
         legend: { display: false },
       },
-      scales: { y: { beginAtZero: true } },
+      scales: {
+        x: {
+          ticks: {
+            maxRotation: 0,
+            autoSkip: true,
+            maxTicksLimit: 9,
+            callback: (value) => shortLabel(Date.parse(numbers.distribution[Number(value)]?.date ?? '') / 86_400_000),
+          },
+        },
+        y: { beginAtZero: true, title: { display: true, text: 'trials' } },
+      },
     },
     plugins: [marks],
   });
