@@ -58,7 +58,7 @@ describe('chatops jira', () => {
     const printed = JSON.parse(velocity.stdout);
     expect(printed.report).toBe('velocity');
     expect(printed.numbers.sprints).toHaveLength(5);
-    expect(printed.definitions.join(' ')).toContain("Done: Done (from the board's last column \"Done\").");
+    expect(printed.definitions.join(' ')).toContain('Done: Done (from the board\'s last column "Done").');
 
     // The same numbers, computed in this process from the same database.
     const open = await openDatabase({ kind: 'postgresql', url: database.url, poolMax: 2 });
@@ -66,7 +66,11 @@ describe('chatops jira', () => {
       const config = loadConfig({ ...env }, 'cli');
       if (!config.jira) throw new Error('no Jira config');
       const service = new JiraService({ database: open, config: config.jira, log: silentLogger });
-      const direct = await service.report('default', { report: 'velocity', sprints: 5 }, { board: 1, timezone: 'UTC' });
+      const direct = await service.report(
+        'default',
+        { report: 'velocity', sprints: 5 },
+        { board: 1, timezone: 'UTC' },
+      );
       expect(printed.numbers).toEqual(JSON.parse(JSON.stringify(direct.numbers)));
     } finally {
       await open.close();

@@ -42,7 +42,9 @@ describe('sprint report', () => {
       'OPS Sprint 42 on OPS board: 11 of 20 committed points done (55% of committed points), 3 issues (7 points) still open.\n7 days left (5 working days), ends 2026-04-13.',
     );
     const fields = report.reply.blocks.find((block) => block.type === 'fields');
-    expect(fields?.type === 'fields' && fields.fields.map((field) => `${field.label}: ${field.value}`)).toEqual([
+    expect(
+      fields?.type === 'fields' && fields.fields.map((field) => `${field.label}: ${field.value}`),
+    ).toEqual([
       'Committed: 6 issues, 20 points',
       'Completed: 3 issues, 11 points',
       'Added since start: 1 issue, 5 points',
@@ -52,7 +54,9 @@ describe('sprint report', () => {
       'Days: 8 of 15 (7 left, 5 working)',
     ]);
     const context = report.reply.blocks.at(-1);
-    expect(context?.type === 'context' && context.text).toContain("Started: In Progress, In Review (from the board's columns \"In Progress\", \"Review\").");
+    expect(context?.type === 'context' && context.text).toContain(
+      'Started: In Progress, In Review (from the board\'s columns "In Progress", "Review").',
+    );
     expect(context?.type === 'context' && context.text).toContain('rebuilt from the changelogs');
     expect(context?.type === 'context' && context.text).toContain('Synced from Jira 2 minutes ago');
     const numbers = JSON.parse(JSON.stringify(report.numbers));
@@ -70,7 +74,9 @@ describe('sprint report', () => {
     expect(renderReply(report.reply, 'message-1').uploads).toEqual([
       { name: 'burndown-42.png', mimeType: 'image/png', contentBase64: chart.contentBase64 },
     ]);
-    expect(JSON.stringify(renderMessageActivities(report.reply, 'message-1'))).toContain(`"url":"data:image/png;base64,${chart.contentBase64}"`);
+    expect(JSON.stringify(renderMessageActivities(report.reply, 'message-1'))).toContain(
+      `"url":"data:image/png;base64,${chart.contentBase64}"`,
+    );
     expect(renderReplyHtml(report.reply, 'message-1')).toContain('<img src="data:image/png;base64,');
   });
 
@@ -93,7 +99,9 @@ describe('the other reports', () => {
     const workload = workloadReport(snapshot, { now, workflow });
     expect(workload.reply.text).toMatch(/in progress in OPS board/);
     const forecast = forecastReport(snapshot, { now, workflow, items: 5, days: 60 });
-    expect(forecast.reply.text).toMatch(/^5 more items in OPS board: done by \d{4}-\d\d-\d\d at 50% likelihood/);
+    expect(forecast.reply.text).toMatch(
+      /^5 more items in OPS board: done by \d{4}-\d\d-\d\d at 50% likelihood/,
+    );
     for (const result of [velocity, cycle, blockers, workload, forecast]) {
       expect(ReplySchema.safeParse(result.reply).success).toBe(true);
       expect(result.definitions.some((line) => line.startsWith('Done: Done'))).toBe(true);

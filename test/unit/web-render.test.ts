@@ -66,6 +66,8 @@ describe('web renderer: generated files', () => {
     expect(html).toContain(
       '<figure class="block image generated"><img src="data:image/png;base64,iVBORw0KGgo=" alt="burndown &quot;42&quot;.png">',
     );
-    expect(html).toContain('<div class="block file">📎 <a href="data:text/csv;base64,YSxi" download="data.csv">');
+    expect(html).toContain(
+      '<div class="block file">📎 <a href="data:text/csv;base64,YSxi" download="data.csv">',
+    );
   });
 });

@@ -209,7 +209,8 @@ export function forecastChart(numbers: ForecastNumbers): Buffer {
             maxRotation: 0,
             autoSkip: true,
             maxTicksLimit: 9,
-            callback: (value) => shortLabel(Date.parse(numbers.distribution[Number(value)]?.date ?? '') / 86_400_000),
+            callback: (value) =>
+              shortLabel(Date.parse(numbers.distribution[Number(value)]?.date ?? '') / 86_400_000),
           },
         },
         y: { beginAtZero: true, title: { display: true, text: 'trials' } },
