@@ -44,15 +44,12 @@ export function cycleTimeReport(
         value: numbers.throughput.map((week) => week.items).join(', ') || 'none',
       },
     ],
-    table: {
-      columns: ['Slowest', 'Summary', 'Cycle days', 'Lead days', 'Finished'],
-      rows: numbers.slowest.map((item) => [
-        issueLink(snapshot.browseBase, item.key),
-        item.summary.slice(0, 120),
-        String(item.cycleDays),
-        String(item.leadDays),
-        dayLabel(item.finishDay),
-      ]),
+    list: {
+      heading: 'Slowest items',
+      lines: numbers.slowest.map(
+        (item) =>
+          `${issueLink(snapshot.browseBase, item.key)} ${item.summary.slice(0, 100)}: ${item.cycleDays} days (lead time ${item.leadDays}), finished ${dayLabel(item.finishDay)}`,
+      ),
     },
     chart:
       numbers.finished > 0

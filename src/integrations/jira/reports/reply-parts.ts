@@ -12,6 +12,8 @@ export interface ReportParts {
   headline: string;
   fields: { label: string; value: string }[];
   table?: { columns: string[]; rows: string[][] } | undefined;
+  /** Issue lines in markdown (with links, which table cells cannot carry), shown under a heading. */
+  list?: { heading: string; lines: string[] } | undefined;
   chart?: { name: string; png: Buffer; alt: string } | undefined;
   definitions: string[];
   facts: JiraFact[];
@@ -33,6 +35,11 @@ export function reportResult(parts: ReportParts): JiraReportResult {
   }
   if (parts.table && parts.table.rows.length > 0)
     blocks.push({ type: 'table', columns: parts.table.columns, rows: parts.table.rows.slice(0, 50) });
+  if (parts.list && parts.list.lines.length > 0)
+    blocks.push({
+      type: 'markdown',
+      text: [`**${parts.list.heading}**`, ...parts.list.lines.map((line) => `- ${line}`)].join('\n'),
+    });
   blocks.push({
     type: 'context',
     text: [...parts.definitions, freshness(parts.snapshot.syncedAt, parts.now)].join(' '),
@@ -64,6 +71,11 @@ export function number(value: number | null | undefined, unit = ''): string {
   if (value === null || value === undefined || Number.isNaN(value)) return 'n/a';
   const rounded = Math.round(value * 10) / 10;
   return `${rounded}${unit}`;
+}
+
+/** The first `limit` lines, then "… and N more". */
+export function capped(lines: string[], limit: number): string[] {
+  return lines.length <= limit ? lines : [...lines.slice(0, limit), `… and ${lines.length - limit} more`];
 }
 
 export function plural(count: number, word: string): string {

@@ -6,7 +6,7 @@ import { type SprintNumbers, sprintNumbers } from '../analytics/sprint.ts';
 import type { Workflow } from '../analytics/workflow.ts';
 import { burndownChart } from '../charts/report-charts.ts';
 import type { Snapshot, SnapshotSprint } from '../model.ts';
-import { issueLink, number, plural, reportResult } from './reply-parts.ts';
+import { capped, issueLink, number, plural, reportResult } from './reply-parts.ts';
 
 /**
  * The sprint report as a plain function of a board's snapshot: the active sprint (or the one asked for)
@@ -86,12 +86,15 @@ export function sprintReport(
       value: `${numbers.days.elapsed} of ${numbers.days.total} (${numbers.days.left} left, ${numbers.days.workingLeft} working)`,
     },
   ];
-  const rows = [
-    ...numbers.added.keys.map((key) => [link(key), 'added after the start']),
-    ...numbers.removed.keys.map((key) => [link(key), 'removed after the start']),
-    ...numbers.remaining.keys
-      .slice(0, 20)
-      .map((key) => [link(key), sprint.state === 'closed' ? 'not completed' : 'open']),
+  const lines = [
+    ...numbers.added.keys.map((key) => `${link(key)} added after the start`),
+    ...numbers.removed.keys.map((key) => `${link(key)} removed after the start`),
+    ...capped(
+      numbers.remaining.keys.map(
+        (key) => `${link(key)} ${sprint.state === 'closed' ? 'not completed' : 'still open'}`,
+      ),
+      10,
+    ),
   ];
   const definitions = [
     ...options.workflow.definitions,
@@ -103,7 +106,7 @@ export function sprintReport(
       report: 'sprint',
       headline,
       fields,
-      table: { columns: ['Issue', 'What happened'], rows },
+      list: { heading: 'Scope changes and open work', lines },
       chart: {
         name: `burndown-${sprint.id}.png`,
         png: burndownChart(numbers, zone),

@@ -5,7 +5,7 @@ import { blockersNumbers, workloadNumbers } from '../analytics/work-in-progress.
 import type { Workflow } from '../analytics/workflow.ts';
 import { workloadChart } from '../charts/report-charts.ts';
 import type { Snapshot } from '../model.ts';
-import { issueLink, number, plural, reportResult } from './reply-parts.ts';
+import { capped, issueLink, number, plural, reportResult } from './reply-parts.ts';
 
 /** What is blocking the work in progress, and who holds it. */
 const AGING_WINDOW_DAYS = 90;
@@ -45,16 +45,15 @@ export function blockersReport(
       },
       { label: `In review > ${options.reviewDays} days`, value: String(numbers.stuckInReview) },
     ],
-    table: {
-      columns: ['Issue', 'Summary', 'Status', 'Assignee', 'Age (days)', 'Why'],
-      rows: numbers.items.map((item) => [
-        issueLink(snapshot.browseBase, item.key),
-        item.summary.slice(0, 100),
-        item.status,
-        item.assignee,
-        String(item.ageDays),
-        item.reasons.join('; '),
-      ]),
+    list: {
+      heading: 'Needs attention',
+      lines: capped(
+        numbers.items.map(
+          (item) =>
+            `${issueLink(snapshot.browseBase, item.key)} ${item.summary.slice(0, 100)} (${item.status}, ${item.assignee}, ${item.ageDays} days old): ${item.reasons.join('; ')}`,
+        ),
+        25,
+      ),
     },
     definitions: [
       ...options.workflow.definitions,
