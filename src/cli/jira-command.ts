@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { type Environment, loadConfig } from '../config/load-config.ts';
+import { loadConfig } from '../config/load-config.ts';
 import { ChatOpsError } from '../core/errors.ts';
 import {
   JIRA_REPORTS,

@@ -45,9 +45,11 @@ describe('Jira reports in the web chat, in a real browser', () => {
     await expect.poll(() => reply.textContent(), { timeout: 60_000 }).toContain('committed points done');
     const text = (await reply.textContent()) ?? '';
     expect(text).toMatch(/OPS Sprint 7 on OPS board: [\d.]+ of [\d.]+ committed points done/);
-    expect(text).toContain("Done: Done (from the board's last column \"Done\")");
+    expect(text).toContain('Done: Done (from the board\'s last column "Done")');
     const chart = reply.locator('figure.block.image img');
-    await expect.poll(() => chart.evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth)).toBe(720);
+    await expect
+      .poll(() => chart.evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth))
+      .toBe(720);
     expect(await chart.evaluate((image: HTMLImageElement) => image.naturalHeight)).toBe(360);
     expect(await chart.getAttribute('alt')).toMatch(/^burndown-\d+\.png$/);
     await reply.scrollIntoViewIfNeeded();

@@ -131,8 +131,16 @@ export function generateWorld(options: GenerateOptions): JiraWorld {
       return true;
     }
     at(started, () => world.transition(issue, S.progress, started));
+    let working = started;
+    if (chance(0.02)) {
+      // Put back in the backlog after starting, then picked up again.
+      const shelved = workTime(started + duration(0.5, 0.5));
+      working = workTime(shelved + duration(1, 0.6));
+      at(shelved, () => world.transition(issue, S.todo, shelved));
+      at(working, () => world.transition(issue, S.progress, working));
+    }
     if (chance(0.04)) {
-      const flaggedAt = workTime(started + duration(0.5, 0.6));
+      const flaggedAt = workTime(working + duration(0.5, 0.6));
       at(flaggedAt, () => world.flag(issue, true, flaggedAt));
       const cleared = workTime(flaggedAt + duration(1.5, 0.7));
       at(cleared, () => world.flag(issue, false, cleared));
@@ -141,7 +149,7 @@ export function generateWorld(options: GenerateOptions): JiraWorld {
       const blocker = pick([...world.issues.values()]);
       if (blocker.id !== issue.id) issue.blockedBy.push(blocker.key);
     }
-    const review = workTime(started + duration(2.2, 0.9));
+    const review = workTime(working + duration(2.2, 0.9));
     const done = workTime(review + duration(0.7, 0.8));
     if (!chance(finishChance) || done >= end) {
       if (review < end) at(review, () => world.transition(issue, S.review, review));

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { FIELDS, type JiraWorld, WORLD_STATUSES, type WorldIssue } from './world.ts';
+import { FIELDS, type JiraWorld, S, WORLD_STATUSES, type WorldIssue } from './world.ts';
 
 /**
  * A fake Jira Cloud on 127.0.0.1 serving a JiraWorld through the operations the bot uses, with Jira's
@@ -67,7 +67,11 @@ export async function startFakeJira(options: FakeJiraOptions): Promise<FakeJira>
           { 'retry-after': String(limit.seconds) },
         );
       }
-      if (options.credentials && !authorised(req, options.credentials))
+      if (
+        options.credentials &&
+        !url.pathname.startsWith('/__fake/') &&
+        !authorised(req, options.credentials)
+      )
         return send(res, 401, { errorMessages: ['You are not authenticated.'] });
       try {
         const [status, answer] = route(req.method ?? 'GET', url, body);
@@ -83,6 +87,9 @@ export async function startFakeJira(options: FakeJiraOptions): Promise<FakeJira>
 
   function route(method: string, url: URL, body: unknown): Answer {
     const path = url.pathname;
+    // Not Jira: lets a benchmark in another process change issues (as people would) before an incremental sync.
+    if (method === 'POST' && path === '/__fake/touch')
+      return [200, { touched: touch((body as { count: number }).count) }];
     if (method === 'GET' && path === '/rest/api/3/field') return [200, fields()];
     if (method === 'GET' && path === '/rest/api/3/status') return [200, statuses()];
     if (method === 'POST' && path === '/rest/api/3/search/jql') return [200, search(body as SearchBody)];
@@ -117,6 +124,23 @@ export async function startFakeJira(options: FakeJiraOptions): Promise<FakeJira>
       return [200, page(sprints.map(sprintJson), url)];
     }
     return missing(`fake Jira has no ${method} ${path}`);
+  }
+
+  function touch(count: number): string[] {
+    const order = [S.todo, S.progress, S.review, S.done];
+    const chosen = [...world.issues.values()].filter((issue) => issue.type !== 'Sub-task').slice(-count);
+    const at = now();
+    chosen.forEach((issue, index) => {
+      if (index % 3 === 0)
+        world.transition(
+          issue,
+          order[(order.indexOf(issue.status as never) + 1) % order.length] ?? S.todo,
+          at,
+        );
+      else if (index % 3 === 1) world.estimate(issue, (issue.points ?? 0) + 1, at);
+      else world.flag(issue, !issue.flagged, at);
+    });
+    return chosen.map((issue) => issue.key);
   }
 
   function fields() {

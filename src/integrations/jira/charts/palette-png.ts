@@ -12,6 +12,7 @@ export function encodePalettePng(
   rgba: Uint8Array | Uint8ClampedArray,
   width: number,
   height: number,
+  paletteSize = 256,
 ): Buffer {
   const pixels = width * height;
   const colours = new Uint32Array(pixels);
@@ -27,7 +28,7 @@ export function encodePalettePng(
   }
   const palette = [...counts.entries()]
     .sort((left, right) => right[1] - left[1] || left[0] - right[0])
-    .slice(0, 256)
+    .slice(0, paletteSize)
     .map(([colour]) => colour);
   const index = new Map(palette.map((colour, position) => [colour, position]));
   const nearest = (colour: number) => {

@@ -22,6 +22,9 @@ export const COLOURS = {
   warning: '#e09f3e',
 } as const;
 
+/** Teams shows a card image inline up to ~20,000 base64 characters (about 15,000 bytes of PNG). */
+export const INLINE_PNG_BYTES = 14_500;
+
 let ready = false;
 
 function setUp(): void {
@@ -72,7 +75,13 @@ export function renderChart(
   );
   try {
     const pixels = context.getImageData(0, 0, size.width, size.height);
-    return encodePalettePng(pixels.data, size.width, size.height);
+    // Busy charts (a scatter of hundreds of points) have many edge shades: fewer colours keep them inline.
+    let png = encodePalettePng(pixels.data, size.width, size.height);
+    for (const colours of [64, 24]) {
+      if (png.length <= INLINE_PNG_BYTES) break;
+      png = encodePalettePng(pixels.data, size.width, size.height, colours);
+    }
+    return png;
   } finally {
     chart.destroy();
   }

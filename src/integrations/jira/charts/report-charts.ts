@@ -96,6 +96,28 @@ export function cycleTimeChart(numbers: CycleTimeNumbers): Buffer {
   );
   const from = numbers.items[0]?.finishDay ?? 0;
   const to = numbers.items.at(-1)?.finishDay ?? from + 1;
+  // Hundreds of anti-aliased circles would make a PNG too big to show inline in Teams: the points are
+  // drawn as opaque squares on whole pixels instead (one colour, no edge shades).
+  const squares: Plugin = {
+    id: 'crisp-points',
+    afterDatasetsDraw(chart) {
+      const { ctx, scales } = chart;
+      const x = scales.x;
+      const y = scales.y;
+      if (!x || !y) return;
+      ctx.save();
+      ctx.fillStyle = COLOURS.primary;
+      for (const item of numbers.items) {
+        ctx.fillRect(
+          Math.round(x.getPixelForValue(item.finishDay)) - 2,
+          Math.round(y.getPixelForValue(item.cycleDays)) - 2,
+          5,
+          5,
+        );
+      }
+      ctx.restore();
+    },
+  };
   return renderChart({
     type: 'scatter',
     data: {
@@ -104,7 +126,7 @@ export function cycleTimeChart(numbers: CycleTimeNumbers): Buffer {
           label: 'Finished items',
           data: numbers.items.map((item) => ({ x: item.finishDay, y: item.cycleDays })),
           backgroundColor: COLOURS.primary,
-          pointRadius: 4,
+          pointRadius: 0,
         },
         ...lines.map((line, position) => ({
           type: 'line' as const,
@@ -128,6 +150,7 @@ export function cycleTimeChart(numbers: CycleTimeNumbers): Buffer {
         y: { beginAtZero: true, title: { display: true, text: 'days' } },
       },
     },
+    plugins: [squares],
   } as ChartConfiguration);
 }
 
