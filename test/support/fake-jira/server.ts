@@ -421,6 +421,8 @@ export async function startFakeJira(options: FakeJiraOptions): Promise<FakeJira>
     };
   }
 
+  // Longer than the clients' idle keep-alive, so a reused connection is never closed under a request.
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

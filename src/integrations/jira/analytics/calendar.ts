@@ -21,11 +21,28 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return cached;
 }
 
+const QUARTER_HOUR = 15 * 60_000;
+const days = new Map<string, Map<number, number>>();
+
 /** The local calendar day (days since the epoch) of an instant in a time zone. */
 export function dayOf(instant: number | string, timeZone: string): number {
   const time = typeof instant === 'number' ? instant : Date.parse(instant);
-  // en-CA formats as YYYY-MM-DD; parsing that as UTC gives the local date's day number.
-  return Math.floor(Date.parse(formatter(timeZone).format(time)) / DAY_MS);
+  // Every time zone's offset is a whole number of quarter hours, so a local midnight never falls inside a
+  // UTC quarter hour: the day is looked up once per quarter hour (Intl formatting is the slow part).
+  const bucket = Math.floor(time / QUARTER_HOUR);
+  let zone = days.get(timeZone);
+  if (!zone) {
+    zone = new Map();
+    days.set(timeZone, zone);
+  }
+  let day = zone.get(bucket);
+  if (day === undefined) {
+    // en-CA formats as YYYY-MM-DD; parsing that as UTC gives the local date's day number.
+    day = Math.floor(Date.parse(formatter(timeZone).format(bucket * QUARTER_HOUR)) / DAY_MS);
+    if (zone.size > 200_000) zone.clear();
+    zone.set(bucket, day);
+  }
+  return day;
 }
 
 /** `2026-03-02` for a day number. */
