@@ -136,6 +136,31 @@ describe.each<DatabaseKind>(['postgresql', 'pglite'])('Jira sync (%s)', (kind) =
     expect(stored.get(added.key)?.points).toBe(3);
   });
 
+  it("records a sprint's commitment when a sync sees it start, and the report uses that record", async () => {
+    const active = [...fake.world.sprints.values()].find((sprint) => sprint.state === 'active');
+    if (!active?.start) throw new Error('no active sprint');
+    const started = active.start;
+    // Another tenant sees the same Jira for the first time ten minutes after the sprint started.
+    active.start = Date.now() - 10 * 60_000;
+    try {
+      const result = await service.sync('fresh', { board: 1 });
+      expect(result.full).toBe(true);
+      const recorded = await service.store.commitments('fresh', [active.id]);
+      expect(recorded.get(active.id)).toMatchObject({ source: 'recorded', sprintId: active.id });
+      expect(recorded.get(active.id)?.issues.length).toBeGreaterThan(0);
+      const sprint = await service.report('fresh', { report: 'sprint' }, { board: 1, timezone: 'UTC' });
+      expect(sprint.numbers).toMatchObject({ committed: { source: 'recorded' } });
+      expect(sprint.definitions.join(' ')).toContain('recorded by the bot when the sprint started');
+      // A later sync never replaces what was recorded at the start.
+      await service.sync('fresh', { board: 1 }, { full: true });
+      expect((await service.store.commitments('fresh', [active.id])).get(active.id)?.recordedAt).toBe(
+        recorded.get(active.id)?.recordedAt,
+      );
+    } finally {
+      active.start = started;
+    }
+  });
+
   it('computes every report from the synced snapshot', async () => {
     const settings = { board: 1, project: 'OPS', timezone: 'UTC' };
     const sprint = await service.report('acme', { report: 'sprint' }, settings);
@@ -152,8 +177,14 @@ describe.each<DatabaseKind>(['postgresql', 'pglite'])('Jira sync (%s)', (kind) =
       const result = await service.report('acme', { report, project: 'OPS' }, settings);
       expect(result.reply.blocks.length).toBeGreaterThan(2);
     }
-    expect(await database.sql('select count(*)::int as count from jira_scope_issues')).toEqual([
-      { count: 241 + 241 },
+    // The board's sync and the project's each list the 241 issues they saw.
+    expect(
+      await database.sql(
+        "select scope, count(*)::int as count from jira_scope_issues where tenant_id = 'acme' group by scope order by scope",
+      ),
+    ).toEqual([
+      { scope: 'board:1', count: 241 },
+      { scope: 'project:OPS', count: 241 },
     ]);
   });
 });
