@@ -298,7 +298,17 @@ export async function startFakeJira(options: FakeJiraOptions): Promise<FakeJira>
     };
   }
 
+  // A search's pages all ask the same JQL: filter and sort once per world version, as Jira's index would.
+  const searches = new Map<string, { version: number; issues: WorldIssue[] }>();
   function selectIssues(jql: string): WorldIssue[] {
+    const cached = searches.get(jql);
+    if (cached && cached.version === world.version && !/updated\s*>=/.test(jql)) return cached.issues;
+    const issues = findIssues(jql);
+    searches.set(jql, { version: world.version, issues });
+    return issues;
+  }
+
+  function findIssues(jql: string): WorldIssue[] {
     const filter = /filter\s*=\s*(\d+)/.exec(jql)?.[1];
     const project = /project\s*=\s*"?([A-Z][A-Z0-9_]*)"?/.exec(jql)?.[1];
     const minutes = /updated\s*>=\s*"-(\d+)m"/.exec(jql)?.[1];

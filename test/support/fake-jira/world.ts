@@ -80,6 +80,8 @@ export class JiraWorld {
   readonly boards: WorldBoard[] = [];
   readonly sprints = new Map<number, WorldSprint>();
   readonly issues = new Map<string, WorldIssue>();
+  /** Bumped by every change, so the fake server can cache search results between changes. */
+  version = 0;
   #nextIssueId = 10_001;
   #nextHistoryId = 50_001;
   readonly #numbers = new Map<string, number>();
@@ -128,6 +130,7 @@ export class JiraWorld {
       histories: [],
     };
     this.issues.set(issue.id, issue);
+    this.version += 1;
     return issue;
   }
 
@@ -213,5 +216,6 @@ export class JiraWorld {
     if (last && last.created === at) last.items.push(item);
     else issue.histories.push({ id: String(this.#nextHistoryId++), created: at, items: [item] });
     issue.updated = Math.max(issue.updated, at);
+    this.version += 1;
   }
 }
