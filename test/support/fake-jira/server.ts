@@ -1,6 +1,16 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { FIELDS, type JiraWorld, S, WORLD_STATUSES, type WorldIssue } from './world.ts';
+import {
+  boardJson,
+  configurationJson,
+  fieldsJson,
+  issueJson,
+  jiraTime,
+  pageOf,
+  sprintJson,
+  statusesJson,
+} from './jira-json.ts';
+import { type JiraWorld, S, type WorldIssue } from './world.ts';
 
 /**
  * A fake Jira Cloud on 127.0.0.1 serving a JiraWorld through the operations the bot uses, with Jira's
@@ -33,8 +43,6 @@ export interface FakeJira {
   rateLimit(path: RegExp, times: number, seconds: number): void;
   close(): Promise<void>;
 }
-
-const jiraTime = (time: number) => new Date(time).toISOString().replace('Z', '+0000');
 
 export async function startFakeJira(options: FakeJiraOptions): Promise<FakeJira> {
   const { world } = options;
@@ -90,8 +98,8 @@ export async function startFakeJira(options: FakeJiraOptions): Promise<FakeJira>
     // Not Jira: lets a benchmark in another process change issues (as people would) before an incremental sync.
     if (method === 'POST' && path === '/__fake/touch')
       return [200, { touched: touch((body as { count: number }).count) }];
-    if (method === 'GET' && path === '/rest/api/3/field') return [200, fields()];
-    if (method === 'GET' && path === '/rest/api/3/status') return [200, statuses()];
+    if (method === 'GET' && path === '/rest/api/3/field') return [200, fieldsJson()];
+    if (method === 'GET' && path === '/rest/api/3/status') return [200, statusesJson(base)];
     if (method === 'POST' && path === '/rest/api/3/search/jql') return [200, search(body as SearchBody)];
     if (method === 'POST' && path === '/rest/api/3/changelog/bulkfetch')
       return [200, changelogs(body as ChangelogBody)];
@@ -112,16 +120,28 @@ export async function startFakeJira(options: FakeJiraOptions): Promise<FakeJira>
     }
     if (method === 'GET' && path === '/rest/agile/1.0/board') {
       const key = url.searchParams.get('projectKeyOrId');
-      return [200, page(world.boards.filter((b) => !key || b.projectKey === key).map(boardJson), url)];
+      return [
+        200,
+        pageOf(
+          world.boards.filter((b) => !key || b.projectKey === key).map((b) => boardJson(base, b)),
+          url,
+        ),
+      ];
     }
     const agile = /^\/rest\/agile\/1\.0\/board\/(\d+)(\/configuration|\/sprint)?$/.exec(path);
     if (agile && method === 'GET') {
       const board = world.boards.find((candidate) => candidate.id === Number(agile[1]));
       if (!board) return missing(`Board ${agile[1]} does not exist or you do not have permission to see it.`);
-      if (!agile[2]) return [200, boardJson(board)];
-      if (agile[2] === '/configuration') return [200, configuration(board)];
+      if (!agile[2]) return [200, boardJson(base, board)];
+      if (agile[2] === '/configuration') return [200, configurationJson(base, board)];
       const sprints = [...world.sprints.values()].filter((sprint) => sprint.boardId === board.id);
-      return [200, page(sprints.map(sprintJson), url)];
+      return [
+        200,
+        pageOf(
+          sprints.map((sprint) => sprintJson(base, sprint)),
+          url,
+        ),
+      ];
     }
     return missing(`fake Jira has no ${method} ${path}`);
   }
@@ -143,143 +163,6 @@ export async function startFakeJira(options: FakeJiraOptions): Promise<FakeJira>
     return chosen.map((issue) => issue.key);
   }
 
-  function fields() {
-    return [
-      {
-        id: 'summary',
-        key: 'summary',
-        name: 'Summary',
-        custom: false,
-        orderable: true,
-        navigable: true,
-        searchable: true,
-        clauseNames: ['summary'],
-        schema: { type: 'string', system: 'summary' },
-      },
-      {
-        id: 'status',
-        key: 'status',
-        name: 'Status',
-        custom: false,
-        orderable: false,
-        navigable: true,
-        searchable: true,
-        clauseNames: ['status'],
-        schema: { type: 'status', system: 'status' },
-      },
-      {
-        id: FIELDS.points,
-        key: FIELDS.points,
-        name: 'Story point estimate',
-        custom: true,
-        orderable: true,
-        navigable: true,
-        searchable: true,
-        clauseNames: ['cf[10016]', 'Story point estimate'],
-        schema: { type: 'number', custom: 'com.pyxis.greenhopper.jira:jsw-story-points', customId: 10016 },
-      },
-      {
-        id: FIELDS.sprint,
-        key: FIELDS.sprint,
-        name: 'Sprint',
-        custom: true,
-        orderable: true,
-        navigable: true,
-        searchable: true,
-        clauseNames: ['cf[10020]', 'Sprint'],
-        schema: {
-          type: 'array',
-          items: 'json',
-          custom: 'com.pyxis.greenhopper.jira:gh-sprint',
-          customId: 10020,
-        },
-      },
-      {
-        id: FIELDS.flagged,
-        key: FIELDS.flagged,
-        name: 'Flagged',
-        custom: true,
-        orderable: true,
-        navigable: true,
-        searchable: true,
-        clauseNames: ['cf[10021]', 'Flagged'],
-        schema: {
-          type: 'array',
-          items: 'option',
-          custom: 'com.atlassian.jira.plugin.system.customfieldtypes:multicheckboxes',
-          customId: 10021,
-        },
-      },
-    ];
-  }
-
-  function statuses() {
-    return WORLD_STATUSES.map((status) => ({
-      self: `${base}/rest/api/3/status/${status.id}`,
-      description: '',
-      iconUrl: `${base}/images/icons/status_generic.gif`,
-      name: status.name,
-      untranslatedName: status.name,
-      id: status.id,
-      statusCategory: { self: `${base}/rest/api/3/statuscategory/${status.category.id}`, ...status.category },
-    }));
-  }
-
-  function statusJson(id: string) {
-    const status = WORLD_STATUSES.find((candidate) => candidate.id === id) ?? WORLD_STATUSES[0];
-    return {
-      self: `${base}/rest/api/3/status/${status.id}`,
-      name: status.name,
-      id: status.id,
-      statusCategory: status.category,
-    };
-  }
-
-  function issueJson(issue: WorldIssue, wanted: string[]) {
-    const all: Record<string, unknown> = {
-      summary: issue.summary,
-      issuetype: {
-        id: issue.type === 'Sub-task' ? '10003' : '10001',
-        name: issue.type,
-        subtask: issue.type === 'Sub-task',
-      },
-      status: statusJson(issue.status),
-      project: { id: '10000', key: issue.project, name: `${issue.project} project` },
-      assignee: issue.assignee
-        ? { accountId: issue.assignee.accountId, displayName: issue.assignee.displayName, active: true }
-        : null,
-      created: jiraTime(issue.created),
-      updated: jiraTime(issue.updated),
-      resolutiondate: issue.resolved === null ? null : jiraTime(issue.resolved),
-      parent: issue.parent ? { id: world.byKey(issue.parent).id, key: issue.parent } : undefined,
-      issuelinks: issue.blockedBy.map((key, index) => ({
-        id: `2${issue.id}${index}`,
-        type: { id: '10000', name: 'Blocks', inward: 'is blocked by', outward: 'blocks' },
-        inwardIssue: {
-          id: world.byKey(key).id,
-          key,
-          fields: { status: statusJson(world.byKey(key).status) },
-        },
-      })),
-      [FIELDS.points]: issue.points,
-      [FIELDS.sprint]: issue.sprints.length
-        ? issue.sprints.map((id) => {
-            const sprint = world.sprints.get(id);
-            return sprint
-              ? { ...sprintJson(sprint), boardId: sprint.boardId }
-              : { id, name: String(id), state: 'closed' };
-          })
-        : null,
-      [FIELDS.flagged]: issue.flagged
-        ? [{ self: `${base}/rest/api/3/customFieldOption/10019`, value: 'Impediment', id: '10019' }]
-        : null,
-    };
-    const fields = Object.fromEntries(
-      Object.entries(all).filter(([name, value]) => wanted.includes(name) && value !== undefined),
-    );
-    return { expand: '', id: issue.id, self: `${base}/rest/api/3/issue/${issue.id}`, key: issue.key, fields };
-  }
-
   type SearchBody = { jql: string; fields?: string[]; maxResults?: number; nextPageToken?: string };
   function search(request: SearchBody) {
     const matching = selectIssues(request.jql);
@@ -291,7 +174,7 @@ export async function startFakeJira(options: FakeJiraOptions): Promise<FakeJira>
     const next =
       offset + size < matching.length ? Buffer.from(String(offset + size)).toString('base64url') : null;
     return {
-      issues: slice.map((issue) => issueJson(issue, request.fields ?? ['id'])),
+      issues: slice.map((issue) => issueJson(world, base, issue, request.fields ?? ['id'])),
       // Jira's schema has no null here: the key is left out on the last page.
       ...(next ? { nextPageToken: next } : {}),
       isLast: next === null,
@@ -366,68 +249,6 @@ export async function startFakeJira(options: FakeJiraOptions): Promise<FakeJira>
         changeHistories,
       })),
       ...(next ? { nextPageToken: next } : {}),
-    };
-  }
-
-  function boardJson(board: JiraWorld['boards'][number]) {
-    return {
-      id: board.id,
-      self: `${base}/rest/agile/1.0/board/${board.id}`,
-      name: board.name,
-      type: board.type,
-      location: {
-        projectId: Number(board.projectId),
-        displayName: `${board.projectKey} project (${board.projectKey})`,
-        projectName: `${board.projectKey} project`,
-        projectKey: board.projectKey,
-        projectTypeKey: 'software',
-        name: `${board.projectKey} project (${board.projectKey})`,
-      },
-    };
-  }
-
-  function configuration(board: JiraWorld['boards'][number]) {
-    return {
-      id: board.id,
-      name: board.name,
-      self: `${base}/rest/agile/1.0/board/${board.id}/configuration`,
-      filter: { id: board.filterId, self: `${base}/rest/api/3/filter/${board.filterId}` },
-      columnConfig: {
-        columns: board.columns.map((column) => ({
-          name: column.name,
-          statuses: column.statuses.map((id) => ({ id, self: `${base}/rest/api/3/status/${id}` })),
-        })),
-        constraintType: 'issueCount',
-      },
-      estimation: { type: 'field', field: { fieldId: FIELDS.points, displayName: 'Story point estimate' } },
-      ranking: { rankCustomFieldId: 10019 },
-    };
-  }
-
-  function sprintJson(sprint: JiraWorld['sprints'] extends Map<number, infer T> ? T : never) {
-    return {
-      id: sprint.id,
-      self: `${base}/rest/agile/1.0/sprint/${sprint.id}`,
-      state: sprint.state,
-      name: sprint.name,
-      ...(sprint.start !== null ? { startDate: new Date(sprint.start).toISOString() } : {}),
-      ...(sprint.end !== null ? { endDate: new Date(sprint.end).toISOString() } : {}),
-      ...(sprint.complete !== null ? { completeDate: new Date(sprint.complete).toISOString() } : {}),
-      originBoardId: sprint.boardId,
-      ...(sprint.goal ? { goal: sprint.goal } : {}),
-    };
-  }
-
-  function page<T>(values: T[], url: URL) {
-    const startAt = Number(url.searchParams.get('startAt') ?? 0);
-    const maxResults = Math.min(Number(url.searchParams.get('maxResults') ?? 50), 50);
-    const slice = values.slice(startAt, startAt + maxResults);
-    return {
-      maxResults,
-      startAt,
-      total: values.length,
-      isLast: startAt + slice.length >= values.length,
-      values: slice,
     };
   }
 
