@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { JiraService } from '../../src/integrations/jira/service.ts';
-import { contractNock } from '../support/contract/index.ts';
+import { contractNock, validateSpecSchema } from '../support/contract/index.ts';
 import type { FakeJira } from '../support/fake-jira/server.ts';
 import { jiraService } from '../support/jira.ts';
 
@@ -326,6 +326,11 @@ describe('Jira REST client (contract)', () => {
       })
       .reply(200, { issueChangeLogs: [{ issueId: '10103', changeHistories: [] }] });
 
+    // The 2022 Jira Software description gives the sprint list no response schema, only its SprintBean.
+    expect(await validateSpecSchema('jira-software', 'SprintBean', SPRINT_42)).toEqual([]);
+    expect(
+      await validateSpecSchema('jira-software', 'SprintBean', { ...SPRINT_42, activated: 'yes' }),
+    ).not.toEqual([]);
     const result = await service.sync('acme', { board: 12 });
     expect(result).toMatchObject({ scope: 'board:12', full: true, issues: 3 });
     expect(waits.some((wait) => wait > 2000 && wait <= 3000)).toBe(true);
