@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
-import { createCanvas, GlobalFonts } from '@napi-rs/canvas';
-import { Chart, type ChartConfiguration, type Plugin, registerables } from 'chart.js';
+import type * as Canvas from '@napi-rs/canvas';
+import type * as ChartJs from 'chart.js';
+import type { ChartConfiguration, Plugin } from 'chart.js';
 import { encodePalettePng } from './palette-png.ts';
 
 /**
@@ -25,18 +26,28 @@ export const COLOURS = {
 /** Teams shows a card image inline up to ~20,000 base64 characters (about 15,000 bytes of PNG). */
 export const INLINE_PNG_BYTES = 14_500;
 
-let ready = false;
+let libraries: { canvas: typeof Canvas; chart: typeof ChartJs } | null = null;
 
-function setUp(): void {
-  if (ready) return;
+/**
+ * Loaded on the first chart, not at start-up: every `chatops` process imports this module, and only the
+ * processes that draw need Skia and Chart.js (both ship CommonJS builds, so loading stays synchronous).
+ */
+function setUp(): { canvas: typeof Canvas; chart: typeof ChartJs } {
+  if (libraries) return libraries;
   const require = createRequire(import.meta.url);
-  GlobalFonts.registerFromPath(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'), CHART_FONT);
-  GlobalFonts.registerFromPath(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf'), CHART_FONT);
-  Chart.register(...registerables);
-  Chart.defaults.font.family = CHART_FONT;
-  Chart.defaults.font.size = 12;
-  Chart.defaults.color = '#333333';
-  ready = true;
+  const canvas = require('@napi-rs/canvas') as typeof Canvas;
+  const chart = require('chart.js') as typeof ChartJs;
+  canvas.GlobalFonts.registerFromPath(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'), CHART_FONT);
+  canvas.GlobalFonts.registerFromPath(
+    require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf'),
+    CHART_FONT,
+  );
+  chart.Chart.register(...chart.registerables);
+  chart.Chart.defaults.font.family = CHART_FONT;
+  chart.Chart.defaults.font.size = 12;
+  chart.Chart.defaults.color = '#333333';
+  libraries = { canvas, chart };
+  return libraries;
 }
 
 // Chart.js clears the canvas to transparent; chat clients in dark mode would then show black text on black.
@@ -56,10 +67,10 @@ export function renderChart(
   configuration: ChartConfiguration,
   size: { width: number; height: number } = { width: CHART_WIDTH, height: CHART_HEIGHT },
 ): Buffer {
-  setUp();
-  const canvas = createCanvas(size.width, size.height);
+  const { canvas: skia, chart: charts } = setUp();
+  const canvas = skia.createCanvas(size.width, size.height);
   const context = canvas.getContext('2d');
-  const chart = new Chart(
+  const chart = new charts.Chart(
     context as unknown as CanvasRenderingContext2D,
     {
       ...configuration,
