@@ -20,6 +20,7 @@ import { Directory } from './db/directory.ts';
 import { MessageStore } from './db/message-store.ts';
 import { ScheduleStore } from './db/schedule-store.ts';
 import { TaskLedger } from './db/task-ledger.ts';
+import { JiraService } from './integrations/jira/service.ts';
 import { KnowledgeService } from './knowledge/service.ts';
 import type { SafeFetchOptions } from './knowledge/sources/safe-fetch.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
@@ -60,6 +61,8 @@ export interface Runtime {
   /** The Slack adapter, its clients and ports, loaded only when Slack is configured. */
   readonly slack: SlackRuntime | null;
   readonly knowledge: KnowledgeService;
+  /** Jira analytics (snapshot, sync, reports); null when JIRA_HOST is unset. */
+  readonly jira: JiraService | null;
   /** Who is in a channel (web/API: who posted there; Slack: conversations.members; others unknown). */
   readonly channelMembers: ChannelMembersPort;
   /** The schedules port (checked definitions, next fire times) for skills, adapters and the REST API. */
@@ -159,6 +162,7 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
         log,
         ...(options.knowledgeDownload ? { download: options.knowledgeDownload } : {}),
       }),
+      jira: config.jira ? new JiraService({ database, config: config.jira, log }) : null,
       channelMembers: new PostedChannelMembers(
         database,
         options.channelMembers ?? new Map(slack ? [['slack', slack.channelMembers] as const] : []),

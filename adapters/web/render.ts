@@ -50,6 +50,12 @@ function renderBlock(block: ReplyBlock, messageId: string): string {
         : '';
     }
     case 'file': {
+      // A generated picture (a chart) is shown as a picture, with its download link under it.
+      if (block.contentBase64 && /^image\/(png|jpeg|gif)$/.test(block.mimeType)) {
+        const source = `data:${block.mimeType};base64,${block.contentBase64}`;
+        const name = escapeHtml(block.name);
+        return `<figure class="block image generated"><img src="${escapeHtml(source)}" alt="${name}"><figcaption><a href="${escapeHtml(source)}" download="${name}">${name}</a></figcaption></figure>`;
+      }
       const href = block.url
         ? safeHref(block.url)
         : block.contentBase64

@@ -1,5 +1,6 @@
 import type { ApprovalsPort, ApprovalTicket, ApprovedAction } from '../core/approvals.ts';
 import { ChatOpsError, toChatOpsError } from '../core/errors.ts';
+import type { JiraPort } from '../core/jira.ts';
 import type { KnowledgePort } from '../core/knowledge.ts';
 import type { LanguageModel } from '../core/language-model.ts';
 import type { Clock, LiveEvents, Logger, Sender } from '../core/ports.ts';
@@ -41,6 +42,8 @@ export interface WorkerServices {
   continuations?: ApprovalContinuations;
   /** The knowledge base as a task's place may read it (`ctx.knowledge`). */
   knowledge?: (task: Task, caller: Caller, llm: LanguageModel | null) => KnowledgePort;
+  /** Jira analytics for a task's channel (`ctx.jira`); absent when JIRA_HOST is unset. */
+  jira?: (task: Task) => JiraPort;
 }
 
 export interface Attempt {
@@ -235,6 +238,7 @@ function contextFor(task: Task, options: RunContext): SkillContext {
   );
   const llm = run?.llm ?? services.llm;
   const knowledge = services.knowledge?.(task, caller, llm);
+  const jira = services.jira?.(task);
   const context: SkillContext = {
     task,
     caller,
@@ -247,6 +251,7 @@ function contextFor(task: Task, options: RunContext): SkillContext {
     approvals,
     ...(options.approved ? { approved: options.approved } : {}),
     ...(knowledge ? { knowledge } : {}),
+    ...(jira ? { jira } : {}),
   };
   // The tools port reads the context's approved action when a call is made (an approval continuation).
   const tools = run?.toolsFor(skillId, { approvals, approved: () => context.approved });

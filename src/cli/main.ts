@@ -5,6 +5,7 @@ import { VERSION } from '../version.ts';
 import { migrateCommand, roleCommand } from './admin-commands.ts';
 import { apiKeyCommand } from './api-key-command.ts';
 import type { CliCommand, CliIo } from './command.ts';
+import { jiraCommand } from './jira-command.ts';
 import { kbCommand } from './kb-command.ts';
 import { mcpCommand } from './mcp-command.ts';
 import { scheduleCommand, schedulerCommand } from './schedule-commands.ts';
@@ -22,6 +23,7 @@ export const COMMANDS: readonly CliCommand[] = [
   scheduleCommand,
   mcpCommand,
   kbCommand,
+  jiraCommand,
 ];
 
 export function helpText(): string {

@@ -2,9 +2,10 @@ import { ChatOpsError } from '../core/errors.ts';
 import { processEnvironment } from './process-environment.ts';
 import { type SlackConfig, slackConfig } from './slack-config.ts';
 import { defaultFor, type ProcessMode, VARIABLES, type Variable } from './variables.ts';
+import { type JiraConfig, jiraConfig } from './variables-jira.ts';
 import { type KnowledgeConfig, knowledgeConfig } from './variables-knowledge.ts';
 
-export type { KnowledgeConfig };
+export type { JiraConfig, KnowledgeConfig };
 
 /** Configuration, read once at start-up and passed down; frozen so nothing changes it later. */
 export interface Config {
@@ -44,6 +45,8 @@ export interface Config {
   readonly approvals: ApprovalsConfig;
   readonly slack: SlackConfig;
   readonly knowledge: KnowledgeConfig;
+  /** Jira analytics; null when JIRA_HOST is unset (`/jira` then says how to turn it on). */
+  readonly jira: JiraConfig | null;
 }
 
 /** The approvals engine (src/config/variables-approvals.ts). */
@@ -180,6 +183,7 @@ function buildConfig(values: Record<string, unknown>, env: Environment, mode: Pr
     },
     slack: slackConfig(values, mode),
     knowledge: knowledgeConfig(values, teamsProblem),
+    jira: jiraConfig(values, teamsProblem),
   };
 }
 

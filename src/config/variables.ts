@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AGENT_VARIABLES } from './variables-agent.ts';
 import { APPROVALS_VARIABLES } from './variables-approvals.ts';
+import { JIRA_VARIABLES } from './variables-jira.ts';
 import { KNOWLEDGE_VARIABLES } from './variables-knowledge.ts';
 import { SLACK_VARIABLES } from './variables-slack.ts';
 import { TEAMS_VARIABLES } from './variables-teams.ts';
@@ -189,6 +190,7 @@ export const VARIABLES: readonly Variable[] = [
   ...APPROVALS_VARIABLES,
   ...SLACK_VARIABLES,
   ...KNOWLEDGE_VARIABLES,
+  ...JIRA_VARIABLES,
 ];
 
 export function defaultFor(variable: Variable, mode: ProcessMode): string | undefined {

@@ -5,6 +5,7 @@ export * from './command-arguments.ts';
 export * from './command-text.ts';
 export * from './errors.ts';
 export * from './ids.ts';
+export * from './jira.ts';
 export * from './knowledge.ts';
 export * from './language-model.ts';
 export * from './ports.ts';

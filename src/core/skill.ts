@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ApprovalsPort, ApprovedAction } from './approvals.ts';
 import { CommandArgumentSchema } from './command-arguments.ts';
+import type { JiraPort } from './jira.ts';
 import type { KnowledgePort } from './knowledge.ts';
 import type { LanguageModel } from './language-model.ts';
 import type { Logger } from './ports.ts';
@@ -85,6 +86,8 @@ export interface SkillContext {
   readonly tools?: ToolsPort;
   /** The knowledge base as this place may read it; absent where the runtime has none (unit tests). */
   readonly knowledge?: KnowledgePort;
+  /** Jira analytics for this channel; absent where Jira is not configured (JIRA_HOST unset). */
+  readonly jira?: JiraPort;
 }
 
 export interface Skill extends SkillManifest {

@@ -10,6 +10,7 @@ import { healthRoutes } from '../http/routes/health.ts';
 import { metricsRoutes } from '../http/routes/metrics.ts';
 import { closeServer, createGatewayServer, listen } from '../http/server.ts';
 import { TaskIntake } from '../intake/task-intake.ts';
+import { jiraPortFor } from '../integrations/jira/port.ts';
 import { knowledgePortFor } from '../knowledge/port.ts';
 import type { Runtime } from '../main.ts';
 import { startApprovalTimerWorker } from '../queue/approval-timers.ts';
@@ -21,6 +22,7 @@ import { VERSION } from '../version.ts';
 import { healthChecks } from './gateway.ts';
 
 export function workerServices(runtime: Runtime, agent?: Agent): WorkerServices {
+  const jira = runtime.jira;
   return {
     ...(agent ? { agent } : {}),
     approvals: runtime.approvals,
@@ -39,6 +41,7 @@ export function workerServices(runtime: Runtime, agent?: Agent): WorkerServices 
         caller,
         llm,
       ),
+    ...(jira ? { jira: (task) => jiraPortFor(jira, task) } : {}),
     ledger: runtime.ledger,
     messages: runtime.messages,
     directory: runtime.directory,

@@ -168,7 +168,9 @@ describe('Slack pipeline', () => {
     expect(sub.body.text).toMatch(/`\/chatops frobnicate` is not a subcommand.*Usage: `\/chatops /);
     const malformed = await deliver(slashCommand('/jira', 'report=nope project=PAY'));
     expect(malformed.body).toMatchObject({ response_type: 'ephemeral' });
-    expect(malformed.body.text).toContain('`report` must be one of velocity, bugs, cycle-time, blocked');
+    expect(malformed.body.text).toContain(
+      '`report` must be one of sprint, velocity, cycle-time, blockers, workload, forecast, config, sync',
+    );
     expect(await taskCount()).toBe(before);
   });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { jiraSkill } from '../../skills/jira/skill.ts';
 import { knowledgeSkill } from '../../skills/knowledge/skill.ts';
 import { coerceArguments, usageOf } from '../../skills/run/arguments.ts';
 import type { ConversationModel, ConversationRequest, ModelTurn } from '../../src/agent/llm/conversation.ts';
@@ -143,7 +144,7 @@ describe('the tool loop', () => {
 
 describe('skills as tools', () => {
   it('derives one typed tool per command, and marks side effects', () => {
-    const specs = skillTools([knowledgeSkill, ...fixtureSkills].map(manifestOf));
+    const specs = skillTools([knowledgeSkill, jiraSkill, ...fixtureSkills].map(manifestOf));
     const deploy = specs.find((spec) => spec.name === 'deploy-cluster');
     expect(deploy).toMatchObject({
       skillId: 'deploy-cluster',
@@ -161,6 +162,13 @@ describe('skills as tools', () => {
       },
     });
     expect(deploy?.description).toContain('calling it only requests an approval');
+    expect(specs.find((spec) => spec.name === 'jira')?.inputSchema).toMatchObject({
+      properties: {
+        report: {
+          enum: ['sprint', 'velocity', 'cycle-time', 'blockers', 'workload', 'forecast', 'config', 'sync'],
+        },
+      },
+    });
     expect(specs.map((spec) => spec.name)).toEqual([
       'ask',
       'kb',

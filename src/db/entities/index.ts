@@ -1,3 +1,4 @@
+import { jiraEntities } from '../../integrations/jira/entities.ts';
 import { ConversationSummary, LlmUsage, McpServerRecord, ToolCallRecord } from './agent.ts';
 import { ApprovalDecisionRecord, ApprovalRecord } from './approvals.ts';
 import { Conversation, Message } from './conversation.ts';
@@ -52,4 +53,6 @@ export const entities = [
   SlackInstallationRecord,
   ...[KnowledgeCollectionRecord, KnowledgeDocumentRecord, KnowledgeChunkRecord, KnowledgeEmbeddingRecord],
   ...[KnowledgeAnswerRecord, FeedbackRecord],
+  // Engines own their tables; the Jira snapshot's are defined beside its engine.
+  ...jiraEntities,
 ];
