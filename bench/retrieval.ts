@@ -17,7 +17,7 @@ import { hnswIndexSql } from '../src/db/entities/knowledge.ts';
 import { KnowledgeSearch } from '../src/db/knowledge-search.ts';
 import { KnowledgeStore } from '../src/db/knowledge-store.ts';
 import { HASHING_DIMENSIONS, HashingEmbeddings } from '../src/knowledge/embed/hashing.ts';
-import { pairQuery, textQuery } from '../src/knowledge/query.ts';
+import { queryTerms } from '../src/knowledge/query.ts';
 import { EVAL_QUESTIONS } from '../test/fixtures/knowledge/eval/questions.ts';
 import { createTestDatabase } from '../test/support/services.ts';
 import { latencyLine, mb, perSecond, summarize } from './pipeline/stats.ts';
@@ -188,8 +188,7 @@ try {
       scope,
       embedding: collection.embedding,
       vector: queryVectors[index] ?? [],
-      textQuery: textQuery(queryTexts[index] ?? ''),
-      pairQuery: pairQuery(queryTexts[index] ?? ''),
+      terms: queryTerms(queryTexts[index] ?? ''),
       mode,
       k: 10,
       efSearch: EF_SEARCH,

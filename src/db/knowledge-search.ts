@@ -1,5 +1,6 @@
 import type { Platform } from '../core/task.ts';
 import type { Database } from './database.ts';
+import { DEFAULT_TUNING, fusedScore, type RankingTuning, textRankingCtes } from './knowledge-ranking.ts';
 import { type EmbeddingIdentity, textArray, vectorSize } from './knowledge-store.ts';
 
 /**
@@ -35,10 +36,8 @@ export interface SearchRequest {
   /** Only collections embedded with this model (and so this vector size) are searched by this statement. */
   embedding: EmbeddingIdentity;
   vector: number[] | null;
-  /** An OR query of the question's words (`to_tsquery` syntax), or '' for none. */
-  textQuery: string;
-  /** The selective first pass (passages with two of the words), or '' to go straight to `textQuery`. */
-  pairQuery?: string;
+  /** The full-text side: the question's terms (and related ones, weighted lower); empty for none. */
+  terms: readonly QueryTerm[];
   mode: SearchMode;
   k: number;
   /** Only these collections (by name), still subject to the scope. */
@@ -46,6 +45,14 @@ export interface SearchRequest {
   /** Candidates taken from each ranking before fusion. */
   candidates?: number;
   efSearch?: number;
+  /** Overrides of the ranking's parameters (the evaluation's experiments); the defaults otherwise. */
+  tuning?: Partial<RankingTuning>;
+}
+
+export interface QueryTerm {
+  /** An analysed term (src/knowledge/analyzer.ts). */
+  term: string;
+  weight: number;
 }
 
 export interface SearchRow {
@@ -64,8 +71,6 @@ export interface SearchRow {
 
 /** Reciprocal rank fusion constant (Cormack et al., 2009): 60 keeps one ranking from dominating. */
 const RRF_K = 60;
-/** At most this many full-text matches are ranked per pass. */
-const RANKED_MATCHES = 2000;
 
 /**
  * The collections a reader scope may read, as a SQL condition on `c` (kb_collections). Parameters:
@@ -120,8 +125,9 @@ export class KnowledgeSearch {
 
   async search(request: SearchRequest): Promise<SearchRow[]> {
     const size = vectorSize(request.embedding.dimensions);
+    const tuning = { ...DEFAULT_TUNING, ...request.tuning };
     const useVector = request.mode !== 'fulltext' && request.vector !== null;
-    const useText = request.mode !== 'vector' && request.textQuery.trim() !== '';
+    const useText = request.mode !== 'vector' && request.terms.length > 0;
     if (!useVector && !useText) return [];
     const candidates = request.candidates ?? Math.max(50, request.k * 4);
     const distance = `e.embedding::vector(${size}) <=> $6::vector(${size})`;
@@ -132,26 +138,18 @@ export class KnowledgeSearch {
            where e.dimensions = ${size} and e.collection_id = any(array(select id from readable))
            order by ${distance} limit $8) nearest`
       : 'select null::uuid as chunk_id, 0::float8 as similarity, 0::bigint as rank where false';
-    // Ranking reads every matching passage's tsvector; a bounded sample of matches is ranked, so a
-    // question of common words costs the same on 100,000 chunks as on 1,000.
-    const rank = (parameter: string, condition: string) => `
-           select m.chunk_id, ts_rank_cd(m.search, m.query, 32) as text_rank from (
-             select k.id as chunk_id, k.search, q.query
-             from kb_chunks k, to_tsquery('english', ${parameter}) as q(query)
-             where k.search @@ q.query and k.collection_id = any(array(select id from readable)) ${condition}
-             limit ${RANKED_MATCHES}) m`;
-    // Two passes: passages with two of the words first; the OR query only when those are too few (a
-    // one-time filter, so PostgreSQL skips that scan entirely otherwise).
     const textCtes = useText
-      ? `strict as (${rank('$13', "and $13::text <> ''")} order by text_rank desc limit $8),
-         loose as (${rank('$7', 'and (select count(*) from strict) < $9 and k.id not in (select chunk_id from strict)')}
-           order by text_rank desc limit $8),
-         by_text as (select chunk_id, text_rank, row_number() over (order by text_rank desc, chunk_id) as rank
-           from (select * from strict union all select * from loose) matches),`
+      ? textRankingCtes(tuning)
       : 'by_text as (select null::uuid as chunk_id, 0::float8 as text_rank, 0::bigint as rank where false),';
+    const score =
+      request.mode === 'hybrid'
+        ? fusedScore(tuning, RRF_K)
+        : request.mode === 'vector'
+          ? 'coalesce(v.similarity, 0)'
+          : 'coalesce(t.text_rank, 0)';
     // Every parameter is named once with its type, so a mode that leaves one out still prepares.
     const statement = `
-      with typed as (select $6::text as vector, $7::text as text_query, $8::int as candidates, $13::text as pairs),
+      with typed as (select $6::text as vector, $7::jsonb as terms, $8::int as candidates, $13::int as per_term),
       readable as (
         select c.id, c.name from kb_collections c
         where ${READABLE_COLLECTIONS} and c.dimensions = ${size} and c.embedding_provider = $11 and c.embedding_model = $12
@@ -160,8 +158,7 @@ export class KnowledgeSearch {
       by_vector as (${vectorCte}),
       ${textCtes}
       fused as (
-        select coalesce(v.chunk_id, t.chunk_id) as chunk_id,
-               coalesce(1.0 / (${RRF_K} + v.rank), 0) + coalesce(1.0 / (${RRF_K} + t.rank), 0) as score,
+        select coalesce(v.chunk_id, t.chunk_id) as chunk_id, ${score} as score,
                coalesce(v.similarity, 0) as similarity, coalesce(t.text_rank, 0) as text_rank
         from by_vector v full outer join by_text t on t.chunk_id = v.chunk_id
       )
@@ -175,13 +172,13 @@ export class KnowledgeSearch {
     const params = [
       ...scopeParams(request.scope),
       useVector ? `[${(request.vector ?? []).join(',')}]` : null,
-      useText ? request.textQuery : '',
+      JSON.stringify(useText ? request.terms : []),
       candidates,
       request.k,
       request.collections ? [...request.collections] : null,
       request.embedding.provider,
       request.embedding.model,
-      useText ? (request.pairQuery ?? '') : '',
+      tuning.perTerm,
     ];
     const rows = await this.#database.transaction(async (sql) => {
       if (useVector) {

@@ -4,7 +4,7 @@ import type { KnowledgeSearch, ReaderScope, SearchMode, SearchRow } from '../db/
 import type { EmbeddingIdentity } from '../db/knowledge-store.ts';
 import { headingOf } from '../db/knowledge-store.ts';
 import type { EmbeddingProvider } from './embed/provider.ts';
-import { coverage, pairQuery, textQuery } from './query.ts';
+import { coverage, queryTerms } from './query.ts';
 
 /**
  * Hybrid retrieval: the question is embedded once per embedding model among the readable collections,
@@ -67,8 +67,7 @@ export class Retriever {
           scope,
           embedding: identity,
           vector,
-          textQuery: textQuery(query),
-          pairQuery: pairQuery(query),
+          terms: queryTerms(query),
           mode,
           k,
           collections: readable.map((collection) => collection.name),

@@ -9,6 +9,11 @@ import {
   KnowledgeDocumentRecord,
   KnowledgeEmbeddingRecord,
 } from './knowledge.ts';
+import {
+  KnowledgeCollectionStatsRecord,
+  KnowledgePostingRecord,
+  KnowledgeTermStatsRecord,
+} from './knowledge-statistics.ts';
 import { ScheduleRecord } from './schedule.ts';
 import { SlackInstallationRecord } from './slack.ts';
 import { AuditEntry, TaskRecord } from './task-record.ts';
@@ -52,4 +57,5 @@ export const entities = [
   SlackInstallationRecord,
   ...[KnowledgeCollectionRecord, KnowledgeDocumentRecord, KnowledgeChunkRecord, KnowledgeEmbeddingRecord],
   ...[KnowledgeAnswerRecord, FeedbackRecord],
+  ...[KnowledgePostingRecord, KnowledgeTermStatsRecord, KnowledgeCollectionStatsRecord],
 ];
