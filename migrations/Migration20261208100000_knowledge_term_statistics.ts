@@ -4,9 +4,9 @@ import { moveCounts, NO_COUNTS, writePostings } from '../src/db/knowledge-terms.
 
 /**
  * Corpus statistics for BM25 ranking of the knowledge base (src/db/knowledge-terms.ts): the postings
- * (per chunk and term: weighted frequency, chunk and document length, and an `impact` that orders each
- * term's postings best first), per-collection term counts (in how many chunks and documents a term
- * occurs) and per-collection totals. Documents stored before it are indexed here, one at a time, by the
+ * (per chunk and term: weighted frequency, chunk length, and an `impact` that orders each term's
+ * postings best first), per-collection term counts (in how many chunks a term occurs) and per-collection
+ * totals (chunks, documents, summed chunk length). Documents stored before it are indexed here, one at a time, by the
  * same code the store runs on ingest (terms are analysed in JavaScript, so this is not plain SQL).
  */
 export class Migration20261208100000KnowledgeTermStatistics extends Migration {
@@ -17,21 +17,18 @@ export class Migration20261208100000KnowledgeTermStatistics extends Migration {
       chunk_id uuid not null constraint kb_postings_chunk_id_foreign references kb_chunks (id) on delete cascade,
       term text not null,
       collection_id uuid not null,
-      document_id uuid not null,
       frequency real not null,
       length integer not null,
-      document_length integer not null,
       impact real not null,
       constraint kb_postings_pkey primary key (chunk_id, term)
     );`);
     await this.execute(
-      'create index kb_postings_term_index on kb_postings (collection_id, term, impact desc) include (chunk_id, document_id, frequency, length, document_length);',
+      'create index kb_postings_term_index on kb_postings (collection_id, term, impact desc) include (chunk_id, frequency, length);',
     );
     await this.execute(`create table kb_term_stats (
       collection_id uuid not null constraint kb_term_stats_collection_id_foreign references kb_collections (id) on delete cascade,
       term text not null,
       chunks integer not null default 0,
-      documents integer not null default 0,
       constraint kb_term_stats_pkey primary key (collection_id, term)
     );`);
     await this.execute(`create table kb_collection_stats (
@@ -51,7 +48,7 @@ export class Migration20261208100000KnowledgeTermStatistics extends Migration {
         'select id, heading, text from kb_chunks where document_id = $1 order by position',
         [document.id],
       );
-      const counts = await writePostings(sql, document.collection_id, document.id, document.title, chunks);
+      const counts = await writePostings(sql, document.collection_id, document.title, chunks);
       await moveCounts(sql, document.collection_id, NO_COUNTS, counts);
     }
   }

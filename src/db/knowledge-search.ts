@@ -161,14 +161,19 @@ export class KnowledgeSearch {
         select coalesce(v.chunk_id, t.chunk_id) as chunk_id, ${score} as score,
                coalesce(v.similarity, 0) as similarity, coalesce(t.text_rank, 0) as text_rank
         from by_vector v full outer join by_text t on t.chunk_id = v.chunk_id
+      ),
+      placed as (
+        select f.*, k.document_id,
+               f.score * power(${Number(tuning.sameDocumentDecay)}, row_number() over (partition by k.document_id order by f.score desc, f.similarity desc) - 1) as placed_score
+        from fused f join kb_chunks k on k.id = f.chunk_id
       )
-      select f.chunk_id, f.score, f.similarity, f.text_rank, k.text, k.heading_path, k.page,
+      select f.chunk_id, f.placed_score as score, f.similarity, f.text_rank, k.text, k.heading_path, k.page,
              d.id as document_id, d.uri, d.title, r.name as collection
-      from fused f
+      from placed f
       join kb_chunks k on k.id = f.chunk_id
       join kb_documents d on d.id = k.document_id
       join readable r on r.id = k.collection_id
-      order by f.score desc, f.similarity desc limit $9`;
+      order by f.placed_score desc, f.similarity desc limit $9`;
     const params = [
       ...scopeParams(request.scope),
       useVector ? `[${(request.vector ?? []).join(',')}]` : null,

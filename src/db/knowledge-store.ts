@@ -245,7 +245,7 @@ export class KnowledgeStore {
           ...(await insertChunks(sql, collection, document.id, input.chunks.slice(start, start + BATCH))),
         );
       }
-      const after = await writePostings(sql, collection.id, document.id, input.title, stored);
+      const after = await writePostings(sql, collection.id, input.title, stored);
       await moveCounts(sql, collection.id, before, after);
       return document;
     });

@@ -3,8 +3,8 @@ import type { SqlFunction } from './database.ts';
 
 /**
  * The full-text index the knowledge base ranks with: BM25 (Robertson & Zaragoza, 2009) needs, for every
- * term, how often it occurs in each chunk (kb_postings), in how many chunks and documents of a collection
- * it occurs (kb_term_stats), and the collection's totals (kb_collection_stats) — PostgreSQL's `ts_rank`
+ * term, how often it occurs in each chunk (kb_postings), in how many chunks of a collection it occurs
+ * (kb_term_stats), and the collection's totals (kb_collection_stats) — PostgreSQL's `ts_rank`
  * has no inverse document frequency, so a common word counted as much as a rare one. Terms come from
  * src/knowledge/analyzer.ts. The statistics move with every write, in the writing transaction: a new
  * document adds its counts, a new version swaps its old counts for the new ones in one statement per
@@ -16,7 +16,7 @@ import type { SqlFunction } from './database.ts';
  * its text (a field weight, as BM25F gives): a passage under "Quotas" is about quotas even where its text
  * says "limits".
  */
-export const HEADING_WEIGHT = 3;
+export const HEADING_WEIGHT = 2;
 /** The chunk length the postings' order assumes (about the chunker's 1,200 characters, in terms). */
 const NOMINAL_LENGTH = 120;
 const BATCH = 5000;
@@ -59,14 +59,13 @@ export const NO_COUNTS: TermCounts = { terms: new Map(), chunks: 0, length: 0 };
 export async function writePostings(
   sql: SqlFunction,
   collectionId: string,
-  documentId: string,
   title: string,
   chunks: readonly IndexedChunk[],
   headingWeight = HEADING_WEIGHT,
 ): Promise<TermCounts> {
   const analysed = chunks.map((chunk) => ({ id: chunk.id, ...chunkTerms(title, chunk, headingWeight) }));
-  const documentLength = analysed.reduce((sum, chunk) => sum + chunk.length, 0);
-  const counts: TermCounts = { terms: new Map(), chunks: chunks.length, length: documentLength };
+  const length = analysed.reduce((sum, chunk) => sum + chunk.length, 0);
+  const counts: TermCounts = { terms: new Map(), chunks: chunks.length, length };
   const rows: unknown[][] = [];
   for (const chunk of analysed) {
     for (const [term, frequency] of chunk.frequencies) {
@@ -77,10 +76,10 @@ export async function writePostings(
   }
   for (let start = 0; start < rows.length; start += BATCH) {
     await sql(
-      `insert into kb_postings (chunk_id, term, collection_id, document_id, frequency, length, document_length, impact)
-       select (x->>0)::uuid, x->>1, $2, $3, (x->>2)::real, (x->>3)::int, $4, (x->>4)::real
+      `insert into kb_postings (chunk_id, term, collection_id, frequency, length, impact)
+       select (x->>0)::uuid, x->>1, $2, (x->>2)::real, (x->>3)::int, (x->>4)::real
        from jsonb_array_elements($1::jsonb) as x`,
-      [JSON.stringify(rows.slice(start, start + BATCH)), collectionId, documentId, documentLength],
+      [JSON.stringify(rows.slice(start, start + BATCH)), collectionId],
     );
   }
   return counts;
@@ -89,12 +88,14 @@ export async function writePostings(
 /** A document's current contribution (read before its chunks are replaced or deleted). */
 export async function countsOf(sql: SqlFunction, documentId: string): Promise<TermCounts> {
   const terms = await sql<{ term: string; chunks: number }>(
-    'select term, count(*)::int as chunks from kb_postings where document_id = $1 group by term',
+    `select p.term, count(*)::int as chunks from kb_chunks k join kb_postings p on p.chunk_id = k.id
+     where k.document_id = $1 group by p.term`,
     [documentId],
   );
   const [totals] = await sql<{ chunks: number; length: number }>(
     `select count(*)::int as chunks, coalesce(sum(length), 0)::int as length from (
-       select distinct on (chunk_id) chunk_id, length from kb_postings where document_id = $1) chunks`,
+       select distinct on (p.chunk_id) p.chunk_id, p.length from kb_chunks k join kb_postings p on p.chunk_id = k.id
+       where k.document_id = $1 order by p.chunk_id) chunks`,
     [documentId],
   );
   return {
@@ -115,28 +116,18 @@ export async function moveCounts(
   before: TermCounts,
   after: TermCounts,
 ): Promise<void> {
-  const delta = new Map<string, { chunks: number; documents: number }>();
-  const add = (counts: TermCounts, sign: number) => {
-    for (const [term, chunks] of counts.terms) {
-      const entry = delta.get(term) ?? { chunks: 0, documents: 0 };
-      entry.chunks += sign * chunks;
-      entry.documents += sign;
-      delta.set(term, entry);
-    }
-  };
-  add(before, -1);
-  add(after, 1);
+  const delta = new Map<string, number>();
+  for (const [term, chunks] of before.terms) delta.set(term, (delta.get(term) ?? 0) - chunks);
+  for (const [term, chunks] of after.terms) delta.set(term, (delta.get(term) ?? 0) + chunks);
   const rows = [...delta]
-    .filter(([, change]) => change.chunks !== 0 || change.documents !== 0)
-    .sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0))
-    .map(([term, change]) => [term, change.chunks, change.documents]);
+    .filter(([, change]) => change !== 0)
+    .sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0));
   if (rows.length > 0) {
     await sql(
-      `insert into kb_term_stats (collection_id, term, chunks, documents)
-       select $1, x->>0, (x->>1)::int, (x->>2)::int from jsonb_array_elements($2::jsonb) with ordinality as e(x, n)
+      `insert into kb_term_stats (collection_id, term, chunks)
+       select $1, x->>0, (x->>1)::int from jsonb_array_elements($2::jsonb) with ordinality as e(x, n)
        order by e.n
-       on conflict (collection_id, term) do update
-         set chunks = kb_term_stats.chunks + excluded.chunks, documents = kb_term_stats.documents + excluded.documents`,
+       on conflict (collection_id, term) do update set chunks = kb_term_stats.chunks + excluded.chunks`,
       [collectionId, JSON.stringify(rows)],
     );
   }

@@ -13,17 +13,15 @@ export const KnowledgePostingRecord = defineEntity({
     chunk: () => p.manyToOne(KnowledgeChunkRecord).primary().deleteRule('cascade').updateRule('no action'),
     term: p.text().primary(),
     collectionId: p.uuid(),
-    documentId: p.uuid(),
     frequency: p.float(),
     length: p.integer(),
-    documentLength: p.integer(),
     impact: p.float(),
   },
   indexes: [
     {
       name: 'kb_postings_term_index',
       expression:
-        'create index kb_postings_term_index on kb_postings (collection_id, term, impact desc) include (chunk_id, document_id, frequency, length, document_length)',
+        'create index kb_postings_term_index on kb_postings (collection_id, term, impact desc) include (chunk_id, frequency, length)',
     },
   ],
 });
@@ -36,7 +34,6 @@ export const KnowledgeTermStatsRecord = defineEntity({
       p.manyToOne(KnowledgeCollectionRecord).primary().deleteRule('cascade').updateRule('no action'),
     term: p.text().primary(),
     chunks: p.integer().default(0),
-    documents: p.integer().default(0),
   },
 });
 
