@@ -1,14 +1,21 @@
 import { stems } from '../agent/routing/text-embedding.ts';
 import type { QueryTerm } from '../db/knowledge-search.ts';
 import { analyze } from './analyzer.ts';
+import { expansions } from './synonyms.ts';
 
 /**
  * The full-text side of a question: its analysed terms (src/knowledge/analyzer.ts, as the documents'),
- * each weight 1, at most 32. BM25 weighs each by its rarity in the corpus, so words such as "our" or
- * "exactly" cost nothing.
+ * each weight 1, at most 32, and the related terms the synonym lexicon adds at a lower weight
+ * (synonyms.ts). BM25 weighs each by its rarity in the corpus, so words such as "our" or "exactly" cost
+ * nothing.
  */
 export function queryTerms(question: string): QueryTerm[] {
-  return [...new Set(analyze(question))].slice(0, 32).map((term) => ({ term, weight: 1 }));
+  const terms = analyze(question);
+  const own = [...new Set(terms)].slice(0, 32);
+  return [
+    ...own.map((term) => ({ term, weight: 1 })),
+    ...[...expansions(terms)].map(([term, weight]) => ({ term, weight })),
+  ];
 }
 
 /** The share of the question's content words (as stems) found in a passage: how much of it is covered. */
