@@ -100,8 +100,14 @@ try {
   const seconds = (performance.now() - started) / 1000;
   await database.sql('analyze kb_embeddings');
   await database.sql('analyze kb_chunks');
+  // What autovacuum does to a freshly filled table in the background (PostgreSQL 13+ vacuums after inserts
+  // too): the visibility map lets the ranking read postings from the index alone.
+  const vacuumStart = performance.now();
+  await database.sql('vacuum (analyze) kb_postings');
+  await database.sql('analyze kb_term_stats');
+  const vacuumSeconds = (performance.now() - vacuumStart) / 1000;
   console.log(
-    `ingest: ${perSecond(TOTAL / seconds)} chunks (${seconds.toFixed(1)} s; embedding ${(embedMs / 1000).toFixed(1)} s of CPU in-process)`,
+    `ingest: ${perSecond(TOTAL / seconds)} chunks (${seconds.toFixed(1)} s; embedding ${(embedMs / 1000).toFixed(1)} s of CPU in-process; then vacuum of the postings ${vacuumSeconds.toFixed(1)} s)`,
   );
 
   // Queries from the corpus's own distribution, as ANN benchmarks draw them: 8-15 consecutive words of a
@@ -183,7 +189,7 @@ try {
     readers: ['alice'],
     admin: false,
   };
-  const fullPath = (mode: 'vector' | 'hybrid') => (index: number) =>
+  const fullPath = (mode: 'vector' | 'fulltext' | 'hybrid') => (index: number) =>
     search.search({
       scope,
       embedding: collection.embedding,
@@ -194,6 +200,7 @@ try {
       efSearch: EF_SEARCH,
     });
   const vectorPath = await timed(fullPath('vector'), QUERIES);
+  const textPath = await timed(fullPath('fulltext'), QUERIES);
   const hybridPath = await timed(fullPath('hybrid'), QUERIES);
 
   const report = (
@@ -207,8 +214,17 @@ try {
     console.log(`${name}: recall@10 of HNSW against exact:    ${result.recall.toFixed(3)}`);
   };
   report('hashing', { approximate, exact, recall });
-  console.log(`full search path, vector (ACL SQL): ${latencyLine(vectorPath.summary)}`);
-  console.log(`full search path, hybrid (RRF):     ${latencyLine(hybridPath.summary)}`);
+  console.log(`full search path, vector (ACL SQL):   ${latencyLine(vectorPath.summary)}`);
+  console.log(`full search path, full text (BM25):  ${latencyLine(textPath.summary)}`);
+  console.log(`full search path, hybrid (fused):    ${latencyLine(hybridPath.summary)}`);
+  const [postings] = await database.sql<{ rows: string; size: string }>(
+    `select (select count(*) from kb_postings)::text as rows, pg_size_pretty(pg_total_relation_size('kb_postings')) as size`,
+  );
+  console.log(`full-text index: ${postings?.rows} postings, ${postings?.size} with its indexes`);
+  const hybridP99 = hybridPath.summary.p99;
+  console.log(
+    `target (hybrid): p99 < 50 ms: ${hybridP99 < 50 ? 'met' : 'NOT met'} (${hybridP99.toFixed(1)} ms)`,
+  );
   const [size] = await database.sql<{ table: string; index: string }>(
     `select pg_size_pretty(pg_total_relation_size('kb_embeddings')) as table, pg_size_pretty(pg_relation_size('kb_embeddings_hnsw_512')) as index`,
   );

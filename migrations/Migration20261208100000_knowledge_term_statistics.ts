@@ -7,7 +7,9 @@ import { moveCounts, NO_COUNTS, writePostings } from '../src/db/knowledge-terms.
  * (per chunk and term: weighted frequency, chunk length, and an `impact` that orders each term's
  * postings best first), per-collection term counts (in how many chunks a term occurs) and per-collection
  * totals (chunks, documents, summed chunk length). Documents stored before it are indexed here, one at a time, by the
- * same code the store runs on ingest (terms are analysed in JavaScript, so this is not plain SQL).
+ * same code the store runs on ingest (terms are analysed in JavaScript, so this is not plain SQL). The
+ * generated English `tsvector` of kb_chunks and its GIN index, which ts_rank ranked with before, are
+ * dropped: nothing reads them any more, and every insert paid for both.
  */
 export class Migration20261208100000KnowledgeTermStatistics extends Migration {
   override name = 'Migration20261208100000_knowledge_term_statistics';
@@ -38,6 +40,8 @@ export class Migration20261208100000KnowledgeTermStatistics extends Migration {
       length bigint not null default 0,
       constraint kb_collection_stats_pkey primary key (collection_id)
     );`);
+    await this.execute('drop index if exists kb_chunks_search_index');
+    await this.execute('alter table kb_chunks drop column if exists search');
     const sql = ((text: string, params: readonly unknown[] = []) =>
       this.execute(text, [...params])) as unknown as SqlFunction;
     const documents = await sql<{ id: string; collection_id: string; title: string }>(

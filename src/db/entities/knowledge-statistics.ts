@@ -45,6 +45,6 @@ export const KnowledgeCollectionStatsRecord = defineEntity({
       p.oneToOne(KnowledgeCollectionRecord).primary().deleteRule('cascade').updateRule('no action'),
     chunks: p.integer().default(0),
     documents: p.integer().default(0),
-    length: p.bigint().default(0),
+    length: p.bigint().defaultRaw('0'),
   },
 });
