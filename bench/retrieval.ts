@@ -9,7 +9,8 @@
  *     path (access rule, fusion), plus hybrid (vector + full text);
  *   - recall@10 of HNSW against exact search.
  * Targets: HNSW p99 < 30 ms, recall@10 ≥ 0.95. CLUSTERED=1 adds the same measurements on vectors shaped
- * like a semantic model's, re-embedded through the real path. Runs on a fresh database and drops it at the end.
+ * like a semantic model's, re-embedded through the real path. Runs on a fresh database and drops it at the end
+ * (KEEP_DATABASE=1 keeps it).
  */
 import { uuidv7 } from '../src/core/ids.ts';
 import { openDatabase } from '../src/db/database.ts';
@@ -270,7 +271,9 @@ try {
   }
 } finally {
   await database.close();
-  await server.drop();
+  // KEEP_DATABASE=1 leaves the filled database for experiments (its URL is printed; drop it by hand).
+  if (process.env.KEEP_DATABASE === '1') console.log(`database kept: ${server.url}`);
+  else await server.drop();
 }
 
 /**

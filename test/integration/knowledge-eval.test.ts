@@ -12,16 +12,20 @@ import {
 } from '../support/kb-eval.ts';
 import { knowledgeDatabase } from '../support/knowledge.ts';
 
-// The retrieval evaluation (test/fixtures/knowledge/eval): three corpora of different kinds — PostgreSQL's
-// reference manual, an operations handbook, a product's user documentation — with questions written
-// before any retrieval ran on them, in each mode with the offline default embedding, next to a textbook
-// BM25 over the same chunks computed in the same run. Printed as a report. Hybrid retrieval must beat that
-// BM25 on both hit@5 and MRR on every corpus (or equal a perfect hit@5), and hold the floors below.
+// The retrieval evaluation (test/fixtures/knowledge/eval): four corpora of different kinds — PostgreSQL's
+// reference manual, an operations handbook, a product's user documentation, and a held-out monitoring
+// manual — with questions written before any retrieval ran on them, in each mode with the offline default
+// embedding, next to a textbook BM25 over the same chunks computed in the same run. Printed as a report.
+// Hybrid retrieval must beat that BM25 on both hit@5 and MRR on every corpus (a perfect hit@5 can only be
+// equalled), and hold the floors below (the measured values, rounded down).
 const FLOORS: Record<string, { hitAt5: number; mrr: number }> = {
-  postgresql: { hitAt5: 1, mrr: 0.95 },
-  'debian-handbook': { hitAt5: 0.85, mrr: 0.7 },
-  borg: { hitAt5: 0.85, mrr: 0.65 },
+  postgresql: { hitAt5: 1, mrr: 0.98 },
+  'debian-handbook': { hitAt5: 0.87, mrr: 0.68 },
+  borg: { hitAt5: 0.82, mrr: 0.7 },
+  icinga2: { hitAt5: 0.9, mrr: 0.7 },
 };
+// Ingesting four corpora and asking 163 questions five ways takes minutes on a loaded 2-core machine.
+const SETUP_MS = 900_000;
 
 describe('knowledge retrieval evaluation', () => {
   let service: KnowledgeService;
@@ -39,7 +43,7 @@ describe('knowledge retrieval evaluation', () => {
       console.log(report(ingested, scores));
       results.set(corpus.name, { ingested, scores: new Map(scores.map((score) => [score.mode, score])) });
     }
-  });
+  }, SETUP_MS);
   afterAll(async () => {
     await close?.();
   });

@@ -7,6 +7,7 @@ import {
   DEBIAN_HANDBOOK_QUESTIONS,
   DEBIAN_HANDBOOK_UNANSWERABLE,
 } from '../fixtures/knowledge/eval/questions-debian-handbook.ts';
+import { ICINGA2_QUESTIONS, ICINGA2_UNANSWERABLE } from '../fixtures/knowledge/eval/questions-icinga2.ts';
 import { Bm25Index } from './bm25-baseline.ts';
 
 /**
@@ -46,6 +47,13 @@ export const EVAL_CORPORA: EvalCorpus[] = [
     folder: new URL('borg/', EVAL),
     questions: BORG_QUESTIONS,
     unanswerable: BORG_UNANSWERABLE,
+  },
+  {
+    name: 'icinga2',
+    description: 'Icinga 2 documentation (held out: monitoring product manual, Markdown)',
+    folder: new URL('icinga2/', EVAL),
+    questions: ICINGA2_QUESTIONS,
+    unanswerable: ICINGA2_UNANSWERABLE,
   },
 ];
 
