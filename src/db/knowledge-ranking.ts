@@ -5,7 +5,8 @@
  * saturated by k1 and normalised by chunk length (b), title and heading occurrences weighted higher at
  * indexing (knowledge-terms.ts). Each term reads at most `perTerm` postings, best first by impact (index order):
  * a common word's long list is cut where its contribution has become small, which keeps a query's cost
- * flat as the corpus grows; rare words (the ones that decide a ranking) are read in full.
+ * flat as the corpus grows; rare words (the ones that decide a ranking) are read in full. A synonym's term
+ * (weight below 1) reads proportionally fewer.
  *
  * Parameters used: $7 the query terms (jsonb `[{ term, weight }]`), $8 the candidates kept, $13 postings
  * per term. Expects a `readable` CTE (the collections the reader may read) before it.
@@ -50,7 +51,7 @@ export function textRankingCtes(tuning: RankingTuning): string {
         from jsonb_to_recordset($7::jsonb) as q(term text, weight float8) group by q.term
       ),
       weights as (
-        select q.term,
+        select q.term, q.weight,
                q.weight * ln(1 + (s.chunks - f.chunks + 0.5) / (f.chunks + 0.5)) as idf
         from query_terms q cross join stats s
         cross join lateral (
@@ -63,7 +64,7 @@ export function textRankingCtes(tuning: RankingTuning): string {
         from readable r cross join weights w
         cross join lateral (
           select p.chunk_id, p.frequency, p.length from kb_postings p
-          where p.collection_id = r.id and p.term = w.term order by p.impact desc limit $13) p
+          where p.collection_id = r.id and p.term = w.term order by p.impact desc limit ceil($13 * w.weight)::int) p
       ),
       chunk_scores as (
         select m.chunk_id, sum(m.idf * ${saturate('m.frequency', 'm.length', 's.length / greatest(s.chunks, 1)')}) as score
