@@ -8,8 +8,9 @@ import { coverage, queryTerms } from './query.ts';
 
 /**
  * Hybrid retrieval: the question is embedded once per embedding model among the readable collections,
- * each model's collections are searched in SQL (vector nearest neighbours and full-text ranking fused by
- * reciprocal rank), and the results are merged by fused score. Access filtering happens in that SQL.
+ * each model's collections are searched in SQL (vector nearest neighbours and BM25 full-text ranking,
+ * fused by scaled scores: src/db/knowledge-ranking.ts), and the results are merged by fused score. Access
+ * filtering happens in that SQL.
  */
 export interface RetrievalResult {
   sources: KnowledgeSource[];
