@@ -1,4 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
+import type { EntityManager } from '@mikro-orm/sql';
+import { CompiledQuery } from 'kysely';
 import type { SqlFunction } from '../src/db/database.ts';
 import { moveCounts, NO_COUNTS, writePostings } from '../src/db/knowledge-terms.ts';
 
@@ -42,8 +44,11 @@ export class Migration20261208100000KnowledgeTermStatistics extends Migration {
     );`);
     await this.execute('drop index if exists kb_chunks_search_index');
     await this.execute('alter table kb_chunks drop column if exists search');
-    const sql = ((text: string, params: readonly unknown[] = []) =>
-      this.execute(text, [...params])) as unknown as SqlFunction;
+    // The store's statements use $n parameters, which `execute` does not take: run them through the
+    // migration's transaction as the application's database handle does.
+    const kysely = (this.getEntityManager() as EntityManager).getKysely();
+    const sql = (async (text: string, params: readonly unknown[] = []) =>
+      (await kysely.executeQuery(CompiledQuery.raw(text, [...params]))).rows) as SqlFunction;
     const documents = await sql<{ id: string; collection_id: string; title: string }>(
       'select id, collection_id, title from kb_documents order by id',
     );
