@@ -162,7 +162,7 @@ export class KnowledgeSearch {
                coalesce(v.similarity, 0) as similarity, coalesce(t.text_rank, 0) as text_rank
         from by_vector v full outer join by_text t on t.chunk_id = v.chunk_id
       ),
-      -- A document's second passage counts 0.7 of its score, the third 0.49…: different pages first.
+      -- Each further passage of a document is discounted once more (sameDocumentDecay): different pages first.
       placed as (
         select f.*, k.document_id,
                f.score * power(${Number(tuning.sameDocumentDecay)}, row_number() over (partition by k.document_id order by f.score desc, f.similarity desc) - 1) as placed_score
