@@ -3,12 +3,12 @@
  * (override with CHUNKS=…) of real text (the machine's English manual pages, chunked by the knowledge base's
  * chunker; CORPUS=synthetic, or too few pages, uses random topical sentences instead), in one run:
  *   - ingest rate through the real path (chunking done, hashing embeddings, one transaction per document,
- *     with the HNSW index maintained on insert), chunks/s;
+ *     with the HNSW index, the BM25 postings and the term statistics maintained on insert), chunks/s;
  *   - vector query latency p50/p99 with the HNSW index and with exact search (index scans off: the
  *     baseline every ANN index is measured against), both as raw top-10 SQL and through the full search
- *     path (access rule, fusion), plus hybrid (vector + full text);
+ *     path (access rule, fusion), plus full text alone (BM25) and hybrid (vector + full text, fused);
  *   - recall@10 of HNSW against exact search.
- * Targets: HNSW p99 < 30 ms, recall@10 ≥ 0.95. CLUSTERED=1 adds the same measurements on vectors shaped
+ * Targets: HNSW p99 < 30 ms, recall@10 ≥ 0.95, hybrid p99 < 50 ms. CLUSTERED=1 adds the same measurements on vectors shaped
  * like a semantic model's, re-embedded through the real path. Runs on a fresh database and drops it at the end
  * (KEEP_DATABASE=1 keeps it).
  */
