@@ -10,7 +10,7 @@
  *   - recall@10 of HNSW against exact search.
  * Targets: HNSW p99 < 30 ms, recall@10 ≥ 0.95, hybrid p99 < 50 ms. CLUSTERED=1 adds the same measurements on vectors shaped
  * like a semantic model's, re-embedded through the real path. Runs on a fresh database and drops it at the end
- * (KEEP_DATABASE=1 keeps it).
+ * (KEEP_DATABASE=1 keeps it; BENCH_DATABASE_URL=<its URL> then measures the queries again without ingesting).
  */
 import { uuidv7 } from '../src/core/ids.ts';
 import { openDatabase } from '../src/db/database.ts';
@@ -34,23 +34,32 @@ const EF_SEARCH = Number(process.env.EF_SEARCH ?? 100);
 const EF_SWEEP = [40, 100, 200, 400];
 const TOPICS = 200;
 
-const server = await createTestDatabase();
-const database = await openDatabase({ kind: 'postgresql', url: server.url, poolMax: PARALLEL + 2 });
+// BENCH_DATABASE_URL: measure queries on a database a KEEP_DATABASE=1 run filled, without ingesting again.
+const reuse = process.env.BENCH_DATABASE_URL;
+const server = reuse ? null : await createTestDatabase();
+const database = await openDatabase({
+  kind: 'postgresql',
+  url: reuse ?? server?.url ?? '',
+  poolMax: PARALLEL + 2,
+});
 try {
   await database.migrate();
   const store = new KnowledgeStore(database);
   const provider = new HashingEmbeddings();
-  const collection = await store.createCollection({
-    tenantId: 'bench',
-    name: 'bench',
-    description: '',
-    access: { visibility: 'tenant', channels: [], roles: [], editorRoles: [] },
-    embedding: { provider: provider.name, model: provider.model, dimensions: HASHING_DIMENSIONS },
-  });
+  const collection = reuse
+    ? await store.collection('bench', 'bench')
+    : await store.createCollection({
+        tenantId: 'bench',
+        name: 'bench',
+        description: '',
+        access: { visibility: 'tenant', channels: [], roles: [], editorRoles: [] },
+        embedding: { provider: provider.name, model: provider.model, dimensions: HASHING_DIMENSIONS },
+      });
+  if (!collection) throw new Error(`${reuse} has no bench collection: fill one with KEEP_DATABASE=1 first`);
   // Experiment with the index's build parameters (the migration's are m = 32, ef_construction = 100).
   const indexM = Number(process.env.HNSW_M ?? 32);
   const indexEfConstruction = Number(process.env.HNSW_EFC ?? (process.env.HNSW_M ? 64 : 100));
-  if (process.env.HNSW_M) {
+  if (process.env.HNSW_M && !reuse) {
     await database.sql('drop index kb_embeddings_hnsw_512');
     await database.sql(hnswIndexSql(512, { m: indexM, efConstruction: indexEfConstruction }));
   }
@@ -60,56 +69,59 @@ try {
     `retrieval benchmark: ${TOTAL.toLocaleString('en-US')} chunks (${corpus.documents.length.toLocaleString('en-US')} documents: ${corpus.description}), ${HASHING_DIMENSIONS} dimensions, HNSW m=${indexM} ef_construction=${indexEfConstruction}`,
   );
 
-  // Ingest: embedding + insert, one transaction per document, PARALLEL documents at a time, the HNSW index
-  // in place.
-  const started = performance.now();
-  let embedMs = 0;
-  let next = 0;
-  let stored = 0;
-  const worker = async () => {
-    for (;;) {
-      const index = next;
-      next += 1;
-      const document = corpus.documents[index];
-      if (!document) return;
-      const texts = document.chunks;
-      const embedStart = performance.now();
-      const vectors = await provider.embed(texts);
-      embedMs += performance.now() - embedStart;
-      await store.replaceDocument({
-        collection,
-        source: 'bench',
-        uri: `bench://document/${index}`,
-        title: document.title,
-        mimeType: 'text/plain',
-        contentHash: uuidv7(),
-        chunks: texts.map((text, position) => ({
-          position,
-          headingPath: [document.title],
-          page: null,
-          text,
-          embedding: vectors[position] ?? [],
-        })),
-      });
-      const before = stored;
-      stored += texts.length;
-      if (Math.floor(stored / 10_000) > Math.floor(before / 10_000))
-        process.stderr.write(`  ${stored.toLocaleString('en-US')} chunks\r`);
-    }
-  };
-  await Promise.all(Array.from({ length: PARALLEL }, worker));
-  const seconds = (performance.now() - started) / 1000;
-  await database.sql('analyze kb_embeddings');
-  await database.sql('analyze kb_chunks');
-  // What autovacuum does to a freshly filled table in the background (PostgreSQL 13+ vacuums after inserts
-  // too): the visibility map lets the ranking read postings from the index alone.
-  const vacuumStart = performance.now();
-  await database.sql('vacuum (analyze) kb_postings');
-  await database.sql('analyze kb_term_stats');
-  const vacuumSeconds = (performance.now() - vacuumStart) / 1000;
-  console.log(
-    `ingest: ${perSecond(TOTAL / seconds)} chunks (${seconds.toFixed(1)} s; embedding ${(embedMs / 1000).toFixed(1)} s of CPU in-process; then vacuum of the postings ${vacuumSeconds.toFixed(1)} s)`,
-  );
+  if (reuse) console.log('ingest: skipped (BENCH_DATABASE_URL: the kept database of an earlier run)');
+  else {
+    // Ingest: embedding + insert, one transaction per document, PARALLEL documents at a time, the HNSW index
+    // in place.
+    const started = performance.now();
+    let embedMs = 0;
+    let next = 0;
+    let stored = 0;
+    const worker = async () => {
+      for (;;) {
+        const index = next;
+        next += 1;
+        const document = corpus.documents[index];
+        if (!document) return;
+        const texts = document.chunks;
+        const embedStart = performance.now();
+        const vectors = await provider.embed(texts);
+        embedMs += performance.now() - embedStart;
+        await store.replaceDocument({
+          collection,
+          source: 'bench',
+          uri: `bench://document/${index}`,
+          title: document.title,
+          mimeType: 'text/plain',
+          contentHash: uuidv7(),
+          chunks: texts.map((text, position) => ({
+            position,
+            headingPath: [document.title],
+            page: null,
+            text,
+            embedding: vectors[position] ?? [],
+          })),
+        });
+        const before = stored;
+        stored += texts.length;
+        if (Math.floor(stored / 10_000) > Math.floor(before / 10_000))
+          process.stderr.write(`  ${stored.toLocaleString('en-US')} chunks\r`);
+      }
+    };
+    await Promise.all(Array.from({ length: PARALLEL }, worker));
+    const seconds = (performance.now() - started) / 1000;
+    await database.sql('analyze kb_embeddings');
+    await database.sql('analyze kb_chunks');
+    // What autovacuum does to a freshly filled table in the background (PostgreSQL 13+ vacuums after inserts
+    // too): the visibility map lets the ranking read postings from the index alone.
+    const vacuumStart = performance.now();
+    await database.sql('vacuum (analyze) kb_postings');
+    await database.sql('analyze kb_term_stats');
+    const vacuumSeconds = (performance.now() - vacuumStart) / 1000;
+    console.log(
+      `ingest: ${perSecond(TOTAL / seconds)} chunks (${seconds.toFixed(1)} s; embedding ${(embedMs / 1000).toFixed(1)} s of CPU in-process; then vacuum of the postings ${vacuumSeconds.toFixed(1)} s)`,
+    );
+  }
 
   // Queries from the corpus's own distribution, as ANN benchmarks draw them: 8-15 consecutive words of a
   // stored chunk (a question worded like a passage it should find), embedded once. The evaluation's
@@ -272,8 +284,8 @@ try {
 } finally {
   await database.close();
   // KEEP_DATABASE=1 leaves the filled database for experiments (its URL is printed; drop it by hand).
-  if (process.env.KEEP_DATABASE === '1') console.log(`database kept: ${server.url}`);
-  else await server.drop();
+  if (server && process.env.KEEP_DATABASE === '1') console.log(`database kept: ${server.url}`);
+  else await server?.drop();
 }
 
 /**
