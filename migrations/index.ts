@@ -9,6 +9,7 @@ import { Migration20261202300000KnowledgeBase } from './Migration20261202300000_
 import { Migration20261202400000Schedules } from './Migration20261202400000_schedules.ts';
 import { Migration20261207100000ApiKeyIdentities } from './Migration20261207100000_api_key_identities.ts';
 import { Migration20261207200000TaskRequeues } from './Migration20261207200000_task_requeues.ts';
+import { Migration20261208100000KnowledgeTermStatistics } from './Migration20261208100000_knowledge_term_statistics.ts';
 import { Migration20261208200000JiraSnapshot } from './Migration20261208200000_jira_snapshot.ts';
 
 /**
@@ -26,5 +27,9 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261202400000_schedules', class: Migration20261202400000Schedules },
   { name: 'Migration20261207100000_api_key_identities', class: Migration20261207100000ApiKeyIdentities },
   { name: 'Migration20261207200000_task_requeues', class: Migration20261207200000TaskRequeues },
+  {
+    name: 'Migration20261208100000_knowledge_term_statistics',
+    class: Migration20261208100000KnowledgeTermStatistics,
+  },
   { name: 'Migration20261208200000_jira_snapshot', class: Migration20261208200000JiraSnapshot },
 ];

@@ -3,6 +3,7 @@ import { uuidv7 } from '../core/ids.ts';
 import type { Database, SqlFunction } from './database.ts';
 import { hnswIndexSql } from './entities/knowledge.ts';
 import { toCollection, toDocument } from './knowledge-rows.ts';
+import { countsOf, type IndexedChunk, moveCounts, NO_COUNTS, writePostings } from './knowledge-terms.ts';
 
 export { textArray } from './knowledge-rows.ts';
 
@@ -231,14 +232,21 @@ export class KnowledgeStore {
         ],
       );
       const document = toDocument(row ?? {});
+      // The old version's share of the BM25 statistics, swapped for the new one's at the end.
+      const before = document.version > 1 ? await countsOf(sql, document.id) : NO_COUNTS;
       await sql(
         'delete from kb_embeddings where chunk_id in (select id from kb_chunks where document_id = $1)',
         [document.id],
       );
       await sql('delete from kb_chunks where document_id = $1', [document.id]);
+      const stored: IndexedChunk[] = [];
       for (let start = 0; start < input.chunks.length; start += BATCH) {
-        await insertChunks(sql, collection, document.id, input.chunks.slice(start, start + BATCH));
+        stored.push(
+          ...(await insertChunks(sql, collection, document.id, input.chunks.slice(start, start + BATCH))),
+        );
       }
+      const after = await writePostings(sql, collection.id, input.title, stored);
+      await moveCounts(sql, collection.id, before, after);
       return document;
     });
   }
@@ -250,6 +258,7 @@ export class KnowledgeStore {
         [collectionId, uri],
       );
       if (!rows[0]) return false;
+      await moveCounts(sql, collectionId, await countsOf(sql, rows[0].id), NO_COUNTS);
       await sql(
         'delete from kb_embeddings where chunk_id in (select id from kb_chunks where document_id = $1)',
         [rows[0].id],
@@ -335,7 +344,7 @@ async function insertChunks(
   collection: Collection,
   documentId: string,
   chunks: readonly ChunkInput[],
-): Promise<void> {
+): Promise<IndexedChunk[]> {
   const rows = chunks.map((chunk) => ({
     id: uuidv7(),
     position: chunk.position,
@@ -356,6 +365,7 @@ async function insertChunks(
     collection.embedding.dimensions,
     chunks.map((chunk, index) => ({ id: rows[index]?.id ?? '', embedding: chunk.embedding })),
   );
+  return rows;
 }
 
 async function insertEmbeddings(

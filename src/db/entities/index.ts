@@ -10,6 +10,11 @@ import {
   KnowledgeDocumentRecord,
   KnowledgeEmbeddingRecord,
 } from './knowledge.ts';
+import {
+  KnowledgeCollectionStatsRecord,
+  KnowledgePostingRecord,
+  KnowledgeTermStatsRecord,
+} from './knowledge-statistics.ts';
 import { ScheduleRecord } from './schedule.ts';
 import { SlackInstallationRecord } from './slack.ts';
 import { AuditEntry, TaskRecord } from './task-record.ts';
@@ -55,4 +60,5 @@ export const entities = [
   ...[KnowledgeAnswerRecord, FeedbackRecord],
   // Engines own their tables; the Jira snapshot's are defined beside its engine.
   ...jiraEntities,
+  ...[KnowledgePostingRecord, KnowledgeTermStatsRecord, KnowledgeCollectionStatsRecord],
 ];

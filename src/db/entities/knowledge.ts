@@ -20,13 +20,6 @@ export class VectorType extends Type<number[], string> {
   }
 }
 
-/** A generated `tsvector` (never written by us: PostgreSQL computes it from the chunk). */
-export class TsVectorType extends Type<string, string> {
-  override getColumnType(): string {
-    return 'tsvector';
-  }
-}
-
 export const KnowledgeCollectionRecord = defineEntity({
   name: 'KnowledgeCollectionRecord',
   tableName: 'kb_collections',
@@ -82,17 +75,10 @@ export const KnowledgeChunkRecord = defineEntity({
     heading: p.text().defaultRaw(`''`),
     page: p.integer().nullable(),
     text: p.text(),
-    search: p
-      .type(TsVectorType)
-      .generated(
-        "(setweight(to_tsvector('english'::regconfig, heading), 'A') || setweight(to_tsvector('english'::regconfig, text), 'B')) stored",
-      )
-      .lazy(),
   },
   indexes: [
     { name: 'kb_chunks_document_index', properties: ['document', 'position'] },
     { name: 'kb_chunks_collection_index', properties: ['collectionId'] },
-    { name: 'kb_chunks_search_index', properties: ['search'], type: 'gin' },
   ],
 });
 
