@@ -7,6 +7,7 @@ import { Migration20261202100000SlackInstallations } from './Migration2026120210
 import { Migration20261202200000Approvals } from './Migration20261202200000_approvals.ts';
 import { Migration20261202300000KnowledgeBase } from './Migration20261202300000_knowledge_base.ts';
 import { Migration20261202400000Schedules } from './Migration20261202400000_schedules.ts';
+import { Migration20261208300000Digests } from './Migration20261208300000_digests.ts';
 
 /**
  * Migrations in order. An explicit list (not a folder scan) so the same code runs from source, in tests
@@ -21,4 +22,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261202200000_approvals', class: Migration20261202200000Approvals },
   { name: 'Migration20261202300000_knowledge_base', class: Migration20261202300000KnowledgeBase },
   { name: 'Migration20261202400000_schedules', class: Migration20261202400000Schedules },
+  { name: 'Migration20261208300000_digests', class: Migration20261208300000Digests },
 ];

@@ -1,12 +1,13 @@
-import { validateDetailed } from 'node-cron';
 import { z } from 'zod';
-import { ChatOpsError } from '../core/errors.ts';
+import { ChatOpsError, isChatOpsError } from '../core/errors.ts';
 import type { ScheduleDefinition } from '../core/schedules.ts';
 import { PlatformSchema } from '../core/task.ts';
+import { parseCron } from './cron-expression.ts';
+import { isTimeZone } from './zoned-time.ts';
 
 /**
- * Checks a schedule before it is stored: a cron expression node-cron accepts, a real IANA time zone (node-cron
- * silently falls back to the local zone for unknown ones), and a command name. Problems are reported together.
+ * Checks a schedule before it is stored: a cron expression the scheduler can read (src/scheduler/cron-*), a
+ * real IANA time zone, and a command name. Problems are reported together.
  */
 const NameSchema = z
   .string()
@@ -32,10 +33,12 @@ export function checkScheduleDefinition(input: ScheduleDefinition): ScheduleDefi
   if (!parsed.success) {
     for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.')}: ${issue.message}`);
   }
-  const cron = validateDetailed(input.cron.trim());
-  if (!cron.valid) {
-    const reasons = cron.errors.map((error) => error.message).join('; ');
-    problems.push(`cron "${input.cron}": ${reasons || 'not a cron expression'}`);
+  try {
+    parseCron(input.cron);
+  } catch (error) {
+    const reasons = isChatOpsError(error) ? error.details.problems : undefined;
+    const text = Array.isArray(reasons) ? reasons.join('; ') : (error as Error).message;
+    problems.push(`cron "${input.cron}": ${text}`);
   }
   if (!isTimeZone(input.timezone)) problems.push(`timezone "${input.timezone}": not an IANA time zone`);
   if (problems.length > 0) {
@@ -50,13 +53,4 @@ export function checkScheduleDefinition(input: ScheduleDefinition): ScheduleDefi
     );
   }
   return { ...input, cron: input.cron.trim(), timezone: input.timezone.trim() };
-}
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone.trim() });
-    return zone.trim().length > 0;
-  } catch {
-    return false;
-  }
 }

@@ -125,6 +125,7 @@ export async function startScheduler(runtime: Runtime): Promise<{ close(): Promi
     intake: new TaskIntake(runtime.ledger, runtime.queue, runtime.metrics, runtime.log),
     log: runtime.log.child({ component: 'scheduler' }),
     reloadIntervalMs: runtime.config.scheduler.reloadIntervalMs,
+    catchUpWindowMs: runtime.config.scheduler.catchUpWindowMs,
   });
   await scheduler.start();
   runtime.log.info('scheduler-started', { schedules: scheduler.armedCount });

@@ -82,7 +82,7 @@ describe('schedule definitions', () => {
         timezone: 'Mars/Olympus',
         name: 'Bad Name',
       });
-    expect(attempt).toThrow(/61 is a invalid expression for minute/);
+    expect(attempt).toThrow(/minute "61" is outside 0-59/);
     expect(attempt).toThrow(/Mars\/Olympus": not an IANA time zone/);
     expect(attempt).toThrow(/name: lower-case letters/);
     try {

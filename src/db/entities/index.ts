@@ -9,7 +9,7 @@ import {
   KnowledgeDocumentRecord,
   KnowledgeEmbeddingRecord,
 } from './knowledge.ts';
-import { ScheduleRecord } from './schedule.ts';
+import { DigestRunRecord, ScheduleRecord } from './schedule.ts';
 import { SlackInstallationRecord } from './slack.ts';
 import { AuditEntry, TaskRecord } from './task-record.ts';
 import { TeamsContactRecord } from './teams.ts';
@@ -22,6 +22,7 @@ export {
   AuditEntry,
   Conversation,
   ConversationSummary,
+  DigestRunRecord,
   LlmUsage,
   McpServerRecord,
   Message,
@@ -49,6 +50,7 @@ export const entities = [
   TeamsContactRecord,
   ...[ApprovalRecord, ApprovalDecisionRecord],
   ScheduleRecord,
+  DigestRunRecord,
   SlackInstallationRecord,
   ...[KnowledgeCollectionRecord, KnowledgeDocumentRecord, KnowledgeChunkRecord, KnowledgeEmbeddingRecord],
   ...[KnowledgeAnswerRecord, FeedbackRecord],
