@@ -4,6 +4,7 @@ import { isChatOpsError } from '../core/errors.ts';
 import { VERSION } from '../version.ts';
 import { apiKeyCommand, migrateCommand, roleCommand } from './admin-commands.ts';
 import type { CliCommand, CliIo } from './command.ts';
+import { digestCommand } from './digest-command.ts';
 import { kbCommand } from './kb-command.ts';
 import { mcpCommand } from './mcp-command.ts';
 import { scheduleCommand, schedulerCommand } from './schedule-commands.ts';
@@ -19,6 +20,7 @@ export const COMMANDS: readonly CliCommand[] = [
   roleCommand,
   apiKeyCommand,
   scheduleCommand,
+  digestCommand,
   mcpCommand,
   kbCommand,
 ];

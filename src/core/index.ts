@@ -17,4 +17,5 @@ export * from './schedules.ts';
 export * from './skill.ts';
 export * from './skill-catalog.ts';
 export * from './task.ts';
+export * from './time-format.ts';
 export * from './tools.ts';

@@ -23,7 +23,7 @@ const COLUMNS = `id, tenant_id, name, cron, timezone, platform, channel, command
 export class ScheduleStore {
   readonly #database: Database;
   readonly #audit: AuditLog;
-  readonly #marks: Batcher<{ id: string; at: string }, void>;
+  readonly #marks: Batcher<{ id: string; at: string }, undefined>;
 
   constructor(database: Database, audit: AuditLog) {
     this.#database = database;
@@ -143,11 +143,11 @@ export class ScheduleStore {
   }
 
   /** Records that a fire time ran (the latest wins); concurrent marks share one statement. */
-  markRun(id: string, at: Date): Promise<void> {
-    return this.#marks.submit({ id, at: at.toISOString() });
+  async markRun(id: string, at: Date): Promise<void> {
+    await this.#marks.submit({ id, at: at.toISOString() });
   }
 
-  async #markMany(marks: readonly { id: string; at: string }[]): Promise<void[]> {
+  async #markMany(marks: readonly { id: string; at: string }[]): Promise<undefined[]> {
     await this.#database.sql(
       `update schedules s set last_run_at = greatest(coalesce(s.last_run_at, m.at), m.at)
          from unnest($1::uuid[], $2::timestamptz[]) as m(id, at) where s.id = m.id`,

@@ -26,7 +26,7 @@ export function apiMessageToTask(
     tenantId,
     platform: 'api',
     kind: command ? 'command' : 'api',
-    user: { id: body.user, name: body.user },
+    user: { id: body.user, name: body.user, ...(body.timeZone ? { timeZone: body.timeZone } : {}) },
     channel: body.channel,
     thread,
     text: command ? command.text : body.text,

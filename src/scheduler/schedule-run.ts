@@ -1,3 +1,4 @@
+import { DIGEST_COMMAND } from '../core/digests.ts';
 import { uuidFromKey } from '../core/ids.ts';
 import type { InboundMessage } from '../core/ports.ts';
 import { TASK_VERSION, type Task } from '../core/task.ts';
@@ -5,8 +6,11 @@ import type { StoredSchedule } from '../db/schedule-store.ts';
 
 export interface ScheduleRun {
   task: Task;
-  /** The run's opening line in the channel (the thread root on the web chat and REST API). */
-  message: InboundMessage;
+  /**
+   * The run's opening line in the channel (the thread root on the web chat and REST API). Digests have
+   * none: a digest is its own thread root, and a quiet period must leave nothing behind.
+   */
+  message?: InboundMessage;
 }
 
 /**
@@ -64,6 +68,8 @@ export function scheduleRunToTask(
       sourceEventId: key.join('.'),
       receivedAt: fired,
     },
-    message: { id: messageId, text: `⏰ ${line} (schedule ${schedule.name})` },
+    ...(schedule.command === DIGEST_COMMAND
+      ? {}
+      : { message: { id: messageId, text: `⏰ ${line} (schedule ${schedule.name})` } }),
   };
 }

@@ -17,10 +17,16 @@ import { startStaleTaskSweeper } from '../queue/stale-task-sweeper.ts';
 import { startTaskWorker } from '../queue/task-worker.ts';
 import { Scheduler } from '../scheduler/scheduler.ts';
 import { VERSION } from '../version.ts';
+import { digestDependencies, digestsForTask } from './digests.ts';
 import { healthChecks } from './gateway.ts';
 
 export function workerServices(runtime: Runtime, agent?: Agent): WorkerServices {
+  const digests = digestDependencies(
+    runtime,
+    new TaskIntake(runtime.ledger, runtime.queue, runtime.metrics, runtime.log),
+  );
   return {
+    digests: (task) => digestsForTask(runtime, digests, task),
     ...(agent ? { agent } : {}),
     approvals: runtime.approvals,
     continuations: runtime.approvalsEngine.continuations,
