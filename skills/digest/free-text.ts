@@ -20,7 +20,7 @@ const KIND_WORDS: Record<string, RegExp> = {
 
 /** Where a time phrase starts: "every …", "daily", "weekdays at …", "on mondays", "at 9". */
 const WHEN_START =
-  /\b(every|each|daily|weekly|monthly|hourly|weekdays?|weekends?|workdays?|mornings?|evenings?|on (mon|tue|wed|thu|fri|sat|sun)\w*|at \d)/;
+  /\b(every|each|daily|weekly|monthly|hourly|weekdays?|weekends?|workdays?|mornings?|evenings?|on (mon|tue|wed|thu|fri|sat|sun)\w*|at \d)\b/;
 
 export function readFreeText(text: string, kinds: readonly DigestKindSpec[]): FreeTextIntent {
   const lower = text.toLowerCase().replace(/\s+/g, ' ').trim();

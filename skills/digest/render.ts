@@ -20,7 +20,7 @@ export function previewReply(
   here: { platform: Platform; channel: string },
 ): ReplyInput {
   const saved = preview.digest;
-  const where = placeLabel(preview.place, here);
+  const where = placeLabel(preview.place, here, 'in ');
   const runs = preview.nextRuns.map((run) => formatLocalTime(new Date(run), preview.timeZone));
   const kind = saved?.kind ?? '';
   const intro = saved
@@ -53,8 +53,8 @@ export function previewReply(
     },
   ];
   const text = saved
-    ? `Digest ${saved.id} scheduled: ${kind} ${preview.when} (${preview.timeZone}). Next: ${runs.join(', ')}.`
-    : `Proposed digest: ${preview.when} (${preview.timeZone}). Next: ${runs.join(', ')}.`;
+    ? `Digest ${saved.id} scheduled: ${kind} ${preview.when} (${preview.timeZone}), ${where}. Next: ${runs.join(', ')}.`
+    : `Proposed digest: ${preview.when} (${preview.timeZone}), ${where}. Next: ${runs.join(', ')}.`;
   return { v: REPLY_VERSION, text, blocks };
 }
 
@@ -154,10 +154,11 @@ export function changedReply(digest: DigestView, what: string): ReplyInput {
 function placeLabel(
   place: { platform: Platform; channel: string },
   here: { platform: Platform; channel: string },
+  preposition = '',
 ): string {
   if (place.platform === here.platform && place.channel === here.channel) return 'here';
-  if (place.platform === 'api') return `#${place.channel}`;
-  return `${place.platform}:${place.channel}`;
+  if (place.platform === 'api') return `${preposition}#${place.channel}`;
+  return `${preposition}${place.platform}:${place.channel}`;
 }
 
 function lastRunLabel(run: DigestRunView | null, zone: string): string {

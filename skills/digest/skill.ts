@@ -35,10 +35,10 @@ export const digestSkill = defineSkill({
       ],
     },
   ],
-  keywords: ['digest', 'digests', 'daily summary', 'weekly summary', 'every morning', 'every monday'],
+  keywords: ['digest', 'digests', 'recap', 'scheduled summary'],
   examples: [
     'send me a digest of pending approvals every morning',
-    'post a weekly usage and cost summary here every monday',
+    'post a usage and cost digest here every monday',
     'which digests are scheduled here?',
   ],
   async handle(ctx) {

@@ -175,7 +175,8 @@ function availableKinds(deps: DigestServiceDependencies): DigestKind[] {
   const probe = deps.sources({ tenantId: '-', platform: 'api', channel: '-' }) as Record<string, unknown>;
   return deps.catalog
     .digestKinds()
-    .filter((kind) => kind.requires.every((source) => probe[source] !== undefined));
+    .filter((kind) => kind.requires.every((source) => probe[source] !== undefined))
+    .sort((left, right) => left.kind.localeCompare(right.kind));
 }
 
 function kindOf(deps: DigestServiceDependencies, name: string, available: DigestKind[]): DigestKind {

@@ -94,11 +94,11 @@ describe('routing table', () => {
           'approvals',
           'ask',
           'kb',
+          'digest',
           'jira',
           'rfp',
           'hr',
           'deploy-cluster',
-          'digest',
         ]);
         expect(JSON.stringify(sent?.messages.at(-1))).toContain(`alice: ${text}`);
       },

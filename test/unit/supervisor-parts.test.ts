@@ -161,15 +161,7 @@ describe('skills as tools', () => {
       },
     });
     expect(deploy?.description).toContain('calling it only requests an approval');
-    expect(specs.map((spec) => spec.name)).toEqual([
-      'ask',
-      'kb',
-      'jira',
-      'rfp',
-      'hr',
-      'deploy-cluster',
-      'digest',
-    ]);
+    expect(specs.map((spec) => spec.name)).toEqual(['ask', 'kb', 'jira', 'rfp', 'hr', 'deploy-cluster']);
   });
 });
 
