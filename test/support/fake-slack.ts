@@ -39,12 +39,15 @@ export interface FakeSlack {
   history: Map<string, PostedMessage[]>;
   /** Takes the next `count` calls of `method` (a post lands in the channel) but drops the answer. */
   dropResponses(method: string, count?: number): void;
+  /** Drops the next `count` calls of `method` before they take effect (the connection breaks). */
+  dropRequests(method: string, count?: number): void;
   /** Socket Mode: apps.connections.open points here. */
   socket: FakeSocketMode;
   close(): Promise<void>;
 }
 
-let nextTs = 1_765_000_000_000;
+/** Message timestamps as Slack makes them: the time of posting in seconds, six decimals, never repeated. */
+let lastMicros = 0;
 
 export async function startFakeSlack(): Promise<FakeSlack> {
   registerNewerSlackMethods();
@@ -54,6 +57,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const members = new Map<string, string[]>();
   const history = new Map<string, PostedMessage[]>();
   const drops = new Map<string, number>();
+  const lost = new Map<string, number>();
   let base = '';
   const server: Server = createServer((req, res) => {
     void readBody(req).then((raw) => {
@@ -67,6 +71,12 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       const args = argumentsOf(req, raw, url);
       calls.push({ method, args, authorization: req.headers.authorization ?? null, at: Date.now() });
       for (const problem of checkSlackArguments(method, args)) reportProblem(problem);
+      const losing = lost.get(method) ?? 0;
+      if (losing > 0) {
+        lost.set(method, losing - 1);
+        res.socket?.destroy();
+        return;
+      }
       const throttle = throttles.get(String(args.channel ?? args.channel_id ?? ''));
       if (throttle && throttle.count > 0 && POSTS.has(method)) {
         throttle.count -= 1;
@@ -115,6 +125,9 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     dropResponses(method, count = 1) {
       drops.set(method, count);
     },
+    dropRequests(method, count = 1) {
+      lost.set(method, count);
+    },
     socket,
     close: () =>
       new Promise((resolve) => {
@@ -135,20 +148,24 @@ function answer(
   history: Map<string, PostedMessage[]>,
 ): Record<string, unknown> {
   const ts = () => {
-    nextTs += 1;
-    return `${Math.floor(nextTs / 1000)}.${String(nextTs % 1_000_000).padStart(6, '0')}`;
+    lastMicros = Math.max(lastMicros + 1, Date.now() * 1000);
+    return `${Math.floor(lastMicros / 1_000_000)}.${String(lastMicros % 1_000_000).padStart(6, '0')}`;
   };
   switch (method) {
     case 'chat.postMessage': {
       const posted = ts();
       const channel = String(args.channel);
       const metadata = typeof args.metadata === 'string' ? JSON.parse(args.metadata) : args.metadata;
+      const blocks = typeof args.blocks === 'string' ? JSON.parse(args.blocks) : (args.blocks ?? []);
       history.set(channel, [
         ...(history.get(channel) ?? []),
         {
           ts: posted,
           text: String(args.text ?? ''),
-          blocks: typeof args.blocks === 'string' ? JSON.parse(args.blocks) : (args.blocks ?? []),
+          // Slack stores blocks without `verbatim` (its samples of stored messages have none).
+          blocks: JSON.parse(
+            JSON.stringify(blocks, (key, value) => (key === 'verbatim' ? undefined : value)),
+          ),
           ...(metadata ? { metadata } : {}),
         },
       ]);
