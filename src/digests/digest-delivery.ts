@@ -65,7 +65,7 @@ export async function deliverDigest(task: Task, deps: DeliveryDependencies): Pro
   const end = run.manual ? now : new Date(run.fireTime);
   const period = periodOf(schedule, end, { upToNow: run.manual });
   const periodKey = run.manual ? `manual.${task.id}` : run.fireTime;
-  const { run: claimed } = await deps.runs.claim({
+  const { run: claimed, claimed: fresh } = await deps.runs.claim({
     scheduleId: schedule.id,
     periodKey,
     tenantId: schedule.tenantId,
@@ -98,7 +98,8 @@ export async function deliverDigest(task: Task, deps: DeliveryDependencies): Pro
     const settled = await settleEarlierSend(claimed, { deps, sender, address, marker, log });
     if (settled) return done(deps, task, label, settled.outcome, settled.detail);
   }
-  let message = await deps.messages.byDeliveryKey(deliveryKey(schedule, periodKey));
+  // A period claimed just now has no message yet; an earlier attempt's message is reused as it was.
+  let message = fresh ? null : await deps.messages.byDeliveryKey(deliveryKey(schedule, periodKey));
   let figures = claimed.figures;
   if (!message) {
     const content = await build(kind, schedule, { period, options, sources: deps.sources(schedule), log });
@@ -235,8 +236,10 @@ async function recordPosted(
   message: StoredMessage,
   platformMessageId: string | null,
 ): Promise<void> {
-  if (platformMessageId) await deps.messages.setPlatformMessageId(message.id, platformMessageId);
-  await deps.runs.posted(run, platformMessageId);
+  await Promise.all([
+    platformMessageId ? deps.messages.setPlatformMessageId(message.id, platformMessageId) : undefined,
+    deps.runs.posted(run, platformMessageId),
+  ]);
 }
 
 async function build(
