@@ -24,7 +24,7 @@ export function checkDigestOptions(
     const option = known.get(name);
     if (!option) {
       const names = [DIGEST_QUIET_OPTION, ...known.keys()].join(', ');
-      problems.push(`${name}: a ${kind.kind} digest has no such option (it takes ${names})`);
+      problems.push(`${name}: ${kind.kind} digests have no such option (they take ${names})`);
       continue;
     }
     if (!option.choices.includes(value)) {
