@@ -54,6 +54,17 @@ export async function deliverDigest(task: Task, deps: DeliveryDependencies): Pro
   if (!schedule) return done(deps, task, '?', 'not-due', 'the digest was removed before it ran');
   if (!schedule.enabled && !run.manual) return done(deps, task, '?', 'not-due', 'the digest is paused');
   const { kind: kindName, when, options } = digestArguments(schedule);
+  if (!kindName) {
+    throw new ChatOpsError(
+      'VALIDATION_FAILED',
+      `Schedule ${schedule.name} runs /digest without saying which digest.`,
+      {
+        remedy:
+          'Create digests with /digest add, chatops digest add or POST /api/v1/digests, which set the kind.',
+        retryable: false,
+      },
+    );
+  }
   const kind = deps.catalog.digestKind(kindName)?.kind;
   if (!kind) {
     throw new ChatOpsError('NOT_FOUND', `The digest kind "${kindName}" is not installed.`, {

@@ -39,7 +39,7 @@ function formatterOf(zone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
-/** True for a zone Intl knows (node-cron and others silently fall back to the local zone instead). */
+/** True for a zone Intl knows (cron libraries often fall back to the local zone silently instead). */
 export function isTimeZone(zone: string): boolean {
   if (!zone.trim()) return false;
   try {
