@@ -172,6 +172,7 @@ export function digestsPort(deps: DigestServiceDependencies, actor: DigestActor)
 
 /** The kinds whose sources this installation has (a kind that needs Jira is absent without Jira). */
 function availableKinds(deps: DigestServiceDependencies): DigestKind[] {
+  // Which sources are wired does not depend on the place: any place's set of sources tells.
   const probe = deps.sources({ tenantId: '-', platform: 'api', channel: '-' }) as Record<string, unknown>;
   return deps.catalog
     .digestKinds()

@@ -208,7 +208,7 @@ describe('chatops CLI', () => {
     const bad = chatops(['digest', 'add', 'usage', 'every', '7', 'minutes', '--channel', 'ops'], env);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('does not divide the hour evenly');
-  });
+  }, 180_000);
 
   it('refuses to open the embedded database while another process holds it', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'chatops-lock-'));
