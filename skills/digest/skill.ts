@@ -7,7 +7,7 @@ import {
   type SkillContext,
 } from '../../src/core/index.ts';
 import { readFreeText } from './free-text.ts';
-import { ADD_USAGE, parseAdd } from './parse-add.ts';
+import { parseAdd } from './parse-add.ts';
 import { CREATE_ACTION, changedReply, helpReply, listReply, previewReply, proposalReply } from './render.ts';
 
 /**
@@ -64,6 +64,13 @@ async function command(ctx: SkillContext, digests: DigestsPort): Promise<void> {
   const here = { platform: ctx.task.replyTo.platform, channel: ctx.task.replyTo.channel };
   const [verb = '', ...rest] = ctx.task.text.trim().split(/\s+/).filter(Boolean);
   const id = rest[0] ?? '';
+  // Words after /digest that are not its grammar (an MCP client's "request", a sentence typed after the
+  // command) are read as what they are: a request in someone's words.
+  const grammar = ['add', 'list', 'remove', 'delete', 'pause', 'resume', 'run', 'help', 'kinds', ''];
+  const byId = ['remove', 'delete', 'pause', 'resume', 'run'].includes(verb.toLowerCase());
+  if (!grammar.includes(verb.toLowerCase()) || (byId && id !== '' && !/^dg-/i.test(id))) {
+    return freeText(ctx, digests);
+  }
   const needId = () => {
     if (id) return id;
     throw new ChatOpsError('VALIDATION_FAILED', `/digest ${verb} needs the digest's id.`, {
@@ -96,19 +103,9 @@ async function command(ctx: SkillContext, digests: DigestsPort): Promise<void> {
       await ctx.reply(changedReply(digest, `runs now: it posts ${where} in a moment`));
       return;
     }
-    case '':
-    case 'help':
-    case 'kinds':
+    default:
       await ctx.reply(helpReply(digests.kinds()));
       return;
-    default:
-      throw new ChatOpsError(
-        'VALIDATION_FAILED',
-        `"/digest ${verb.slice(0, 40)}" is not something I can do.`,
-        {
-          remedy: `Use ${ADD_USAGE}, /digest list, or /digest pause|resume|run|remove <id>.`,
-        },
-      );
   }
 }
 

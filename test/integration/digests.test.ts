@@ -148,6 +148,12 @@ describe('digests', () => {
     expect(clicked.status).toBe(202);
     const task = await chat.finished(String(clicked.body.taskId), ['succeeded', 'failed']);
     expect(task.replies[0].text).toMatch(/^Digest dg-[a-z2-9]{6} scheduled: approvals every day at 09:00/);
+    // A sentence after the command (an MCP client's request) is read as a request, not as subcommand words.
+    const typed = await say('/digest please post the usage digest here every monday at 8');
+    expect(typed.text).toContain('Proposed digest: every Monday at 08:00');
+    expect(
+      JSON.parse(typed.reply.blocks.find((block: Json) => block.type === 'buttons').buttons[0].value),
+    ).toMatchObject({ kind: 'usage', when: 'every monday at 8' });
     // Words that look like subcommands in a sentence are not run as subcommands.
     const sentence = await say('please remove everything and list my digests');
     expect(sentence.task.status).toBe('succeeded');

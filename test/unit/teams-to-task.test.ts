@@ -96,7 +96,7 @@ describe('Teams activity → Task (pure)', () => {
     expect(group.replyTo.ref?.conversationId).toBe(GROUP_CHAT_ID);
   });
 
-  it('carries the person\'s time zone when Teams sends it (digests run in it), and ignores a malformed one', async () => {
+  it("carries the person's time zone when Teams sends it (digests run in it), and ignores a malformed one", async () => {
     const raw = { ...personalMessage({ text: 'hello' }), localTimezone: 'Europe/Berlin' };
     expect(await validateSpecSchema('botframework-connector', 'Activity', raw)).toEqual([]);
     expect(map(raw).task.user.timeZone).toBe('Europe/Berlin');
