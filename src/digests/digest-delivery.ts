@@ -74,7 +74,10 @@ export async function deliverDigest(task: Task, deps: DeliveryDependencies): Pro
   }
   const now = deps.clock.now();
   const end = run.manual ? now : new Date(run.fireTime);
-  const period = periodOf(schedule, end, { upToNow: run.manual });
+  const lastCovered = run.catchUp
+    ? (await deps.runs.latest([schedule.id])).get(schedule.id)?.periodEnd
+    : null;
+  const period = periodOf(schedule, end, { upToNow: run.manual, lastCovered: lastCovered ?? null });
   const periodKey = run.manual ? `manual.${task.id}` : run.fireTime;
   const { run: claimed, claimed: fresh } = await deps.runs.claim({
     scheduleId: schedule.id,

@@ -212,6 +212,8 @@ describe('scheduled digests, exactly once', () => {
     ]);
     const catchUp = slack.history.get('C0CATCH0001')?.[1];
     expect(JSON.stringify(catchUp?.blocks)).toContain('sent late: no scheduler was running at its time');
+    // The catch-up covers everything since the last digest (09:00), the missed 10:00 period included.
+    expect(catchUp?.text).toBe('Ticks digest: Covers 2027-05-03T09:00:00.000Z → 2027-05-03T11:00:00.000Z.');
     // 04:00 on 3 May was before the digest existed; 04:00 on 4 May is 6.5 hours old at 10:30: skipped.
     expect(keysIn('C0EARLY0001')).toEqual([]);
     expect(early).toMatch(/^dg-/);
