@@ -7,7 +7,14 @@ import { CronSlots } from '../../src/scheduler/cron-slots.ts';
 import { Scheduler } from '../../src/scheduler/scheduler.ts';
 import { digestDependencies, operatorDigests } from '../../src/wiring/digests.ts';
 import { ticksSkill } from '../fixtures/skills/digest-fixtures.ts';
-import { BOT_TOKEN, SIGNING_SECRET } from '../fixtures/slack/payloads.ts';
+import {
+  BOT_TOKEN,
+  CHANNEL,
+  encode,
+  SIGNING_SECRET,
+  signedHeaders,
+  slashCommand,
+} from '../fixtures/slack/payloads.ts';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack.ts';
 import { type Harness, startHarness } from '../support/harness.ts';
 import { eventually } from '../support/services.ts';
@@ -223,6 +230,24 @@ describe('scheduled digests, exactly once', () => {
     expect(keysIn('C0EARLY0001')).toEqual([]);
     expect(early).toMatch(/^dg-/);
   }, 120_000);
+
+  it('schedules from a Slack slash command in the person’s zone from their Slack profile', async () => {
+    const { body, contentType } = encode(slashCommand('/digest', 'add usage every day at 9:00'));
+    const answer = await harness.request('POST', '/slack/events', body, signedHeaders(body, contentType));
+    expect(answer.status).toBe(200);
+    const reply = await eventually(
+      async () =>
+        slack
+          .callsOf('chat.postMessage')
+          .find((call) => call.args.channel === CHANNEL && String(call.args.text).startsWith('Digest dg-')),
+      30_000,
+      'the preview in Slack',
+    );
+    expect(String(reply.args.text)).toMatch(
+      /^Digest dg-[a-z2-9]{6} scheduled: usage every day at 09:00 \(America\/Los_Angeles\), here\. Next: /,
+    );
+    expect(slack.callsOf('users.info').length).toBeGreaterThan(0);
+  }, 60_000);
 
   it('leaves exactly one message when Slack takes a post but its answer is lost', async () => {
     const start = '2027-06-01T08:59:00.000Z';

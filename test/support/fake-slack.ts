@@ -241,6 +241,7 @@ function answer(
           team_id: 'T0TESTTEAM1',
           name: 'alice',
           real_name: 'Alice Example',
+          tz: 'America/Los_Angeles',
           profile: { real_name: 'Alice Example', display_name: 'alice.e' },
         },
       };
