@@ -11,6 +11,7 @@ import { Migration20261207100000ApiKeyIdentities } from './Migration202612071000
 import { Migration20261207200000TaskRequeues } from './Migration20261207200000_task_requeues.ts';
 import { Migration20261208100000KnowledgeTermStatistics } from './Migration20261208100000_knowledge_term_statistics.ts';
 import { Migration20261208200000JiraSnapshot } from './Migration20261208200000_jira_snapshot.ts';
+import { Migration20261208300000Digests } from './Migration20261208300000_digests.ts';
 
 /**
  * Migrations in order. An explicit list (not a folder scan) so the same code runs from source, in tests
@@ -32,4 +33,5 @@ export const migrations: MigrationObject[] = [
     class: Migration20261208100000KnowledgeTermStatistics,
   },
   { name: 'Migration20261208200000_jira_snapshot', class: Migration20261208200000JiraSnapshot },
+  { name: 'Migration20261208300000_digests', class: Migration20261208300000Digests },
 ];

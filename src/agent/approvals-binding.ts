@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { APPROVAL_EXECUTE_ACTION } from '../core/approvals.ts';
 import { stableHash } from '../core/ids.ts';
+import type { MessageView } from '../core/ports.ts';
 import { TASK_VERSION, type Task } from '../core/task.ts';
 import type { ApprovalRow } from '../db/approval-store.ts';
 import { isUuid } from '../db/message-store.ts';
@@ -77,13 +78,29 @@ export function continuationMismatch(approval: ApprovalRow, task: Task, executor
 
 /**
  * Whether a click may decide this approval: same tenant, same platform, and clicked on the approval's own
- * message. A click that names none of our stored messages comes from a direct message (an approver's 1:1
- * chat), where the approval id is the whole context; who clicked is still checked in full.
+ * message, or on another message of ours that carries its card (a digest of pending approvals: `carrier`
+ * is that stored message). A click that names none of our stored messages comes from a direct message (an
+ * approver's 1:1 chat), where the approval id is the whole context; who clicked is still checked in full.
  */
-export function clickMismatch(approval: ApprovalRow, click: Task): 'other-tenant' | 'forged' | null {
+export function clickMismatch(
+  approval: ApprovalRow,
+  click: Task,
+  carrier?: Pick<MessageView, 'tenantId' | 'platform' | 'reply'> | null,
+): 'other-tenant' | 'forged' | null {
   if (approval.tenantId !== click.tenantId) return 'other-tenant';
   if (approval.platform !== click.replyTo.platform) return 'forged';
   const messageId = click.action?.messageId ?? '';
-  if (isUuid(messageId) && messageId !== approval.messageId) return 'forged';
+  if (isUuid(messageId) && messageId !== approval.messageId && !carries(carrier, approval)) return 'forged';
   return null;
+}
+
+function carries(
+  message: Pick<MessageView, 'tenantId' | 'platform' | 'reply'> | null | undefined,
+  approval: ApprovalRow,
+): boolean {
+  if (!message || message.tenantId !== approval.tenantId || message.platform !== approval.platform)
+    return false;
+  return (message.reply?.blocks ?? []).some(
+    (block) => block.type === 'approval' && block.approvalId === approval.id,
+  );
 }

@@ -5,6 +5,7 @@ import { identityPlatform, type Task } from '../core/task.ts';
 import type { ApprovalDecisionStore, DecisionRow } from '../db/approval-decision-store.ts';
 import type { ApprovalRow, ApprovalStore } from '../db/approval-store.ts';
 import type { Directory } from '../db/directory.ts';
+import type { MessageStore } from '../db/message-store.ts';
 import { type ApprovalAudit, actorOf } from './approvals-audit.ts';
 import { clickMismatch, continuationTask } from './approvals-binding.ts';
 import { actionLabel, policyOf, utc } from './approvals-card.ts';
@@ -21,6 +22,8 @@ export interface DecisionDependencies {
   continuations: ApprovalContinuationRunner;
   /** Expires an approval whose time is up (a late click shows the expiry to everyone at once). */
   expire(approvalId: string): Promise<unknown>;
+  /** Looks up a clicked message that is not the approval's own (a digest carrying its card). */
+  messages?: Pick<MessageStore, 'byId'>;
   clock: Clock;
   log: Logger;
 }
@@ -49,7 +52,12 @@ export class ApprovalDecisions {
         `There is no approval ${request.approvalId.slice(0, 80)} here.`,
         request,
       );
-    const mismatch = clickMismatch(approval, task);
+    const clicked = task.action?.messageId;
+    const carrier =
+      clicked && clicked !== approval.messageId && this.#deps.messages
+        ? await this.#deps.messages.byId(clicked)
+        : null;
+    const mismatch = clickMismatch(approval, task, carrier);
     if (mismatch === 'other-tenant')
       return this.#refuse(
         task,

@@ -90,6 +90,7 @@ export class ApprovalsEngine {
       audit,
       continuations: this.continuations,
       expire: (id) => this.expiry.expire(id),
+      messages: options.messages,
       clock,
       log,
     });

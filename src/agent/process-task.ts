@@ -1,4 +1,5 @@
 import type { ApprovalsPort, ApprovalTicket, ApprovedAction } from '../core/approvals.ts';
+import type { DigestsPort } from '../core/digests.ts';
 import { ChatOpsError, toChatOpsError } from '../core/errors.ts';
 import type { JiraPort } from '../core/jira.ts';
 import type { KnowledgePort } from '../core/knowledge.ts';
@@ -44,6 +45,8 @@ export interface WorkerServices {
   knowledge?: (task: Task, caller: Caller, llm: LanguageModel | null) => KnowledgePort;
   /** Jira analytics for a task's channel (`ctx.jira`); absent when JIRA_HOST is unset. */
   jira?: (task: Task) => JiraPort;
+  /** Scheduled digests, acting as the task's caller in its place (`ctx.digests`). */
+  digests?: (task: Task) => DigestsPort;
 }
 
 export interface Attempt {
@@ -122,7 +125,10 @@ export async function processTask(
     log.debug('skill-run-started', { skill: skillId, via: route.via, approved: approved?.approvalId });
     const context = { caller, channel, services, log, run, skillId, tickets, approved };
     await route.skill.handle(contextFor(runTask, context));
-    if (channel.posted === 0) await channel.reply(`Done (${skillId} had nothing to add).`);
+    // A scheduled run may rightly post nothing (a digest of a quiet period); anything else always answers.
+    if (channel.posted === 0 && task.kind !== 'schedule') {
+      await channel.reply(`Done (${skillId} had nothing to add).`);
+    }
     if (approved) await services.continuations?.settle(approved, task, 'succeeded');
     // A run that asked for an approval waits for it; the engine ends the task once it is decided.
     const status = tickets.some((ticket) => ticket.status === 'pending') ? 'awaiting_approval' : 'succeeded';
@@ -239,6 +245,7 @@ function contextFor(task: Task, options: RunContext): SkillContext {
   const llm = run?.llm ?? services.llm;
   const knowledge = services.knowledge?.(task, caller, llm);
   const jira = services.jira?.(task);
+  const digests = services.digests?.(task);
   const context: SkillContext = {
     task,
     caller,
@@ -252,6 +259,7 @@ function contextFor(task: Task, options: RunContext): SkillContext {
     ...(options.approved ? { approved: options.approved } : {}),
     ...(knowledge ? { knowledge } : {}),
     ...(jira ? { jira } : {}),
+    ...(digests ? { digests } : {}),
   };
   // The tools port reads the context's approved action when a call is made (an approval continuation).
   const tools = run?.toolsFor(skillId, { approvals, approved: () => context.approved });

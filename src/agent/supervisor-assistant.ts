@@ -23,6 +23,7 @@ export function assistantSkill(loop: SupervisorLoop, first: ModelTurn, catalog: 
     examples: [],
     permissions: [],
     sideEffects: false,
+    digests: [],
     async handle(ctx) {
       const progress = new ThrottledProgress(ctx);
       const outcome = await loop.run(first, {

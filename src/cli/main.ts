@@ -5,6 +5,7 @@ import { VERSION } from '../version.ts';
 import { migrateCommand, roleCommand } from './admin-commands.ts';
 import { apiKeyCommand } from './api-key-command.ts';
 import type { CliCommand, CliIo } from './command.ts';
+import { digestCommand } from './digest-command.ts';
 import { jiraCommand } from './jira-command.ts';
 import { kbCommand } from './kb-command.ts';
 import { mcpCommand } from './mcp-command.ts';
@@ -21,6 +22,7 @@ export const COMMANDS: readonly CliCommand[] = [
   roleCommand,
   apiKeyCommand,
   scheduleCommand,
+  digestCommand,
   mcpCommand,
   kbCommand,
   jiraCommand,

@@ -36,7 +36,12 @@ export interface Config {
     readonly metricsPort: number;
     readonly shutdownTimeoutMs: number;
   };
-  readonly scheduler: { readonly reloadIntervalMs: number };
+  readonly scheduler: {
+    readonly reloadIntervalMs: number;
+    readonly catchUpWindowMs: number;
+    /** The zone digests use when nothing more specific is known. */
+    readonly defaultTimeZone: string;
+  };
   readonly tenant: { readonly defaultId: string };
   readonly log: { readonly level: 'debug' | 'info' | 'warn' | 'error'; readonly format: 'json' | 'pretty' };
   readonly llm: { readonly anthropicApiKey: string | undefined };
@@ -168,7 +173,11 @@ function buildConfig(values: Record<string, unknown>, env: Environment, mode: Pr
       metricsPort: number('WORKER_METRICS_PORT'),
       shutdownTimeoutMs: number('SHUTDOWN_TIMEOUT_MS'),
     },
-    scheduler: { reloadIntervalMs: number('SCHEDULER_RELOAD_INTERVAL_MS') },
+    scheduler: {
+      reloadIntervalMs: number('SCHEDULER_RELOAD_INTERVAL_MS'),
+      catchUpWindowMs: number('SCHEDULER_CATCH_UP_WINDOW_MINUTES') * 60_000,
+      defaultTimeZone: text('SCHEDULE_DEFAULT_TIMEZONE'),
+    },
     tenant: { defaultId: text('DEFAULT_TENANT') },
     log: {
       level: values.LOG_LEVEL as Config['log']['level'],

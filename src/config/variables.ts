@@ -143,6 +143,32 @@ export const VARIABLES: readonly Variable[] = [
     remedy: 'Set SCHEDULER_RELOAD_INTERVAL_MS to milliseconds, e.g. 15000.',
   },
   {
+    name: 'SCHEDULER_CATCH_UP_WINDOW_MINUTES',
+    schema: z.coerce.number().int().min(0).max(10_080),
+    defaultValue: '360',
+    description:
+      'A fire time missed while no scheduler ran is fired once when one comes back, if it is at most this old (only the latest missed one, never one per missed minute); older ones are skipped and logged. 0 turns catch-up off.',
+    remedy: 'Set SCHEDULER_CATCH_UP_WINDOW_MINUTES to minutes from 0 to 10080 (a week), e.g. 360.',
+  },
+  {
+    name: 'SCHEDULE_DEFAULT_TIMEZONE',
+    schema: z
+      .string()
+      .trim()
+      .refine((zone) => {
+        try {
+          new Intl.DateTimeFormat('en', { timeZone: zone });
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'not an IANA time zone'),
+    defaultValue: 'UTC',
+    description:
+      "Time zone of digests when neither `tz=` nor the person's platform (web chat, Teams, Slack) nor the channel's other digests give one.",
+    remedy: 'Use an IANA zone name such as UTC, Europe/Berlin or America/New_York.',
+  },
+  {
     name: 'API_RATE_LIMIT_PER_MINUTE',
     schema: positiveInt(1_000_000),
     defaultValue: '100',

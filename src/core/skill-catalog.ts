@@ -1,3 +1,4 @@
+import type { DigestKind } from './digests.ts';
 import { ChatOpsError } from './errors.ts';
 import { type CommandSpec, manifestOf, type Skill, type SkillManifest } from './skill.ts';
 
@@ -10,6 +11,7 @@ export class SkillCatalog {
   readonly manifests: readonly SkillManifest[];
   readonly #byId = new Map<string, Skill>();
   readonly #byCommand = new Map<string, { skill: Skill; command: CommandSpec }>();
+  readonly #digests = new Map<string, { skill: Skill; kind: DigestKind }>();
 
   constructor(skills: readonly Skill[]) {
     this.skills = skills;
@@ -31,6 +33,17 @@ export class SkillCatalog {
         }
         this.#byCommand.set(command.name, { skill, command });
       }
+      for (const kind of skill.digests) {
+        const owner = this.#digests.get(kind.kind);
+        if (owner) {
+          throw new ChatOpsError(
+            'CONFIG_INVALID',
+            `The digest kind "${kind.kind}" is declared by both "${owner.skill.id}" and "${skill.id}".`,
+            { remedy: 'Rename the digest kind in one of the two skill manifests.' },
+          );
+        }
+        this.#digests.set(kind.kind, { skill, kind });
+      }
     }
     this.manifests = skills.map(manifestOf);
   }
@@ -41,6 +54,16 @@ export class SkillCatalog {
 
   byCommand(name: string): { skill: Skill; command: CommandSpec } | undefined {
     return this.#byCommand.get(name);
+  }
+
+  /** A digest kind by name, with the skill that declares it. */
+  digestKind(kind: string): { skill: Skill; kind: DigestKind } | undefined {
+    return this.#digests.get(kind);
+  }
+
+  /** Every installed digest kind, in the order the skills declare them. */
+  digestKinds(): DigestKind[] {
+    return [...this.#digests.values()].map((entry) => entry.kind);
   }
 
   commandNames(): string[] {

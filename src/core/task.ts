@@ -23,6 +23,8 @@ export const UserRefSchema = z.object({
   /** The platform's own user id (Slack `U…`, AAD object id, or the API caller's user name). */
   id: Identifier,
   name: z.string().max(LIMITS.userNameCharacters).optional(),
+  /** The person's IANA time zone, when the platform tells it (web chat, Teams). */
+  timeZone: z.string().max(64).optional(),
 });
 export type UserRef = z.infer<typeof UserRefSchema>;
 
@@ -69,6 +71,18 @@ export const OnBehalfOfSchema = z.object({
   scope: z.enum(['act-as', 'decide-as']),
 });
 export type OnBehalfOf = z.infer<typeof OnBehalfOfSchema>;
+/** The schedule a `kind: schedule` task runs for, and which of its fire times. */
+export const TaskScheduleSchema = z.object({
+  id: Identifier,
+  name: Identifier,
+  /** The slot this run is for (ISO); equal to `receivedAt`. */
+  fireTime: z.iso.datetime(),
+  /** Fired late, by a scheduler that came back after this fire time was missed. */
+  catchUp: z.boolean().default(false),
+  /** Asked for now (`/digest run`), outside the schedule's slots. */
+  manual: z.boolean().default(false),
+});
+export type TaskSchedule = z.infer<typeof TaskScheduleSchema>;
 
 export const TaskSchema = z.object({
   v: z.literal(TASK_VERSION),
@@ -93,6 +107,7 @@ export const TaskSchema = z.object({
     .optional(),
   action: TaskActionSchema.optional(),
   files: z.array(TaskFileSchema).max(LIMITS.fileCount).optional(),
+  schedule: TaskScheduleSchema.optional(),
   replyTo: ReplyAddressSchema,
   /** The platform's id for the inbound event (Slack event_id, Teams activity id, Idempotency-Key). */
   sourceEventId: Identifier,

@@ -14,6 +14,7 @@ import { ApiKey, Tenant } from './entities/index.ts';
 export const API_SCOPES = {
   chat: 'post messages and click buttons as the key itself (or as its person), read tasks, threads and approvals, use /mcp',
   knowledge: 'manage and search the knowledge base over /api/v1/kb (every collection of the tenant)',
+  digests: 'manage scheduled digests over /api/v1/digests (every digest of the tenant, operator options)',
   'act-as': 'name another person in a request\'s "user" (audited as "key K on behalf of U")',
   'decide-as': 'decide approvals (Approve / Reject) for the person named in "user" (audited)',
 } as const;

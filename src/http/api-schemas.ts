@@ -28,6 +28,13 @@ export const PostMessageBody = z.strictObject({
   threadId: Identifier.optional(),
   /** Files shared with the message (name, download URL, type), as chat platforms attach them. */
   files: z.array(TaskFileSchema.strict()).max(TASK_LIMITS.fileCount).optional(),
+  /** The sender's IANA time zone (the web chat sends the browser's): digests they schedule run in it. */
+  timeZone: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+){0,2}$/, 'an IANA time zone such as Europe/Berlin')
+    .max(64)
+    .optional(),
 });
 export type PostMessageBody = z.infer<typeof PostMessageBody>;
 export const DevPostMessageBody = PostMessageBody.extend({ user: UserName });

@@ -34,7 +34,7 @@ export function apiMessageToTask(
     tenantId,
     platform: 'api',
     kind: command ? 'command' : 'api',
-    user: sender.user,
+    user: { ...sender.user, ...(body.timeZone ? { timeZone: body.timeZone } : {}) },
     ...(sender.onBehalfOf ? { onBehalfOf: sender.onBehalfOf } : {}),
     channel: body.channel,
     thread,

@@ -57,8 +57,11 @@ export class TaskIntake implements Intake {
     if (!recorded.created) {
       this.#metrics.tasksDuplicate.inc({ platform: task.platform });
       this.#log.info('task-duplicate', { taskId: recorded.task.id, sourceEventId: task.sourceEventId });
+      // A duplicate with the same task id (every scheduler replica builds the same task for a fire time)
+      // shares the recorded task's job: withdrawing it would withdraw the one job there is.
+      const ownJob = enqueueing.status === 'fulfilled' && recorded.task.id !== task.id;
       await Promise.all([
-        enqueueing.status === 'fulfilled' ? this.#withdraw(task) : undefined,
+        ownJob ? this.#withdraw(task) : undefined,
         recorded.status === 'queued' ? this.#queue.enqueue(recorded.task) : undefined,
       ]);
       return { task: recorded.task, duplicate: true };

@@ -1,16 +1,16 @@
-import { validateDetailed } from 'node-cron';
 import { z } from 'zod';
 import { checkCommandArguments, describeArgumentProblems } from '../core/command-arguments.ts';
-import { ChatOpsError } from '../core/errors.ts';
+import { ChatOpsError, isChatOpsError } from '../core/errors.ts';
 import type { ScheduleDefinition } from '../core/schedules.ts';
 import type { CommandSpec } from '../core/skill.ts';
 import { PlatformSchema } from '../core/task.ts';
+import { parseCron } from './cron-expression.ts';
+import { isTimeZone } from './zoned-time.ts';
 
 /**
- * Checks a schedule before it is stored: a cron expression node-cron accepts, a real IANA time zone (node-cron
- * silently falls back to the local zone for unknown ones), and an installed command with arguments its skill
- * accepts, so a schedule never fails at every fire for a reason known when it was made. Problems are reported
- * together.
+ * Checks a schedule before it is stored: a cron expression the scheduler can read (src/scheduler/cron-*), a
+ * real IANA time zone, and an installed command with arguments its skill accepts, so a schedule never fails at
+ * every fire for a reason known when it was made. Problems are reported together.
  */
 
 /** The installed commands, as the skill catalog knows them (SkillCatalog satisfies this). */
@@ -55,10 +55,14 @@ export function checkScheduleDefinition(
     const described = describeArgumentProblems(argumentProblems).replaceAll('\n', '; ');
     problems.push(`arguments of /${input.command}: ${described} (usage: ${command?.command.usage})`);
   }
-  const cron = validateDetailed(input.cron.trim());
-  if (!cron.valid) {
-    const reasons = cron.errors.map((error) => error.message).join('; ');
-    problems.push(`cron "${input.cron}": ${reasons || 'not a cron expression'}`);
+  let cronValid = true;
+  try {
+    parseCron(input.cron);
+  } catch (error) {
+    cronValid = false;
+    const reasons = isChatOpsError(error) ? error.details.problems : undefined;
+    const text = Array.isArray(reasons) ? reasons.join('; ') : (error as Error).message;
+    problems.push(`cron "${input.cron}": ${text}`);
   }
   const badZone = !isTimeZone(input.timezone);
   if (badZone) problems.push(`timezone "${input.timezone}": not an IANA time zone`);
@@ -67,7 +71,7 @@ export function checkScheduleDefinition(
       unknownCommand
         ? `Schedule one of the installed commands: ${known.map((name) => `/${name}`).join(', ')} (/help describes them).`
         : '',
-      !cron.valid || badZone || (!parsed.success && !unknownCommand)
+      !cronValid || badZone || (!parsed.success && !unknownCommand)
         ? 'Use five fields (minute hour day-of-month month day-of-week, e.g. "0 9 * * 1-5") or six with seconds first, and a zone such as UTC or Europe/Berlin.'
         : '',
       argumentProblems.length > 0 ? `Give /${input.command} the arguments its usage shows.` : '',
@@ -82,13 +86,4 @@ export function checkScheduleDefinition(
     );
   }
   return { ...input, cron: input.cron.trim(), timezone: input.timezone.trim() };
-}
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone.trim() });
-    return zone.trim().length > 0;
-  } catch {
-    return false;
-  }
 }

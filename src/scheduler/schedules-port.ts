@@ -1,17 +1,24 @@
-import { createTask } from 'node-cron';
 import type { ScheduleDefinition, ScheduleSummary, SchedulesPort } from '../core/schedules.ts';
 import type { ScheduleStore, StoredSchedule } from '../db/schedule-store.ts';
+import { CronSlots } from './cron-slots.ts';
 import { checkScheduleDefinition, type KnownCommands } from './schedule-definition.ts';
 
 /** When a schedule fires next, from its cron expression and zone (null when disabled). */
-export function nextRunOf(schedule: Pick<ScheduleDefinition, 'cron' | 'timezone' | 'enabled'>): Date | null {
-  if (!schedule.enabled) return null;
-  const probe = createTask(schedule.cron, () => {}, { timezone: schedule.timezone });
-  try {
-    return probe.getNextRuns(1)[0] ?? null;
-  } finally {
-    void probe.destroy();
-  }
+export function nextRunOf(
+  schedule: Pick<ScheduleDefinition, 'cron' | 'timezone' | 'enabled'>,
+  now: Date = new Date(),
+): Date | null {
+  return nextRunsOf(schedule, 1, now)[0] ?? null;
+}
+
+/** The next `count` fire times (none while disabled): what the scheduler will fire, slot for slot. */
+export function nextRunsOf(
+  schedule: Pick<ScheduleDefinition, 'cron' | 'timezone' | 'enabled'>,
+  count: number,
+  now: Date = new Date(),
+): Date[] {
+  if (!schedule.enabled) return [];
+  return new CronSlots(schedule.cron, schedule.timezone).nextRuns(now, count);
 }
 
 export function scheduleSummary(schedule: StoredSchedule): ScheduleSummary {

@@ -10,6 +10,7 @@ import { RouteTable } from '../http/router.ts';
 import { actionRoutes } from '../http/routes/api-actions.ts';
 import { approvalRoutes } from '../http/routes/api-approvals.ts';
 import type { ApiDependencies } from '../http/routes/api-dependencies.ts';
+import { digestRoutes } from '../http/routes/api-digests.ts';
 import { knowledgeRoutes } from '../http/routes/api-knowledge.ts';
 import { messageRoutes } from '../http/routes/api-messages.ts';
 import { streamRoutes } from '../http/routes/api-stream.ts';
@@ -22,6 +23,7 @@ import type { Runtime } from '../main.ts';
 import { mcpMount } from '../mcp/server-http.ts';
 import type { SkillServerDependencies } from '../mcp/server-tools.ts';
 import { VERSION } from '../version.ts';
+import { digestDependencies, operatorDigests } from './digests.ts';
 import { slackDescription, slackReceiver } from './slack.ts';
 import { teamsRoute } from './teams.ts';
 
@@ -77,10 +79,12 @@ function gatewayParts(runtime: Runtime): {
     log: runtime.log,
     present: presentMessage,
   };
+  const digests = digestDependencies(runtime, api.intake);
   const table = new RouteTable()
     .add(...healthRoutes(VERSION, healthChecks(runtime)), ...metricsRoutes(runtime.metrics.registry))
     .add(...messageRoutes(api), ...taskRoutes(api), ...actionRoutes(api), ...streamRoutes(api))
     .add(...approvalRoutes(api, runtime.approvalsEngine.query))
+    .add(...digestRoutes(api, (operator) => operatorDigests(digests, operator)))
     .add(
       ...knowledgeRoutes({
         api,

@@ -19,11 +19,17 @@ import { startStaleTaskSweeper } from '../queue/stale-task-sweeper.ts';
 import { startTaskWorker } from '../queue/task-worker.ts';
 import { Scheduler } from '../scheduler/scheduler.ts';
 import { VERSION } from '../version.ts';
+import { digestDependencies, digestsForTask } from './digests.ts';
 import { healthChecks } from './gateway.ts';
 
 export function workerServices(runtime: Runtime, agent?: Agent): WorkerServices {
   const jira = runtime.jira;
+  const digests = digestDependencies(
+    runtime,
+    new TaskIntake(runtime.ledger, runtime.queue, runtime.metrics, runtime.log),
+  );
   return {
+    digests: (task) => digestsForTask(runtime, digests, task),
     ...(agent ? { agent } : {}),
     approvals: runtime.approvals,
     continuations: runtime.approvalsEngine.continuations,
@@ -134,6 +140,7 @@ export async function startScheduler(runtime: Runtime): Promise<{ close(): Promi
     intake: new TaskIntake(runtime.ledger, runtime.queue, runtime.metrics, runtime.log),
     log: runtime.log.child({ component: 'scheduler' }),
     reloadIntervalMs: runtime.config.scheduler.reloadIntervalMs,
+    catchUpWindowMs: runtime.config.scheduler.catchUpWindowMs,
   });
   await scheduler.start();
   runtime.log.info('scheduler-started', { schedules: scheduler.armedCount });

@@ -95,10 +95,10 @@ describe('routing table', () => {
           'ask',
           'kb',
           'jira',
+          'digest',
           'rfp',
           'hr',
           'deploy-cluster',
-          'digest',
         ]);
         expect(JSON.stringify(sent?.messages.at(-1))).toContain(`alice: ${text}`);
       },

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/services.ts';
+import { createTestDatabase, REDIS_URL, type TestDatabase, uniqueName } from '../support/services.ts';
 
 // The `chatops` binary as an operator runs it.
 const BIN = new URL('../../bin/chatops.js', import.meta.url).pathname;
@@ -180,7 +180,7 @@ describe('chatops CLI', () => {
       env,
     );
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/25 is a invalid expression for hour/);
+    expect(bad.stderr).toMatch(/hour "25" is outside 0-23/);
     expect(bad.stderr).toMatch(/"Nowhere\/City": not an IANA time zone/);
     expect(bad.stderr).toContain('Use five fields');
     expect(
@@ -188,18 +188,53 @@ describe('chatops CLI', () => {
     ).toContain('needs --cron');
     // A command nobody installed would fail at every fire: refused now, with the installed ones.
     const unknown = chatops(
-      ['schedule', 'add', 'ops-digest', '--cron', '0 8 * * 1-5', '--channel', 'ops', '--command', 'digest'],
+      ['schedule', 'add', 'ops-rfp', '--cron', '0 8 * * 1-5', '--channel', 'ops', '--command', 'rfp'],
       env,
     );
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toContain('/digest is not an installed command');
+    expect(unknown.stderr).toContain('/rfp is not an installed command');
     expect(unknown.stderr).toMatch(/Schedule one of the installed commands: .*\/status/);
-    expect(chatops(['schedule', 'list'], env).stdout).not.toContain('ops-digest');
+    expect(chatops(['schedule', 'list'], env).stdout).not.toContain('ops-rfp');
     expect(chatops(['schedule', 'remove', 'weekly-status'], env).stdout).toContain(
       'Removed schedule weekly-status.',
     );
     expect(chatops(['schedule', 'remove', 'weekly-status'], env).code).toBe(1);
   });
+
+  it('adds, lists, runs, pauses and removes digests, with the next runs and a sample', () => {
+    const env = { DATABASE_URL: database.url, REDIS_URL, QUEUE_PREFIX: uniqueName('cli') };
+    const added = chatops(
+      ['digest', 'add', 'usage', 'every', 'monday', '9:00', '--channel', 'ops', '--tz', 'Europe/Berlin'],
+      env,
+    );
+    expect(added.code, added.stderr).toBe(0);
+    const lines = added.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(
+      /^Saved dg-[a-z2-9]{6}: usage every Monday at 09:00 \(Europe\/Berlin, cron "0 9 \* \* 1"\) in api:ops\.$/,
+    );
+    expect(lines[1]).toMatch(/^Next runs: Mon \d{1,2} [A-Z][a-z]{2} 09:00 · Mon .* · Mon .*09:00$/);
+    expect(lines[2]).toBe('Now it would say: No tasks ran and no model was called.');
+    const id = /dg-[a-z2-9]{6}/.exec(lines[0] ?? '')?.[0] ?? '';
+    const listed = JSON.parse(chatops(['digest', 'list', '--channel', 'ops', '--json'], env).stdout);
+    expect(listed).toEqual([
+      expect.objectContaining({
+        id,
+        kind: 'usage',
+        cron: '0 9 * * 1',
+        timeZone: 'Europe/Berlin',
+        enabled: true,
+      }),
+    ]);
+    expect(chatops(['digest', 'run', id], env).stdout).toMatch(new RegExp(`^Queued a run of ${id} now`));
+    expect(chatops(['digest', 'pause', id], env).stdout).toContain(`Paused: ${id}\tusage`);
+    expect(chatops(['digest', 'remove', id], env).stdout).toContain(`Removed: ${id}`);
+    const gone = chatops(['digest', 'remove', id], env);
+    expect(gone.code).toBe(1);
+    expect(gone.stderr).toContain(`There is no digest ${id} here.`);
+    const bad = chatops(['digest', 'add', 'usage', 'every', '7', 'minutes', '--channel', 'ops'], env);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('does not divide the hour evenly');
+  }, 180_000);
 
   it('refuses to open the embedded database while another process holds it', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'chatops-lock-'));

@@ -27,6 +27,7 @@ describe.each<DatabaseKind>(['postgresql', 'pglite'])('scheduler on %s', (databa
       intake: new TaskIntake(runtime.ledger, runtime.queue, runtime.metrics, silentLogger),
       log: silentLogger,
       reloadIntervalMs: 60_000,
+      catchUpWindowMs: 6 * 3_600_000,
       onFired: (_schedule, fireTime) => fired.push(fireTime.toISOString()),
     });
     replicas.push(scheduler);

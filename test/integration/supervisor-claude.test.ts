@@ -196,10 +196,12 @@ describe.each<DatabaseKind>(['postgresql', 'pglite'])('supervisor on Claude (%s)
     const followUp = await say('and how long do items take?', first.threadId);
     expect(followUp).toMatchObject({ status: 'succeeded', skill: 'jira' });
     // Only what people read: a chart's base64 may hold any digits.
-    const readable = followUp.replies.map((reply: { text: string; reply: { blocks: { type: string }[] } }) => ({
-      text: reply.text,
-      blocks: reply.reply.blocks.filter((block) => block.type !== 'file'),
-    }));
+    const readable = followUp.replies.map(
+      (reply: { text: string; reply: { blocks: { type: string }[] } }) => ({
+        text: reply.text,
+        blocks: reply.reply.blocks.filter((block) => block.type !== 'file'),
+      }),
+    );
     expect(JSON.stringify(readable)).not.toContain('999');
     expect(followUp.replies[0].text).toMatch(/^OPS: 85% of items finished within \d+ days/);
     const messages = mock.requests[2]?.body.messages ?? [];

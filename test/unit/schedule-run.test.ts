@@ -12,12 +12,12 @@ import { fixtureSkills } from '../fixtures/skills/manifests.ts';
 const schedule: StoredSchedule = {
   id: '0190f3a2-0000-7000-8000-000000000001',
   tenantId: 'acme',
-  name: 'weekly-digest',
+  name: 'weekly-report',
   cron: '0 9 * * 1',
   timezone: 'Europe/Berlin',
   platform: 'api',
   channel: 'ops',
-  command: 'digest',
+  command: 'report',
   text: 'for the on-call team',
   args: { period: 'week' },
   createdBy: 'alice',
@@ -35,16 +35,32 @@ describe('a schedule run as a task', () => {
     expect(task).toMatchObject({
       platform: 'scheduler',
       kind: 'schedule',
-      command: 'digest',
+      command: 'report',
       args: { period: 'week' },
       text: 'for the on-call team',
       user: { id: 'alice' },
       channel: 'ops',
-      thread: message.id,
-      replyTo: { platform: 'api', tenantId: 'acme', channel: 'ops', thread: message.id },
+      thread: message?.id,
+      replyTo: { platform: 'api', tenantId: 'acme', channel: 'ops', thread: message?.id },
+      schedule: { id: schedule.id, name: 'weekly-report', fireTime: fired.toISOString(), catchUp: false },
       receivedAt: fired.toISOString(),
     });
-    expect(message.text).toBe('⏰ /digest period=week for the on-call team (schedule weekly-digest)');
+    expect(message?.text).toBe('⏰ /report period=week for the on-call team (schedule weekly-report)');
+  });
+
+  it('leaves out the opening line of a digest, which is its own thread root', () => {
+    const digest = {
+      ...schedule,
+      command: 'digest',
+      args: { kind: 'approvals', when: 'every Monday at 09:00' },
+    };
+    const { task, message } = scheduleRunToTask(digest, fired, { catchUp: true });
+    expect(message).toBeUndefined();
+    expect(task.schedule).toMatchObject({ catchUp: true, manual: false });
+    const asked = scheduleRunToTask(digest, fired, { manualRequest: 'r1' });
+    expect(asked.task.id).not.toBe(task.id);
+    expect(asked.task.schedule?.manual).toBe(true);
+    expect(scheduleRunToTask(digest, fired, { catchUp: false }).task.id).toBe(task.id);
   });
 
   it('derives every id from the schedule and the fire time, so replicas build the same task', () => {
@@ -86,7 +102,7 @@ describe('schedule definitions', () => {
         { ...definition, cron: '61 * * * *', timezone: 'Mars/Olympus', name: 'Bad Name' },
         installed,
       );
-    expect(attempt).toThrow(/61 is a invalid expression for minute/);
+    expect(attempt).toThrow(/minute "61" is outside 0-59/);
     expect(attempt).toThrow(/Mars\/Olympus": not an IANA time zone/);
     expect(attempt).toThrow(/name: lower-case letters/);
     try {

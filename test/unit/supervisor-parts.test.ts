@@ -169,15 +169,7 @@ describe('skills as tools', () => {
         },
       },
     });
-    expect(specs.map((spec) => spec.name)).toEqual([
-      'ask',
-      'kb',
-      'jira',
-      'rfp',
-      'hr',
-      'deploy-cluster',
-      'digest',
-    ]);
+    expect(specs.map((spec) => spec.name)).toEqual(['ask', 'kb', 'jira', 'rfp', 'hr', 'deploy-cluster']);
   });
 });
 

@@ -60,7 +60,7 @@ describe('Teams app package (manifests/teams)', () => {
     expect(JSON.stringify(manifest)).not.toContain('{{');
     expect(
       manifest.bots[0].commandLists[0].commands.map((command: { title: string }) => command.title),
-    ).toEqual(['help', 'status', 'run', 'approvals', 'ask', 'kb', 'jira']);
+    ).toEqual(['help', 'status', 'run', 'approvals', 'ask', 'kb', 'jira', 'digest']);
     expect(manifest.description.short.length).toBeLessThanOrEqual(80);
     expect(manifest.name.short.length).toBeLessThanOrEqual(30);
   });

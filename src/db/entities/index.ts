@@ -15,7 +15,7 @@ import {
   KnowledgePostingRecord,
   KnowledgeTermStatsRecord,
 } from './knowledge-statistics.ts';
-import { ScheduleRecord } from './schedule.ts';
+import { DigestRunRecord, ScheduleRecord } from './schedule.ts';
 import { SlackInstallationRecord } from './slack.ts';
 import { AuditEntry, TaskRecord } from './task-record.ts';
 import { TeamsContactRecord } from './teams.ts';
@@ -28,6 +28,7 @@ export {
   AuditEntry,
   Conversation,
   ConversationSummary,
+  DigestRunRecord,
   LlmUsage,
   McpServerRecord,
   Message,
@@ -55,6 +56,7 @@ export const entities = [
   TeamsContactRecord,
   ...[ApprovalRecord, ApprovalDecisionRecord],
   ScheduleRecord,
+  DigestRunRecord,
   SlackInstallationRecord,
   ...[KnowledgeCollectionRecord, KnowledgeDocumentRecord, KnowledgeChunkRecord, KnowledgeEmbeddingRecord],
   ...[KnowledgeAnswerRecord, FeedbackRecord],

@@ -59,7 +59,10 @@ export const KnowledgeDocumentRecord = defineEntity({
     ingestedAt: p.datetime().defaultRaw('now()'),
   },
   uniques: [{ name: 'kb_documents_uri_unique', properties: ['collection', 'uri'] }],
-  indexes: [{ name: 'kb_documents_hash_index', properties: ['collection', 'contentHash'] }],
+  indexes: [
+    { name: 'kb_documents_hash_index', properties: ['collection', 'contentHash'] },
+    { name: 'kb_documents_ingested_index', properties: ['tenantId', 'ingestedAt'] },
+  ],
 });
 
 export const KnowledgeChunkRecord = defineEntity({
@@ -114,6 +117,7 @@ export const KnowledgeAnswerRecord = defineEntity({
     collections: p.array().defaultRaw(`'{}'`),
     createdAt: p.datetime().defaultRaw('now()'),
   },
+  indexes: [{ name: 'kb_answers_tenant_index', properties: ['tenantId', 'createdAt'] }],
 });
 
 export const FeedbackRecord = defineEntity({

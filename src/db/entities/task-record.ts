@@ -34,6 +34,7 @@ export const TaskRecord = defineEntity({
   uniques: [{ name: 'tasks_source_event_unique', properties: ['platform', 'sourceEventId'] }],
   indexes: [
     { name: 'tasks_user_index', properties: ['tenantId', 'userId', 'receivedAt'] },
+    { name: 'tasks_tenant_received_index', properties: ['tenantId', 'receivedAt'] },
     // Partial index for the stale-task sweeper: only open tasks are ever scanned.
     {
       name: 'tasks_open_index',

@@ -43,6 +43,7 @@ const SLACK_SPECS_LICENCE =
 const SLACK_SAMPLE_FILES = [
   'api/apps.connections.open.json',
   'api/chat.postMessage.json',
+  'api/conversations.history.json',
   'api/files.completeUploadExternal.json',
   'api/files.getUploadURLExternal.json',
   'app-backend/interactive-components/BlockActionPayload.json',
