@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Task } from '../core/task.ts';
+import { TaskNotRecordedError } from '../core/task-outcome.ts';
 import type { StartResult, TaskLedger } from '../db/task-ledger.ts';
 
 // The pause before each ask: the record is usually a millisecond behind its job (~40 ms in all).
@@ -18,17 +19,4 @@ export async function claimTask(ledger: Pick<TaskLedger, 'start'>, task: Task): 
     if (result.started || result.reason !== 'unrecorded') return result;
   }
   throw new TaskNotRecordedError(task.id);
-}
-
-/**
- * The task's job arrived but its record has not (yet). The worker runs the job again later; past the
- * queue's wait for records, the record is taken to have failed (the receiver answered an error, so the
- * platform sends the request again as a new task) and the job ends without running. Should the record
- * land later still, it is a queued task without a job, which the stale-task sweeper enqueues.
- */
-export class TaskNotRecordedError extends Error {
-  constructor(taskId: string) {
-    super(`Task ${taskId} is queued but not in the task ledger (yet).`);
-    this.name = 'TaskNotRecordedError';
-  }
 }

@@ -6,6 +6,7 @@ import type { Clock, LiveEvents, Logger, Sender } from '../core/ports.ts';
 import type { Caller, SkillContext, SystemInfo } from '../core/skill.ts';
 import type { SkillCatalog } from '../core/skill-catalog.ts';
 import { identityPlatform, type Platform, type Task } from '../core/task.ts';
+import { type Attempt, RetryLaterError, type TaskOutcome } from '../core/task-outcome.ts';
 import type { Directory } from '../db/directory.ts';
 import type { MessageStore } from '../db/message-store.ts';
 import type { TaskLedger } from '../db/task-ledger.ts';
@@ -41,26 +42,6 @@ export interface WorkerServices {
   continuations?: ApprovalContinuations;
   /** The knowledge base as a task's place may read it (`ctx.knowledge`). */
   knowledge?: (task: Task, caller: Caller, llm: LanguageModel | null) => KnowledgePort;
-}
-
-export interface Attempt {
-  /** 1 for the first run. */
-  number: number;
-  max: number;
-}
-
-export type TaskOutcome =
-  | { status: 'succeeded' | 'failed' | 'awaiting_approval'; skill: string | null; error?: ChatOpsError }
-  | { status: 'skipped' };
-
-/** Thrown when the queue should run the task again later (transient failure, attempts left). */
-export class RetryLaterError extends Error {
-  override readonly cause: ChatOpsError;
-  constructor(cause: ChatOpsError) {
-    super(cause.message);
-    this.name = 'RetryLaterError';
-    this.cause = cause;
-  }
 }
 
 const SUPERSEDED = 'a duplicate: another task was recorded for the same platform event';

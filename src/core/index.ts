@@ -17,5 +17,6 @@ export * from './skill-catalog.ts';
 export * from './task.ts';
 export * from './task-check.ts';
 export * from './task-limits.ts';
+export * from './task-outcome.ts';
 export * from './tools.ts';
 export * from './visible-text.ts';

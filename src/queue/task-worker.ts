@@ -1,10 +1,14 @@
 import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { TaskNotRecordedError } from '../agent/claim-task.ts';
-import { type Attempt, RetryLaterError, type TaskOutcome } from '../agent/process-task.ts';
 import { toChatOpsError } from '../core/errors.ts';
 import type { Logger } from '../core/ports.ts';
 import { type Task, TaskSchema } from '../core/task.ts';
+import {
+  type Attempt,
+  RetryLaterError,
+  TaskNotRecordedError,
+  type TaskOutcome,
+} from '../core/task-outcome.ts';
 import { retryDelayMs } from './retry-after.ts';
 
 export interface TaskWorkerSettings {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { claimTask, TaskNotRecordedError } from '../../src/agent/claim-task.ts';
+import { claimTask } from '../../src/agent/claim-task.ts';
 import type { Task } from '../../src/core/task.ts';
+import { TaskNotRecordedError } from '../../src/core/task-outcome.ts';
 import type { StartResult } from '../../src/db/task-ledger.ts';
 
 const task: Task = {
