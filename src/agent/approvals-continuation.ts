@@ -9,7 +9,7 @@ import { type ApprovalAudit, actorOf } from './approvals-audit.ts';
 import { continuationMismatch, continuationTask } from './approvals-binding.ts';
 import type { ApprovalBoard } from './approvals-visibility.ts';
 
-/** What the worker asks around a run (src/agent/process-task.ts): is this an approved action, and how did it end. */
+/** What the worker asks around a run (src/worker/process-task.ts): is this an approved action, and how did it end. */
 export interface ApprovalContinuations {
   /**
    * For an approval's continuation: checks that it is exactly the approved action, claims its execution

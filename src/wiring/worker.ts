@@ -1,9 +1,8 @@
 // The worker part of the composition root: the services a task runs with, the queue worker and its sweepers,
 // the scheduler, and the worker's own /health and /metrics.
-import { abandonTask } from '../agent/abandon-task.ts';
+
 import type { Agent } from '../agent/agent.ts';
 import { createAgentParts } from '../agent/agent-setup.ts';
-import { processTask, type WorkerServices } from '../agent/process-task.ts';
 import { KeywordRouter } from '../agent/router.ts';
 import { RouteTable } from '../http/router.ts';
 import { healthRoutes } from '../http/routes/health.ts';
@@ -18,6 +17,8 @@ import { startStaleTaskSweeper } from '../queue/stale-task-sweeper.ts';
 import { startTaskWorker } from '../queue/task-worker.ts';
 import { Scheduler } from '../scheduler/scheduler.ts';
 import { VERSION } from '../version.ts';
+import { abandonTask } from '../worker/abandon-task.ts';
+import { processTask, type WorkerServices } from '../worker/process-task.ts';
 import { healthChecks } from './gateway.ts';
 
 export function workerServices(runtime: Runtime, agent?: Agent): WorkerServices {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { skills as installedSkills } from '../../skills/index.ts';
 import { continuationTaskId } from '../../src/agent/approvals-binding.ts';
-import { processTask } from '../../src/agent/process-task.ts';
 import { APPROVAL_EXECUTE_ACTION, type Task } from '../../src/core/index.ts';
 import { workerServices } from '../../src/main.ts';
+import { processTask } from '../../src/worker/process-task.ts';
 import { executions, releaseSkill } from '../fixtures/skills/approval-fixtures.ts';
 import { type Harness, startHarness } from '../support/harness.ts';
 

@@ -1,3 +1,7 @@
+import type { Agent, AgentRun } from '../agent/agent.ts';
+import type { ApprovalContinuations } from '../agent/approvals-continuation.ts';
+import type { Router } from '../agent/router.ts';
+import { chooseRoute } from '../agent/supervisor.ts';
 import type { ApprovalsPort, ApprovalTicket, ApprovedAction } from '../core/approvals.ts';
 import { ChatOpsError, toChatOpsError } from '../core/errors.ts';
 import type { KnowledgePort } from '../core/knowledge.ts';
@@ -11,13 +15,9 @@ import type { Directory } from '../db/directory.ts';
 import type { MessageStore } from '../db/message-store.ts';
 import type { TaskLedger } from '../db/task-ledger.ts';
 import type { Metrics } from '../observability/metrics.ts';
-import type { Agent, AgentRun } from './agent.ts';
-import type { ApprovalContinuations } from './approvals-continuation.ts';
 import { claimTask } from './claim-task.ts';
 import { failureReply } from './failure-reply.ts';
 import { ReplyChannel } from './reply-channel.ts';
-import type { Router } from './router.ts';
-import { chooseRoute } from './supervisor.ts';
 
 /** Everything the worker needs to run a task; built once in src/main.ts, fakes in tests. */
 export interface WorkerServices {
