@@ -1,5 +1,5 @@
 import type { Agent, AgentRun } from '../agent/agent.ts';
-import type { ApprovalContinuations } from '../agent/approvals-continuation.ts';
+import type { ApprovalContinuations } from '../agent/approvals/continuation.ts';
 import type { Router } from '../agent/router.ts';
 import { chooseRoute } from '../agent/supervisor.ts';
 import type { ApprovalsPort, ApprovalTicket, ApprovedAction } from '../core/approvals.ts';

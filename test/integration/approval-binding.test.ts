@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { skills as installedSkills } from '../../skills/index.ts';
-import { continuationTaskId } from '../../src/agent/approvals-binding.ts';
+import { continuationTaskId } from '../../src/agent/approvals/binding.ts';
 import { APPROVAL_EXECUTE_ACTION, type Task } from '../../src/core/index.ts';
 import { workerServices } from '../../src/main.ts';
 import { processTask } from '../../src/worker/process-task.ts';
