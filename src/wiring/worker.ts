@@ -1,9 +1,9 @@
 // The worker part of the composition root: the services a task runs with, the queue worker and its sweepers,
 // the scheduler, and the worker's own /health and /metrics.
 
-import type { Agent } from '../agent/agent.ts';
 import { createAgentParts } from '../agent/agent-setup.ts';
 import { KeywordRouter } from '../agent/router.ts';
+import type { Agent } from '../agent/supervisor/agent.ts';
 import { RouteTable } from '../http/router.ts';
 import { healthRoutes } from '../http/routes/health.ts';
 import { metricsRoutes } from '../http/routes/metrics.ts';

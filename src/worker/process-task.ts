@@ -1,7 +1,7 @@
-import type { Agent, AgentRun } from '../agent/agent.ts';
 import type { ApprovalContinuations } from '../agent/approvals/continuation.ts';
 import type { Router } from '../agent/router.ts';
-import { chooseRoute } from '../agent/supervisor.ts';
+import type { Agent, AgentRun } from '../agent/supervisor/agent.ts';
+import { chooseRoute } from '../agent/supervisor/command-table.ts';
 import type { ApprovalsPort, ApprovalTicket, ApprovedAction } from '../core/approvals.ts';
 import { ChatOpsError, toChatOpsError } from '../core/errors.ts';
 import type { KnowledgePort } from '../core/knowledge.ts';

@@ -3,12 +3,12 @@ import {
   APPROVAL_EXECUTE_ACTION,
   APPROVAL_REJECT_ACTION,
   APPROVALS_SKILL,
-} from '../core/approvals.ts';
-import { ChatOpsError } from '../core/errors.ts';
-import type { Skill } from '../core/skill.ts';
-import type { SkillCatalog } from '../core/skill-catalog.ts';
-import { isCommandTask, type Task, type TaskAction } from '../core/task.ts';
-import type { Router } from './router.ts';
+} from '../../core/approvals.ts';
+import { ChatOpsError } from '../../core/errors.ts';
+import type { Skill } from '../../core/skill.ts';
+import type { SkillCatalog } from '../../core/skill-catalog.ts';
+import { isCommandTask, type Task, type TaskAction } from '../../core/task.ts';
+import type { Router } from '../router.ts';
 
 export interface Route {
   skill: Skill;
