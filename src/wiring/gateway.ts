@@ -6,7 +6,7 @@ import { webChatHandler } from '../../adapters/web/static-files.ts';
 import { createModel, mcpHealthCheck } from '../agent/agent-setup.ts';
 import type { Intake } from '../core/ports.ts';
 import { RedisRateLimiter } from '../http/rate-limit.ts';
-import { RouteTable } from '../http/router.ts';
+import { RouteTable } from '../http/route-table.ts';
 import { actionRoutes } from '../http/routes/api-actions.ts';
 import { approvalRoutes } from '../http/routes/api-approvals.ts';
 import type { ApiDependencies } from '../http/routes/api-dependencies.ts';

@@ -4,7 +4,7 @@
 import { createAgentParts } from '../agent/agent-setup.ts';
 import { KeywordRouter } from '../agent/router.ts';
 import type { Agent } from '../agent/supervisor/agent.ts';
-import { RouteTable } from '../http/router.ts';
+import { RouteTable } from '../http/route-table.ts';
 import { healthRoutes } from '../http/routes/health.ts';
 import { metricsRoutes } from '../http/routes/metrics.ts';
 import { closeServer, createGatewayServer, listen } from '../http/server.ts';

@@ -18,7 +18,7 @@ import {
 import { apiActionToTask } from '../api-to-task.ts';
 import { readJsonBody } from '../body.ts';
 import { sendError, sendJson } from '../respond.ts';
-import type { RequestContext, Route } from '../router.ts';
+import type { RequestContext, Route } from '../route-table.ts';
 import { type ApiDependencies, admit, auditOnBehalf, headersOf } from './api-dependencies.ts';
 
 const DECISIONS: ReadonlySet<string> = new Set([APPROVAL_APPROVE_ACTION, APPROVAL_REJECT_ACTION]);

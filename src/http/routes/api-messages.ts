@@ -20,7 +20,7 @@ import {
 import { apiMessageToTask } from '../api-to-task.ts';
 import { readJsonBody } from '../body.ts';
 import { sendError, sendJson } from '../respond.ts';
-import type { RequestContext, Route } from '../router.ts';
+import type { RequestContext, Route } from '../route-table.ts';
 import { type ApiDependencies, admit, auditOnBehalf, headersOf } from './api-dependencies.ts';
 
 /**
