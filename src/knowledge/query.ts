@@ -1,4 +1,4 @@
-import { isStopword, stems } from '../agent/routing/text-embedding.ts';
+import { isStopword, stems } from './embed/text-embedding.ts';
 
 const WORD = /[\p{L}\p{N}]+/gu;
 

@@ -1,7 +1,13 @@
 import type { SkillManifest } from '../../core/skill.ts';
 import type { Task } from '../../core/task.ts';
+import {
+  allStems,
+  cosine,
+  isStopword,
+  TextEmbedder,
+  type Vector,
+} from '../../knowledge/embed/text-embedding.ts';
 import type { RouteChoice, Router } from '../router.ts';
-import { allStems, cosine, isStopword, TextEmbedder, type Vector } from '../routing/text-embedding.ts';
 
 /**
  * The router that needs no model: commands mentioned in the text, manifest keywords (word forms included),
