@@ -1,6 +1,23 @@
 import { parseCommandText } from '../core/command-text.ts';
-import { type OnBehalfOf, TASK_VERSION, type Task, type UserRef } from '../core/task.ts';
-import type { PostActionBody, PostMessageBody } from './api-schemas.ts';
+import { type OnBehalfOf, TASK_VERSION, type Task, type TaskFile, type UserRef } from '../core/task.ts';
+
+/** A message as the web chat and REST clients post it (POST /api/v1/messages, checked by the REST API). */
+export interface WebMessage {
+  channel: string;
+  text: string;
+  /** The thread it answers; none starts a thread. */
+  threadId?: string | undefined;
+  files?: TaskFile[] | undefined;
+}
+
+/** A button click (POST /api/v1/actions, checked by the REST API). */
+export interface WebClick {
+  messageId: string;
+  actionId: string;
+  value?: string | undefined;
+  /** What the person typed with the click, e.g. a rejection's reason. */
+  inputs?: Record<string, string> | undefined;
+}
 
 /** Who a request acts as (see api-identity.ts): the user, and the key when it acts on their behalf. */
 export interface ApiSender {
@@ -20,7 +37,7 @@ export interface ApiIds {
  * request acts as, decided from its key (see api-identity.ts), not read from the body here.
  */
 export function apiMessageToTask(
-  body: PostMessageBody,
+  body: WebMessage,
   sender: ApiSender,
   tenantId: string,
   ids: ApiIds,
@@ -56,7 +73,7 @@ export interface ClickedMessage {
 
 /** Maps a button click to a Task (pure); the click is answered in the clicked message's thread. */
 export function apiActionToTask(
-  body: PostActionBody,
+  body: WebClick,
   sender: ApiSender,
   message: ClickedMessage,
   button: { label: string; value?: string },
