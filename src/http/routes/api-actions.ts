@@ -1,3 +1,4 @@
+import { apiActionToTask } from '../../../adapters/web/to-task.ts';
 import { APPROVAL_APPROVE_ACTION, APPROVAL_REJECT_ACTION } from '../../core/approvals.ts';
 import { ChatOpsError } from '../../core/errors.ts';
 import { uuidv7 } from '../../core/ids.ts';
@@ -15,7 +16,6 @@ import {
   type PostActionBody,
   parseBody,
 } from '../api-schemas.ts';
-import { apiActionToTask } from '../api-to-task.ts';
 import { readJsonBody } from '../body.ts';
 import { sendError, sendJson } from '../respond.ts';
 import type { RequestContext, Route } from '../route-table.ts';

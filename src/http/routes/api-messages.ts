@@ -1,3 +1,4 @@
+import { apiMessageToTask } from '../../../adapters/web/to-task.ts';
 import { ChatOpsError } from '../../core/errors.ts';
 import { uuidv7 } from '../../core/ids.ts';
 import type { MessageView } from '../../core/ports.ts';
@@ -17,7 +18,6 @@ import {
   type PostMessageBody,
   parseBody,
 } from '../api-schemas.ts';
-import { apiMessageToTask } from '../api-to-task.ts';
 import { readJsonBody } from '../body.ts';
 import { sendError, sendJson } from '../respond.ts';
 import type { RequestContext, Route } from '../route-table.ts';

@@ -1,5 +1,11 @@
-import { parseCommandText } from '../core/command-text.ts';
-import { type OnBehalfOf, TASK_VERSION, type Task, type TaskFile, type UserRef } from '../core/task.ts';
+import { parseCommandText } from '../../src/core/command-text.ts';
+import {
+  type OnBehalfOf,
+  TASK_VERSION,
+  type Task,
+  type TaskFile,
+  type UserRef,
+} from '../../src/core/task.ts';
 
 /** A message as the web chat and REST clients post it (POST /api/v1/messages, checked by the REST API). */
 export interface WebMessage {
