@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type * as TeamsAdapter from '../adapters/teams/index.ts';
-import { storedDeliverySender } from '../adapters/web/sender.ts';
+import { storedDeliverySender } from '../adapters/web/index.ts';
 import { skills as installedSkills } from '../skills/index.ts';
 import { ApprovalsEngine } from './agent/approvals/engine.ts';
 import { ApprovalPolicy } from './agent/approvals/policy.ts';

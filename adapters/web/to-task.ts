@@ -1,31 +1,14 @@
-import { parseCommandText } from '../../src/core/command-text.ts';
 import {
   type OnBehalfOf,
+  parseCommandText,
   TASK_VERSION,
   type Task,
-  type TaskFile,
   type UserRef,
-} from '../../src/core/task.ts';
+  type WebClick,
+  type WebMessage,
+} from '../../src/core/index.ts';
 
-/** A message as the web chat and REST clients post it (POST /api/v1/messages, checked by the REST API). */
-export interface WebMessage {
-  channel: string;
-  text: string;
-  /** The thread it answers; none starts a thread. */
-  threadId?: string | undefined;
-  files?: TaskFile[] | undefined;
-}
-
-/** A button click (POST /api/v1/actions, checked by the REST API). */
-export interface WebClick {
-  messageId: string;
-  actionId: string;
-  value?: string | undefined;
-  /** What the person typed with the click, e.g. a rejection's reason. */
-  inputs?: Record<string, string> | undefined;
-}
-
-/** Who a request acts as (see api-identity.ts): the user, and the key when it acts on their behalf. */
+/** Who a request acts as (decided by the REST API, src/http/api-identity.ts): the user, and the key when it acts on their behalf. */
 export interface ApiSender {
   user: UserRef;
   onBehalfOf?: OnBehalfOf | undefined;
@@ -40,7 +23,7 @@ export interface ApiIds {
 /**
  * Maps a REST API message to a Task (pure). A message without a thread starts one: the message is its own
  * thread root. Text starting with `/name` is a command, like a Slack slash command. The sender is who the
- * request acts as, decided from its key (see api-identity.ts), not read from the body here.
+ * request acts as, decided from its key (src/http/api-identity.ts), not read from the body here.
  */
 export function apiMessageToTask(
   body: WebMessage,

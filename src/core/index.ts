@@ -20,3 +20,4 @@ export * from './task-limits.ts';
 export * from './task-outcome.ts';
 export * from './tools.ts';
 export * from './visible-text.ts';
+export * from './web-inbound.ts';

@@ -1,17 +1,27 @@
 import type { IncomingMessage } from 'node:http';
 import { ChatOpsError } from '../../core/errors.ts';
 import type { Intake, LiveEvents, Logger } from '../../core/ports.ts';
+import type { Task } from '../../core/task.ts';
+import type { WebIdentity, WebInbound } from '../../core/web-inbound.ts';
 import type { AuditInput } from '../../db/audit-log.ts';
 import type { MessageStore, StoredMessage } from '../../db/message-store.ts';
 import type { TaskLedger } from '../../db/task-ledger.ts';
 import type { Metrics } from '../../observability/metrics.ts';
 import { type ApiAuthOptions, type ApiPrincipal, authenticate } from '../api-auth.ts';
-import { type ActingIdentity, principalId } from '../api-identity.ts';
+import {
+  type ActingIdentity,
+  type ActingPurpose,
+  actingIdentity,
+  onBehalfOf,
+  principalId,
+} from '../api-identity.ts';
 import { type RateLimiter, rateLimitHeaders } from '../rate-limit.ts';
 
 /** What the REST API routes need; built in src/main.ts. */
 export interface ApiDependencies {
   intake: Intake;
+  /** The web adapter's receiver (adapters/web/receiver.ts): a message or a click becomes a queued task. */
+  web: WebInbound;
   ledger: TaskLedger;
   messages: MessageStore;
   live: LiveEvents;
@@ -76,6 +86,25 @@ export async function auditOnBehalf(
       ...details,
     },
   });
+}
+
+/**
+ * Who a chat request acts as (see api-identity.ts), for the web adapter's receiver, which asks once it knows
+ * what the request does. A key acting for someone is audited before the task is accepted.
+ */
+export function webIdentity(
+  deps: ApiDependencies,
+  principal: ApiPrincipal,
+  named: string | undefined,
+  purpose: ActingPurpose,
+  details: (task: Task) => Record<string, unknown>,
+): WebIdentity {
+  const identity = actingIdentity(principal, named, purpose);
+  return {
+    user: identity.user,
+    onBehalfOf: onBehalfOf(identity),
+    beforeAccept: (task) => auditOnBehalf(deps, principal, identity, details(task)),
+  };
 }
 
 /** Headers attached to an error by `admit` (rate-limit headers must go out with the 429). */
