@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import type { SearchMode } from '../../src/db/knowledge-search.ts';
+import type { SearchMode } from '../../src/knowledge/domain.ts';
 import type { KnowledgeService } from '../../src/knowledge/service.ts';
 import { EVAL_QUESTIONS, UNANSWERABLE } from '../fixtures/knowledge/eval/questions.ts';
 
