@@ -2,7 +2,6 @@
 // the scheduler, and the worker's own /health and /metrics.
 
 import { createAgentParts } from '../agent/agent-setup.ts';
-import { KeywordRouter } from '../agent/router.ts';
 import type { Agent } from '../agent/supervisor/agent.ts';
 import { RouteTable } from '../http/route-table.ts';
 import { healthRoutes } from '../http/routes/health.ts';
@@ -21,9 +20,9 @@ import { abandonTask } from '../worker/abandon-task.ts';
 import { processTask, type WorkerServices } from '../worker/process-task.ts';
 import { healthChecks } from './gateway.ts';
 
-export function workerServices(runtime: Runtime, agent?: Agent): WorkerServices {
+export function workerServices(runtime: Runtime, agent: Agent): WorkerServices {
   return {
-    ...(agent ? { agent } : {}),
+    agent,
     approvals: runtime.approvals,
     continuations: runtime.approvalsEngine.continuations,
     knowledge: (task, caller, llm) =>
@@ -45,8 +44,6 @@ export function workerServices(runtime: Runtime, agent?: Agent): WorkerServices 
     directory: runtime.directory,
     senders: runtime.senders,
     catalog: runtime.catalog,
-    router: new KeywordRouter(),
-    llm: null,
     system: runtime.system,
     live: runtime.live,
     metrics: runtime.metrics,

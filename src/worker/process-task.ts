@@ -1,7 +1,5 @@
 import type { ApprovalContinuations } from '../agent/approvals/continuation.ts';
-import type { Router } from '../agent/router.ts';
 import type { Agent, AgentRun } from '../agent/supervisor/agent.ts';
-import { chooseRoute } from '../agent/supervisor/command-table.ts';
 import type { ApprovalsPort, ApprovalTicket, ApprovedAction } from '../core/approvals.ts';
 import { ChatOpsError, toChatOpsError } from '../core/errors.ts';
 import type { KnowledgePort } from '../core/knowledge.ts';
@@ -26,16 +24,13 @@ export interface WorkerServices {
   directory: Directory;
   senders: ReadonlyMap<Platform, Sender>;
   catalog: SkillCatalog;
-  router: Router;
-  /** The configured language model, or null (the offline router answers and says so). */
-  llm: LanguageModel | null;
   system: SystemInfo;
   live: LiveEvents;
   metrics: Metrics;
   clock: Clock;
   log: Logger;
-  /** The supervisor (Claude or the offline router, MCP tools, allowlists); without it, the plain router. */
-  agent?: Agent;
+  /** The supervisor: routing (command table, Claude or the offline router), MCP tools, allowlists, budgets. */
+  agent: Agent;
   /** The approvals port of a task's run; without it, side effects fail closed. */
   approvals?: (task: Task) => ApprovalsPort;
   /** Checks and claims approval continuations (`ctx.approved`); without it, nothing runs as approved. */
@@ -68,7 +63,7 @@ export async function processTask(
     throw new ChatOpsError('CONFIG_INVALID', `No sender is configured for ${task.replyTo.platform}.`);
   const startedAt = services.clock.now().getTime();
   const caller = callerOf(task, services.directory);
-  const run = services.agent?.begin(task, caller, log);
+  const run = services.agent.begin(task, caller, log);
   const tickets: ApprovalTicket[] = [];
   let approved: ApprovedAction | undefined;
   let skillId: string | null = null;
@@ -81,9 +76,7 @@ export async function processTask(
     log,
   });
   try {
-    const route = run
-      ? await run.route()
-      : await chooseRoute(task, services.catalog, services.router, services.system.languageModel);
+    const route = await run.route();
     skillId = route.skill.id;
     channel = new ReplyChannel({
       task,
@@ -104,7 +97,7 @@ export async function processTask(
     if (approved) await services.continuations?.settle(approved, task, 'succeeded');
     // A run that asked for an approval waits for it; the engine ends the task once it is decided.
     const status = tickets.some((ticket) => ticket.status === 'pending') ? 'awaiting_approval' : 'succeeded';
-    const sticky = run?.stickySkill(route);
+    const sticky = run.stickySkill(route);
     await services.ledger.finish(
       task.id,
       status,
@@ -150,7 +143,7 @@ export async function processTask(
     log.warn('task-failed', { skill: skillId, code: error.code, error: error.message });
     return { status: 'failed', skill: skillId, error };
   } finally {
-    run?.close();
+    run.close();
   }
 }
 
@@ -189,7 +182,7 @@ interface RunContext {
   channel: ReplyChannel;
   services: WorkerServices;
   log: Logger;
-  run: AgentRun | undefined;
+  run: AgentRun;
   skillId: string;
   /** Approvals this run requested (a pending one makes the task end `awaiting_approval`). */
   tickets: ApprovalTicket[];
@@ -214,7 +207,7 @@ function contextFor(task: Task, options: RunContext): SkillContext {
     },
     tickets,
   );
-  const llm = run?.llm ?? services.llm;
+  const llm = run.llm;
   const knowledge = services.knowledge?.(task, caller, llm);
   const context: SkillContext = {
     task,
@@ -230,7 +223,7 @@ function contextFor(task: Task, options: RunContext): SkillContext {
     ...(knowledge ? { knowledge } : {}),
   };
   // The tools port reads the context's approved action when a call is made (an approval continuation).
-  const tools = run?.toolsFor(skillId, { approvals, approved: () => context.approved });
+  const tools = run.toolsFor(skillId, { approvals, approved: () => context.approved });
   return tools ? { ...context, tools } : context;
 }
 
