@@ -25,7 +25,7 @@ const ACTION_OWNERS: Readonly<Record<string, string>> = { feedback: 'knowledge' 
  * The skill of a command or a button click: a table look-up, no model. Null for free text, which the
  * supervisor routes (see route-task.ts).
  */
-export function chooseRoute(task: Task, catalog: SkillCatalog): Route | null {
+export function routeByTable(task: Task, catalog: SkillCatalog): Route | null {
   if (isCommandTask(task)) {
     const entry = catalog.byCommand(task.command);
     if (!entry) {

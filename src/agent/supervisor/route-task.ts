@@ -6,7 +6,7 @@ import type { Task } from '../../core/task.ts';
 import type { ConversationModel, ToolSpec } from '../llm/conversation.ts';
 import { handoffTask, type SkillToolSpec } from '../skill-tools.ts';
 import { assistantSkill } from './assistant.ts';
-import { chooseRoute, type Route } from './command-table.ts';
+import { type Route, routeByTable } from './command-table.ts';
 import type { SupervisorLoop } from './loop.ts';
 import { appendMessage, type ThreadMemory } from './memory.ts';
 import type { OfflineRouter } from './offline-router.ts';
@@ -43,7 +43,7 @@ export interface RoutingInput {
  */
 export async function routeTask(input: RoutingInput): Promise<Route> {
   const { task, catalog } = input;
-  const byTable = chooseRoute(task, catalog);
+  const byTable = routeByTable(task, catalog);
   if (byTable) return byTable;
   const sticky = await input.memory.stickySkill(task);
   const stickySkill = sticky ? catalog.byId(sticky) : undefined;
