@@ -1,12 +1,12 @@
 import type { WebClient } from '@slack/web-api';
-import type {
-  Logger,
-  OutboundMessage,
-  Reply,
-  ReplyAddress,
-  ReplyBlock,
-  Sender,
-  SentMessage,
+import {
+  forDirectMessage,
+  type Logger,
+  type OutboundMessage,
+  type Reply,
+  type ReplyAddress,
+  type Sender,
+  type SentMessage,
 } from '../../src/core/index.ts';
 import type { SlackClients } from './clients.ts';
 import type { ChannelPacing } from './pacing.ts';
@@ -259,17 +259,4 @@ export class SlackSender implements Sender {
       throw mapped;
     }
   }
-}
-
-/**
- * A direct message is not a stored message of ours: skill buttons and feedback (which name the message
- * they sit on) are left out; approval buttons stay, because they carry the approval id.
- */
-function forDirectMessage(reply: Reply): Reply {
-  const blocks = reply.blocks.flatMap((block): ReplyBlock[] => {
-    if (block.type !== 'buttons') return [block];
-    const links = block.buttons.filter((button) => button.url);
-    return links.length > 0 ? [{ ...block, buttons: links }] : [];
-  });
-  return { ...reply, blocks, feedback: false };
 }

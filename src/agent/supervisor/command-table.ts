@@ -29,12 +29,8 @@ export function routeByTable(task: Task, catalog: SkillCatalog): Route | null {
   if (isCommandTask(task)) {
     const entry = catalog.byCommand(task.command);
     if (!entry) {
-      const known = catalog
-        .commandNames()
-        .map((name) => `/${name}`)
-        .join(', ');
       throw new ChatOpsError('UNKNOWN_COMMAND', `/${task.command} is not a command I know.`, {
-        remedy: `Try one of: ${known}. Type /help for what each does.`,
+        remedy: `Try one of: ${catalog.commandList()}. Type /help for what each does.`,
         details: { command: task.command },
       });
     }

@@ -1,4 +1,4 @@
-import { principalId, requireScope, scopedSourceEventId } from '../api-identity.ts';
+import { requireScope } from '../api-identity.ts';
 import {
   DevPostActionBody,
   idempotencyKey,
@@ -9,7 +9,7 @@ import {
 import { readJsonBody } from '../body.ts';
 import { sendError, sendJson } from '../respond.ts';
 import type { RequestContext, Route } from '../route-table.ts';
-import { type ApiDependencies, admit, headersOf, webIdentity } from './api-dependencies.ts';
+import { type ApiDependencies, admit, headersOf, webRequest } from './api-dependencies.ts';
 
 /**
  * POST /api/v1/actions: a button click, which the web adapter checks against the buttons the message really
@@ -27,23 +27,12 @@ export function actionRoutes(deps: ApiDependencies): Route[] {
       headers = admitted.headers;
       const { principal } = admitted;
       requireScope(principal, 'chat', 'click buttons');
-      const source =
-        key === undefined
-          ? undefined
-          : scopedSourceEventId('actions', principal.tenantId, principalId(principal, body.user), key);
-      const answer = await deps.web.click({
-        body,
-        tenantId: principal.tenantId,
-        sourceEventId: source,
-        identify: (purpose) =>
-          webIdentity(deps, principal, body.user, purpose, (task) => ({
-            request: 'POST /api/v1/actions',
-            taskId: task.id,
-            messageId: task.action?.messageId,
-            actionId: task.action?.id,
-            ...(key === undefined ? {} : { idempotencyKey: key }),
-          })),
-      });
+      const answer = await deps.web.click(
+        webRequest(deps, principal, body, 'actions', key, (task) => ({
+          messageId: task.action?.messageId,
+          actionId: task.action?.id,
+        })),
+      );
       sendJson(res, 202, answer, headers);
       deps.metrics.ackLatency.observe(
         { platform: 'api' },

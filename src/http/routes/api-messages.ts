@@ -1,5 +1,5 @@
 import { ChatOpsError } from '../../core/errors.ts';
-import { principalId, requireScope, scopedSourceEventId } from '../api-identity.ts';
+import { requireScope } from '../api-identity.ts';
 import {
   DevPostMessageBody,
   idempotencyKey,
@@ -10,7 +10,7 @@ import {
 import { readJsonBody } from '../body.ts';
 import { sendError, sendJson } from '../respond.ts';
 import type { RequestContext, Route } from '../route-table.ts';
-import { type ApiDependencies, admit, headersOf, webIdentity } from './api-dependencies.ts';
+import { type ApiDependencies, admit, headersOf, webRequest } from './api-dependencies.ts';
 
 /**
  * POST /api/v1/messages: validate, decide who the message is from (the key, or the person it may act for),
@@ -28,22 +28,9 @@ export function messageRoutes(deps: ApiDependencies): Route[] {
       const admitted = await admit(deps, req, body.user ?? null);
       headers = admitted.headers;
       const { principal } = admitted;
-      const source =
-        key === undefined
-          ? undefined
-          : scopedSourceEventId('messages', principal.tenantId, principalId(principal, body.user), key);
-      const received = await deps.web.message({
-        body,
-        tenantId: principal.tenantId,
-        sourceEventId: source,
-        identify: (purpose) =>
-          webIdentity(deps, principal, body.user, purpose, (task) => ({
-            request: 'POST /api/v1/messages',
-            taskId: task.id,
-            channel: task.channel,
-            ...(key === undefined ? {} : { idempotencyKey: key }),
-          })),
-      });
+      const received = await deps.web.message(
+        webRequest(deps, principal, body, 'messages', key, (task) => ({ channel: task.channel })),
+      );
       sendJson(res, 202, received.answer, headers);
       deps.metrics.ackLatency.observe(
         { platform: 'api' },
