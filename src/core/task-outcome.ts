@@ -25,10 +25,8 @@ export class RetryLaterError extends Error {
 }
 
 /**
- * The task's job arrived but its record has not (yet). The worker runs the job again later; past the
- * queue's wait for records, the record is taken to have failed (the receiver answered an error, so the
- * platform sends the request again as a new task) and the job ends without running. Should the record
- * land later still, it is a queued task without a job, which the stale-task sweeper enqueues.
+ * The task's job arrived but its record has not (yet): the queue runs the job again later, and past its wait
+ * for records ends it without running (the intake protocol, src/intake/task-intake.ts).
  */
 export class TaskNotRecordedError extends Error {
   constructor(taskId: string) {

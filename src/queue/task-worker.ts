@@ -92,9 +92,9 @@ export function startTaskWorker(
 const DEFAULT_RECORD_WAIT_MS = 60_000;
 
 /**
- * A job whose record is not in the ledger yet (see claimTask) goes back to the queue, delayed by its age
- * (50 ms to 2 s), without using up an attempt; past `waitMs` it ends without running. The record failed
- * then: the receiver answered with an error and the platform's retry became a task of its own.
+ * A job whose record is not in the ledger yet goes back to the queue, delayed by its age (50 ms to 2 s),
+ * without using up an attempt; past `waitMs` it ends without running (the intake protocol,
+ * src/intake/task-intake.ts, says why that is safe).
  */
 async function waitForRecord(job: Job<Task>, token: string | undefined, waitMs: number, log: Logger) {
   const age = Date.now() - job.timestamp;

@@ -7,10 +7,9 @@ import type { StartResult, TaskLedger } from '../db/task-ledger.ts';
 const PAUSES_BEFORE_ASKING_MS = [0, 2, 5, 10, 25];
 
 /**
- * A receiver enqueues a task while its ledger record is still being written (TaskIntake does both at
- * once, so Slack is answered after the slower of the two, not after both in turn). A worker that takes the
- * job first finds no row yet, so the claim asks again a few times before it hands the job back to the
- * queue (TaskNotRecordedError).
+ * Starts a task in the ledger for the worker: the worker's part of the intake protocol (explained once in
+ * src/intake/task-intake.ts). A job can arrive before its record, so a missing record is asked for again a
+ * few times before the job is handed back to the queue (TaskNotRecordedError).
  */
 export async function claimTask(ledger: Pick<TaskLedger, 'start'>, task: Task): Promise<StartResult> {
   for (const delay of PAUSES_BEFORE_ASKING_MS) {
