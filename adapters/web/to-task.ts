@@ -8,7 +8,10 @@ import {
   type WebMessage,
 } from '../../src/core/index.ts';
 
-/** Who a request acts as (decided by the REST API, src/http/api-identity.ts): the user, and the key when it acts on their behalf. */
+/**
+ * Who a request acts as (decided by the REST API, src/http/api-identity.ts): the user, and the key when it
+ * acts on their behalf.
+ */
 export interface ApiSender {
   user: UserRef;
   onBehalfOf?: OnBehalfOf | undefined;
