@@ -1,9 +1,9 @@
 import type { Redis } from 'ioredis';
 import type * as TeamsAdapter from '../adapters/teams/index.ts';
+import { storedDeliverySender } from '../adapters/web/index.ts';
 import { skills as installedSkills } from '../skills/index.ts';
-import { ApprovalsEngine } from './agent/approvals-engine.ts';
-import { ApprovalPolicy } from './agent/approvals-policy.ts';
-import { storedDeliverySender } from './agent/stored-delivery-sender.ts';
+import { ApprovalsEngine } from './agent/approvals/engine.ts';
+import { ApprovalPolicy } from './agent/approvals/policy.ts';
 import type { Config } from './config/load-config.ts';
 import type { ApprovalsPort } from './core/approvals.ts';
 import type { ChannelMembersPort } from './core/channels.ts';

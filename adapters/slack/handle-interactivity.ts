@@ -17,13 +17,7 @@ import {
   formErrors,
   needsForm,
 } from './command-form.ts';
-import {
-  acceptOrExplain,
-  commandList,
-  type InboundServices,
-  mappingContext,
-  usageProblem,
-} from './inbound.ts';
+import { acceptOrExplain, type InboundServices, mappingContext } from './inbound.ts';
 import { plainTextOf } from './inbound-text.ts';
 import {
   type BlockAction,
@@ -64,7 +58,7 @@ export async function onSlashCommand(services: InboundServices, body: unknown, a
     const options = services.catalog.commandNames().join('|');
     return ack(
       ephemeral(
-        `${what}. ${umbrella ? `Usage: \`/${UMBRELLA_COMMAND} ${options}\`` : `Commands I have: ${commandList(services.catalog)}`} (try \`/${UMBRELLA_COMMAND} help\`).`,
+        `${what}. ${umbrella ? `Usage: \`/${UMBRELLA_COMMAND} ${options}\`` : `Commands I have: ${services.catalog.commandList()}`} (try \`/${UMBRELLA_COMMAND} help\`).`,
       ),
     );
   }
@@ -81,7 +75,7 @@ export async function onSlashCommand(services: InboundServices, body: unknown, a
     });
     return;
   }
-  const problem = usageProblem(services.catalog, parsed.command, parsed.args);
+  const problem = services.catalog.usageProblem(parsed.command, parsed.args);
   if (problem) return ack(ephemeral(problem));
   const task = commandToTask(command, parsed, mappingContext(services, team, undefined));
   const name = services.users.cached(team.tenantId, command.user_id);

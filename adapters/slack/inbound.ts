@@ -1,11 +1,9 @@
 import {
-  checkCommandArguments,
-  describeArgumentProblems,
   type InboundMessage,
   type Intake,
   isInputLimitError,
   type Logger,
-  markdownReply,
+  privateReply,
   type Sender,
   type SkillCatalog,
   type Task,
@@ -53,23 +51,10 @@ export function mappingContext(
   };
 }
 
-/** The usage text for a command whose declared arguments do not fit, or null when they do. */
-export function usageProblem(
-  catalog: SkillCatalog,
-  command: string,
-  args: Record<string, string>,
-): string | null {
-  const entry = catalog.byCommand(command);
-  if (!entry) return null;
-  const problems = checkCommandArguments(entry.command.arguments, args);
-  if (problems.length === 0) return null;
-  return `I could not run /${command}:\n${describeArgumentProblems(problems)}\nUsage: \`${entry.command.usage}\``;
-}
-
 /** Answers a typed command's usage problem privately, after the acknowledgement. True when it did. */
 export function answeredUsage(services: InboundServices, task: Task): boolean {
   if (task.kind !== 'command' || !task.command) return false;
-  const problem = usageProblem(services.catalog, task.command, task.args ?? {});
+  const problem = services.catalog.usageProblem(task.command, task.args ?? {});
   if (!problem) return false;
   answerPrivately(services, task, problem, 'slack-usage-reply');
   return true;
@@ -95,15 +80,6 @@ export async function acceptOrExplain(
 }
 
 function answerPrivately(services: InboundServices, task: Task, text: string, what: string): void {
-  const reply = { ...markdownReply(text), visibility: 'ephemeral' as const, ephemeralUser: task.user.id };
   const message = { id: uuidv7(), taskId: task.id, skill: null, createdAt: services.now() };
-  services.later(what, () => services.sender.send(task.replyTo, reply, message));
-}
-
-/** The installed commands, as a person reads them in an error. */
-export function commandList(catalog: SkillCatalog): string {
-  return catalog
-    .commandNames()
-    .map((name) => `/${name}`)
-    .join(', ');
+  services.later(what, () => services.sender.send(task.replyTo, privateReply(text, task.user.id), message));
 }

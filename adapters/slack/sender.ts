@@ -2,12 +2,12 @@ import type { WebClient } from '@slack/web-api';
 import {
   ChatOpsError,
   type DeliveryMarker,
+  forDirectMessage,
   type Logger,
   type MarkedLookup,
   type OutboundMessage,
   type Reply,
   type ReplyAddress,
-  type ReplyBlock,
   type Sender,
   type SentMessage,
 } from '../../src/core/index.ts';
@@ -359,17 +359,4 @@ export class SlackSender implements Sender {
       throw mapped;
     }
   }
-}
-
-/**
- * A direct message is not a stored message of ours: skill buttons and feedback (which name the message
- * they sit on) are left out; approval buttons stay, because they carry the approval id.
- */
-function forDirectMessage(reply: Reply): Reply {
-  const blocks = reply.blocks.flatMap((block): ReplyBlock[] => {
-    if (block.type !== 'buttons') return [block];
-    const links = block.buttons.filter((button) => button.url);
-    return links.length > 0 ? [{ ...block, buttons: links }] : [];
-  });
-  return { ...reply, blocks, feedback: false };
 }

@@ -3,14 +3,12 @@ import type { InvokeResponse } from '@microsoft/teams.api';
 import { App } from '@microsoft/teams.apps';
 import {
   type Clock,
-  checkCommandArguments,
-  describeArgumentProblems,
   type InboundMessage,
   type Intake,
   isChatOpsError,
   isInputLimitError,
   type Logger,
-  markdownReply,
+  privateReply,
   type Sender,
   type SkillCatalog,
   type Task,
@@ -200,11 +198,11 @@ export class TeamsReceiver {
   /** A command with declared arguments that do not fit is answered with its usage, and not queued. */
   #answeredUsage(task: Task): boolean {
     if (task.kind !== 'command' || !task.command) return false;
-    const entry = this.#options.catalog.byCommand(task.command);
-    const problems = entry ? checkCommandArguments(entry.command.arguments, task.args ?? {}) : [];
-    if (!entry || problems.length === 0) return false;
-    const text = `I could not run /${task.command}:\n${describeArgumentProblems(problems)}\nUsage: \`${entry.command.usage}\``;
-    this.#answer(task, text, entry.skill.id, 'teams-usage-reply-failed');
+    const { catalog } = this.#options;
+    const problem = catalog.usageProblem(task.command, task.args ?? {});
+    if (!problem) return false;
+    const skill = catalog.byCommand(task.command)?.skill.id ?? null;
+    this.#answer(task, problem, skill, 'teams-usage-reply-failed');
     return true;
   }
 
@@ -222,7 +220,7 @@ export class TeamsReceiver {
   }
 
   #answer(task: Task, text: string, skill: string | null, failure: string): void {
-    const reply = { ...markdownReply(text), visibility: 'ephemeral' as const, ephemeralUser: task.user.id };
+    const reply = privateReply(text, task.user.id);
     const message = { id: uuidv7(), taskId: task.id, skill, createdAt: this.#now() };
     // Sent after the acknowledgement; a failure to answer is logged, the person can simply retry.
     void this.#options.sender.send(task.replyTo, reply, message).catch((error: unknown) => {

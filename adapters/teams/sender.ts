@@ -1,11 +1,11 @@
 import { Client as ApiClient, type CloudEnvironment } from '@microsoft/teams.api';
 import {
   ChatOpsError,
+  forDirectMessage,
   type Logger,
   type OutboundMessage,
   type Reply,
   type ReplyAddress,
-  type ReplyBlock,
   type Sender,
   type SentMessage,
 } from '../../src/core/index.ts';
@@ -319,18 +319,4 @@ function startsChannelThread(reference: TeamsReference): boolean {
 
 function statusOf(error: unknown): number | undefined {
   return (error as { response?: { status?: number } } | null)?.response?.status;
-}
-
-/**
- * A direct message is not a stored message of ours: skill buttons and feedback (which name the message
- * they sit on) are left out; approval buttons stay, because they carry the approval id, so an approver
- * can decide from their 1:1 chat.
- */
-function forDirectMessage(reply: Reply): Reply {
-  const blocks = reply.blocks.flatMap((block): ReplyBlock[] => {
-    if (block.type !== 'buttons') return [block];
-    const links = block.buttons.filter((button) => button.url);
-    return links.length > 0 ? [{ ...block, buttons: links }] : [];
-  });
-  return { ...reply, blocks, feedback: false };
 }

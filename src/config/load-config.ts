@@ -1,9 +1,18 @@
 import { ChatOpsError } from '../core/errors.ts';
 import { processEnvironment } from './process-environment.ts';
 import { type SlackConfig, slackConfig } from './slack-config.ts';
-import { defaultFor, type ProcessMode, VARIABLES, type Variable } from './variables.ts';
+import {
+  type ConfigValues,
+  defaultFor,
+  type ProcessMode,
+  VARIABLES,
+  type Variable,
+  type VariableValues,
+} from './variables.ts';
+import type { AGENT_VARIABLES } from './variables-agent.ts';
 import { type JiraConfig, jiraConfig } from './variables-jira.ts';
 import { type KnowledgeConfig, knowledgeConfig } from './variables-knowledge.ts';
+import type { TEAMS_VARIABLES } from './variables-teams.ts';
 
 export type { JiraConfig, KnowledgeConfig };
 
@@ -118,6 +127,14 @@ export type Environment = Record<string, string | undefined>;
  * attempt tells the operator everything that needs fixing.
  */
 export function loadConfig(env: Environment = processEnvironment(), mode: ProcessMode = 'cli'): Config {
+  return Object.freeze(buildConfig(readVariables(env, mode), env, mode));
+}
+
+/**
+ * Every variable of the table, parsed by its schema (its default where unset), by name; a CONFIG_INVALID
+ * error listing every bad value otherwise.
+ */
+export function readVariables(env: Environment, mode: ProcessMode): ConfigValues {
   const values: Record<string, unknown> = {};
   const problems: string[] = [];
   for (const variable of VARIABLES) {
@@ -134,7 +151,8 @@ export function loadConfig(env: Environment = processEnvironment(), mode: Proces
       details: { problems },
     });
   }
-  return Object.freeze(buildConfig(values, env, mode));
+  // The one place values are typed by name: each was parsed by the schema the table gives that name.
+  return values as ConfigValues;
 }
 
 function describeProblem(variable: Variable, raw: string | undefined, issue: string): string {
@@ -142,53 +160,48 @@ function describeProblem(variable: Variable, raw: string | undefined, issue: str
   return `  - ${variable.name} ${shown}: ${issue}. ${variable.remedy}`;
 }
 
-function buildConfig(values: Record<string, unknown>, env: Environment, mode: ProcessMode): Config {
-  const number = (name: string) => values[name] as number;
-  const text = (name: string) => values[name] as string;
-  const databaseUrl = values.DATABASE_URL as string | undefined;
+function buildConfig(values: ConfigValues, env: Environment, mode: ProcessMode): Config {
+  const databaseUrl = values.DATABASE_URL;
   return {
     mode,
     http: {
-      host: text('HOST'),
-      port: number('PORT'),
-      maxBodyBytes: number('API_MAX_BODY_BYTES'),
-      rateLimitPerMinute: number('API_RATE_LIMIT_PER_MINUTE'),
+      host: values.HOST,
+      port: values.PORT,
+      maxBodyBytes: values.API_MAX_BODY_BYTES,
+      rateLimitPerMinute: values.API_RATE_LIMIT_PER_MINUTE,
       requireApiKey: mode !== 'dev',
       webChat: mode === 'dev',
     },
     database: databaseUrl
-      ? { kind: 'postgresql', url: databaseUrl, poolMax: number('DATABASE_POOL_MAX') }
-      : { kind: 'pglite', dataDir: text('CHATOPS_DATA_DIR') },
-    redis: { url: text('REDIS_URL'), explicit: Boolean(env.REDIS_URL?.trim()) },
+      ? { kind: 'postgresql', url: databaseUrl, poolMax: values.DATABASE_POOL_MAX }
+      : { kind: 'pglite', dataDir: values.CHATOPS_DATA_DIR },
+    redis: { url: values.REDIS_URL, explicit: Boolean(env.REDIS_URL?.trim()) },
     queue: {
-      prefix: text('QUEUE_PREFIX'),
+      prefix: values.QUEUE_PREFIX,
       name: 'tasks',
-      maxAttempts: number('TASK_MAX_ATTEMPTS'),
-      backoffMs: number('TASK_BACKOFF_MS'),
-      lockDurationMs: number('QUEUE_LOCK_DURATION_MS'),
-      stalledIntervalMs: number('QUEUE_STALLED_INTERVAL_MS'),
+      maxAttempts: values.TASK_MAX_ATTEMPTS,
+      backoffMs: values.TASK_BACKOFF_MS,
+      lockDurationMs: values.QUEUE_LOCK_DURATION_MS,
+      stalledIntervalMs: values.QUEUE_STALLED_INTERVAL_MS,
     },
     worker: {
-      concurrency: number('WORKER_CONCURRENCY'),
-      metricsPort: number('WORKER_METRICS_PORT'),
-      shutdownTimeoutMs: number('SHUTDOWN_TIMEOUT_MS'),
+      concurrency: values.WORKER_CONCURRENCY,
+      metricsPort: values.WORKER_METRICS_PORT,
+      shutdownTimeoutMs: values.SHUTDOWN_TIMEOUT_MS,
     },
     scheduler: {
-      reloadIntervalMs: number('SCHEDULER_RELOAD_INTERVAL_MS'),
-      catchUpWindowMs: number('SCHEDULER_CATCH_UP_WINDOW_MINUTES') * 60_000,
-      defaultTimeZone: text('SCHEDULE_DEFAULT_TIMEZONE'),
+      reloadIntervalMs: values.SCHEDULER_RELOAD_INTERVAL_MS,
+      catchUpWindowMs: values.SCHEDULER_CATCH_UP_WINDOW_MINUTES * 60_000,
+      defaultTimeZone: values.SCHEDULE_DEFAULT_TIMEZONE,
     },
-    tenant: { defaultId: text('DEFAULT_TENANT') },
-    log: {
-      level: values.LOG_LEVEL as Config['log']['level'],
-      format: values.LOG_FORMAT as Config['log']['format'],
-    },
-    llm: { anthropicApiKey: values.ANTHROPIC_API_KEY as string | undefined },
+    tenant: { defaultId: values.DEFAULT_TENANT },
+    log: { level: values.LOG_LEVEL, format: values.LOG_FORMAT },
+    llm: { anthropicApiKey: values.ANTHROPIC_API_KEY },
     agent: agentConfig(values, env),
     teams: teamsConfig(values, mode),
     approvals: {
-      policyPath: values.APPROVALS_CONFIG as string | undefined,
-      sweepIntervalMs: number('APPROVALS_SWEEP_INTERVAL_MS'),
+      policyPath: values.APPROVALS_CONFIG,
+      sweepIntervalMs: values.APPROVALS_SWEEP_INTERVAL_MS,
     },
     slack: slackConfig(values, mode),
     knowledge: knowledgeConfig(values, teamsProblem),
@@ -196,16 +209,15 @@ function buildConfig(values: Record<string, unknown>, env: Environment, mode: Pr
   };
 }
 
-function teamsConfig(values: Record<string, unknown>, mode: ProcessMode): TeamsConfig {
-  const optional = (name: string) => values[name] as string | undefined;
-  const list = (name: string) =>
-    optional(name)
+function teamsConfig(values: VariableValues<typeof TEAMS_VARIABLES>, mode: ProcessMode): TeamsConfig {
+  const list = (value: string | undefined) =>
+    value
       ?.split(',')
       .map((entry) => entry.trim())
       .filter(Boolean);
-  const appId = optional('TEAMS_APP_ID');
-  const appPassword = optional('TEAMS_APP_PASSWORD');
-  const tenantId = optional('TEAMS_APP_TENANT_ID');
+  const appId = values.TEAMS_APP_ID;
+  const appPassword = values.TEAMS_APP_PASSWORD;
+  const tenantId = values.TEAMS_APP_TENANT_ID;
   // Half a registration is a mistake to report at start-up, not a bot that silently cannot answer.
   if (appPassword && !appId) {
     throw teamsProblem('TEAMS_APP_PASSWORD is set but TEAMS_APP_ID is not.', 'Set TEAMS_APP_ID as well.');
@@ -220,12 +232,12 @@ function teamsConfig(values: Record<string, unknown>, mode: ProcessMode): TeamsC
     enabled: Boolean(appId) || mode === 'dev',
     appId,
     credentials: appId && appPassword ? { appId, appPassword, tenantId } : null,
-    allowedTenants: list('TEAMS_ALLOWED_TENANTS') ?? (tenantId ? [tenantId] : undefined),
-    cloud: values.TEAMS_CLOUD as TeamsConfig['cloud'],
-    serviceHosts: list('TEAMS_SERVICE_HOSTS') ?? [],
-    defaultServiceUrl: values.TEAMS_SERVICE_URL as string,
-    loginEndpoint: optional('TEAMS_LOGIN_ENDPOINT'),
-    openIdMetadataUrl: optional('TEAMS_OPENID_METADATA_URL'),
+    allowedTenants: list(values.TEAMS_ALLOWED_TENANTS) ?? (tenantId ? [tenantId] : undefined),
+    cloud: values.TEAMS_CLOUD,
+    serviceHosts: list(values.TEAMS_SERVICE_HOSTS) ?? [],
+    defaultServiceUrl: values.TEAMS_SERVICE_URL,
+    loginEndpoint: values.TEAMS_LOGIN_ENDPOINT,
+    openIdMetadataUrl: values.TEAMS_OPENID_METADATA_URL,
   };
 }
 
@@ -236,31 +248,30 @@ function teamsProblem(message: string, remedy: string): ChatOpsError {
   });
 }
 
-function agentConfig(values: Record<string, unknown>, env: Environment): AgentConfig {
-  const optional = (name: string) => values[name] as string | undefined;
-  const [replyPlatform, ...channel] = String(values.MCP_SERVER_REPLY_CHANNEL).split(':');
-  const prices = optional('ANTHROPIC_PRICES');
+function agentConfig(values: VariableValues<typeof AGENT_VARIABLES>, env: Environment): AgentConfig {
+  const [replyPlatform, ...channel] = values.MCP_SERVER_REPLY_CHANNEL.split(':');
+  const prices = values.ANTHROPIC_PRICES;
   return {
-    model: values.ANTHROPIC_MODEL as string,
-    fallbackModel: optional('ANTHROPIC_FALLBACK_MODEL'),
-    baseUrl: values.ANTHROPIC_BASE_URL as string,
-    maxRetries: values.ANTHROPIC_MAX_RETRIES as number,
-    timeoutMs: values.ANTHROPIC_TIMEOUT_MS as number,
+    model: values.ANTHROPIC_MODEL,
+    fallbackModel: values.ANTHROPIC_FALLBACK_MODEL,
+    baseUrl: values.ANTHROPIC_BASE_URL,
+    maxRetries: values.ANTHROPIC_MAX_RETRIES,
+    timeoutMs: values.ANTHROPIC_TIMEOUT_MS,
     prices: prices
       ? Object.fromEntries(prices.split(',').map((pair) => [pair.split('=')[0], Number(pair.split('=')[1])]))
       : undefined,
-    maxOutputTokens: values.LLM_MAX_OUTPUT_TOKENS as number,
-    taskTokenBudget: values.LLM_TASK_TOKEN_BUDGET as number,
-    taskTimeBudgetMs: values.LLM_TASK_TIME_BUDGET_MS as number,
-    maxToolTurns: values.LLM_MAX_TOOL_TURNS as number,
-    mcpConfigPath: optional('MCP_CONFIG'),
-    mcpToolTimeoutMs: values.MCP_TOOL_TIMEOUT_MS as number,
-    mcpStdioEnvironment: passedOn(String(values.MCP_STDIO_PASS_ENV), env),
-    allowlistPath: optional('ALLOWLIST_CONFIG'),
+    maxOutputTokens: values.LLM_MAX_OUTPUT_TOKENS,
+    taskTokenBudget: values.LLM_TASK_TOKEN_BUDGET,
+    taskTimeBudgetMs: values.LLM_TASK_TIME_BUDGET_MS,
+    maxToolTurns: values.LLM_MAX_TOOL_TURNS,
+    mcpConfigPath: values.MCP_CONFIG,
+    mcpToolTimeoutMs: values.MCP_TOOL_TIMEOUT_MS,
+    mcpStdioEnvironment: passedOn(values.MCP_STDIO_PASS_ENV, env),
+    allowlistPath: values.ALLOWLIST_CONFIG,
     mcpServer: {
       replyPlatform: replyPlatform as AgentConfig['mcpServer']['replyPlatform'],
       replyChannel: channel.join(':'),
-      waitMs: values.MCP_SERVER_WAIT_MS as number,
+      waitMs: values.MCP_SERVER_WAIT_MS,
     },
   };
 }

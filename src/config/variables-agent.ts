@@ -28,7 +28,7 @@ export const MCP_STDIO_PASS_ENV_DEFAULT = [
 const pricePattern =
   /^(input|output|cache_read|cache_write)=\d+(\.\d+)?(,(input|output|cache_read|cache_write)=\d+(\.\d+)?)*$/;
 
-export const AGENT_VARIABLES: readonly Variable[] = [
+export const AGENT_VARIABLES = [
   {
     name: 'ANTHROPIC_MODEL',
     schema: modelId,
@@ -152,4 +152,4 @@ export const AGENT_VARIABLES: readonly Variable[] = [
       "How long an MCP client's tool call waits for the bot's answer before it is told to check back.",
     remedy: 'Set MCP_SERVER_WAIT_MS to milliseconds between 1000 and 600000.',
   },
-];
+] as const satisfies readonly Variable[];

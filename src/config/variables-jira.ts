@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Variable } from './variables.ts';
+import type { Variable, VariableValues } from './variables.ts';
 
 /**
  * Jira analytics: where Jira is (any URL: Jira Cloud, a proxy, a test double), how the bot signs in, and
@@ -15,7 +15,7 @@ const timeZone = z.string().refine((value) => {
   }
 }, 'not a time zone');
 
-export const JIRA_VARIABLES: readonly Variable[] = [
+export const JIRA_VARIABLES = [
   {
     name: 'JIRA_HOST',
     schema: z.url({ protocol: /^https?$/ }),
@@ -103,7 +103,7 @@ export const JIRA_VARIABLES: readonly Variable[] = [
       'The blockers report lists work in a review status (a status or board column named like "review") for longer than this many calendar days.',
     remedy: 'Set a whole number of days, e.g. 3.',
   },
-];
+] as const satisfies readonly Variable[];
 
 export interface JiraConfig {
   readonly host: string;
@@ -125,13 +125,12 @@ export interface JiraConfig {
 
 /** Builds the Jira section (null when JIRA_HOST is unset); half a credential is a start-up error. */
 export function jiraConfig(
-  values: Record<string, unknown>,
+  values: VariableValues<typeof JIRA_VARIABLES>,
   problem: (message: string, remedy: string) => Error,
 ): JiraConfig | null {
-  const optional = <T>(name: string) => values[name] as T | undefined;
-  const host = optional<string>('JIRA_HOST');
-  const email = optional<string>('JIRA_EMAIL');
-  const token = optional<string>('JIRA_API_TOKEN');
+  const host = values.JIRA_HOST;
+  const email = values.JIRA_EMAIL;
+  const token = values.JIRA_API_TOKEN;
   if (email && !token) {
     throw problem('JIRA_EMAIL is set but JIRA_API_TOKEN is not.', 'Set JIRA_API_TOKEN as well.');
   }
@@ -140,14 +139,14 @@ export function jiraConfig(
     host: host.replace(/\/+$/, ''),
     auth:
       email && token ? { kind: 'basic', email, token } : token ? { kind: 'bearer', token } : { kind: 'none' },
-    storyPointsField: optional('JIRA_STORY_POINTS_FIELD'),
-    defaultBoard: optional('JIRA_DEFAULT_BOARD'),
-    defaultProject: optional('JIRA_DEFAULT_PROJECT'),
-    timezone: values.JIRA_TIMEZONE as string,
-    syncMaxAgeSeconds: values.JIRA_SYNC_MAX_AGE_SECONDS as number,
-    concurrency: values.JIRA_CONCURRENCY as number,
-    maxRetries: values.JIRA_MAX_RETRIES as number,
-    timeoutMs: values.JIRA_TIMEOUT_MS as number,
-    stuckInReviewDays: values.JIRA_STUCK_IN_REVIEW_DAYS as number,
+    storyPointsField: values.JIRA_STORY_POINTS_FIELD,
+    defaultBoard: values.JIRA_DEFAULT_BOARD,
+    defaultProject: values.JIRA_DEFAULT_PROJECT,
+    timezone: values.JIRA_TIMEZONE,
+    syncMaxAgeSeconds: values.JIRA_SYNC_MAX_AGE_SECONDS,
+    concurrency: values.JIRA_CONCURRENCY,
+    maxRetries: values.JIRA_MAX_RETRIES,
+    timeoutMs: values.JIRA_TIMEOUT_MS,
+    stuckInReviewDays: values.JIRA_STUCK_IN_REVIEW_DAYS,
   };
 }

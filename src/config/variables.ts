@@ -28,7 +28,7 @@ const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
 const postgresUrl = z.url({ protocol: /^postgres(ql)?$/ });
 const redisUrl = z.url({ protocol: /^rediss?$/ });
 
-export const VARIABLES: readonly Variable[] = [
+export const VARIABLES = [
   {
     name: 'PORT',
     schema: port,
@@ -217,7 +217,24 @@ export const VARIABLES: readonly Variable[] = [
   ...SLACK_VARIABLES,
   ...KNOWLEDGE_VARIABLES,
   ...JIRA_VARIABLES,
-];
+] as const satisfies readonly Variable[];
+
+/**
+ * The values of a table's variables, by name, as their schemas read them: present when the variable has a
+ * default in every mode, possibly undefined otherwise. Reading a name that is not in the table is a compile
+ * error, so a misspelt variable never silently reads as undefined. (A table has literal names only when it
+ * is declared `as const satisfies readonly Variable[]`, as every table here is.)
+ */
+export type VariableValues<Table extends readonly Variable[]> = {
+  readonly [Entry in Table[number] as Entry['name']]: Entry extends {
+    defaultValue: string | ((mode: ProcessMode) => string);
+  }
+    ? z.output<Entry['schema']>
+    : z.output<Entry['schema']> | undefined;
+};
+
+/** Every variable's value, as loadConfig read it. */
+export type ConfigValues = VariableValues<typeof VARIABLES>;
 
 export function defaultFor(variable: Variable, mode: ProcessMode): string | undefined {
   return typeof variable.defaultValue === 'function' ? variable.defaultValue(mode) : variable.defaultValue;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * The approvals port: how a skill (or the supervisor, or `/run`) asks people to approve a side effect, and
- * what a run that resumes after approval is told. The engine behind it lives in src/agent/approvals*; the
+ * what a run that resumes after approval is told. The engine behind it lives in src/agent/approvals/; the
  * platforms render the `approval` Reply block with the buttons named here.
  */
 

@@ -20,6 +20,8 @@ export * from './skill-catalog.ts';
 export * from './task.ts';
 export * from './task-check.ts';
 export * from './task-limits.ts';
+export * from './task-outcome.ts';
 export * from './time-format.ts';
 export * from './tools.ts';
 export * from './visible-text.ts';
+export * from './web-inbound.ts';

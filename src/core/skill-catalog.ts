@@ -1,3 +1,4 @@
+import { checkCommandArguments, describeArgumentProblems } from './command-arguments.ts';
 import type { DigestKind } from './digests.ts';
 import { ChatOpsError } from './errors.ts';
 import { type CommandSpec, manifestOf, type Skill, type SkillManifest } from './skill.ts';
@@ -69,4 +70,26 @@ export class SkillCatalog {
   commandNames(): string[] {
     return [...this.#byCommand.keys()].sort();
   }
+
+  /** The installed commands as a person reads them in an answer: `/approvals, /ask, /help`. */
+  commandList(): string {
+    return commandList(this.commandNames());
+  }
+
+  /**
+   * What a person is told when a command's arguments do not fit its declaration (each problem, then the
+   * usage), or null when they fit or the command is not installed. Every receiver answers with this text.
+   */
+  usageProblem(command: string, args: Readonly<Record<string, string>>): string | null {
+    const entry = this.byCommand(command);
+    if (!entry) return null;
+    const problems = checkCommandArguments(entry.command.arguments, args);
+    if (problems.length === 0) return null;
+    return `I could not run /${command}:\n${describeArgumentProblems(problems)}\nUsage: \`${entry.command.usage}\``;
+  }
+}
+
+/** Command names as a person reads them: `/approvals, /ask, /help`. */
+export function commandList(names: readonly string[]): string {
+  return names.map((name) => `/${name}`).join(', ');
 }

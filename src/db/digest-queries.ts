@@ -1,6 +1,7 @@
 import type { KnowledgeActivity, UsageSummary } from '../core/digests.ts';
+import type { ReaderScope } from '../knowledge/domain.ts';
 import type { Database } from './database.ts';
-import { READABLE_COLLECTIONS, type ReaderScope, scopeParams } from './knowledge-search.ts';
+import { READABLE_COLLECTIONS, scopeParams } from './knowledge-search.ts';
 
 /** A period as digests read it: after `start`, up to and including `end`. */
 export interface Period {

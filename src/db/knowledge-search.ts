@@ -1,4 +1,10 @@
-import type { Platform } from '../core/task.ts';
+import type {
+  EmbeddingIdentity,
+  QueryTerm,
+  ReaderScope,
+  SearchMode,
+  SearchRow,
+} from '../knowledge/domain.ts';
 import type { Database } from './database.ts';
 import {
   type Candidate,
@@ -8,35 +14,13 @@ import {
   type RankingTuning,
   textRankingCtes,
 } from './knowledge-ranking.ts';
-import { type EmbeddingIdentity, textArray, vectorSize } from './knowledge-store.ts';
-
-/**
- * The knowledge base's reads, with the access rule inside the SQL: every statement starts from the
- * collections the reader scope may read, so a restricted collection's chunks never leave the database for
- * a channel or person without access, whatever the query text.
- */
-export interface ReaderScope {
-  tenantId: string;
-  platform: Platform;
-  /** `platform:channel` of the place asking, or null (a DM, the CLI, a REST call without a channel). */
-  channel: string | null;
-  /**
-   * The people who will see the answer: every one of them must be able to read a role-restricted
-   * collection. Null when unknown (a channel whose members the platform does not tell): then only
-   * collections open to the tenant or to that channel are read.
-   */
-  readers: readonly string[] | null;
-  /** Operators (CLI, REST without a place) read every collection of the tenant. */
-  admin: boolean;
-}
+import { textArray, vectorSize } from './knowledge-store.ts';
 
 export interface ReadableCollection {
   id: string;
   name: string;
   embedding: EmbeddingIdentity;
 }
-
-export type SearchMode = 'hybrid' | 'vector' | 'fulltext';
 
 export interface SearchRequest {
   scope: ReaderScope;
@@ -54,26 +38,6 @@ export interface SearchRequest {
   efSearch?: number;
   /** Overrides of the ranking's parameters (the evaluation's experiments); the defaults otherwise. */
   tuning?: Partial<RankingTuning>;
-}
-
-export interface QueryTerm {
-  /** An analysed term (src/knowledge/analyzer.ts). */
-  term: string;
-  weight: number;
-}
-
-export interface SearchRow {
-  chunkId: string;
-  documentId: string;
-  collection: string;
-  uri: string;
-  title: string;
-  headingPath: string[];
-  page: number | null;
-  text: string;
-  score: number;
-  similarity: number;
-  textRank: number;
 }
 
 /**
@@ -102,6 +66,11 @@ export function scopeParams(scope: ReaderScope): unknown[] {
   ];
 }
 
+/**
+ * The knowledge base's reads, with the access rule inside the SQL: every statement starts from the
+ * collections the reader scope may read, so a restricted collection's chunks never leave the database for
+ * a channel or person without access, whatever the query text.
+ */
 export class KnowledgeSearch {
   readonly #database: Database;
 

@@ -1,5 +1,5 @@
-import { approvalCard } from '../agent/approvals-card.ts';
-import { summaryOf } from '../agent/approvals-query.ts';
+import { approvalCard } from '../agent/approvals/card.ts';
+import { summaryOf } from '../agent/approvals/query.ts';
 import type { ChannelMembersPort } from '../core/channels.ts';
 import type { DigestSources, PendingApprovalCard } from '../core/digests.ts';
 import type { ApprovalBlock } from '../core/reply.ts';

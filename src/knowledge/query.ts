@@ -1,6 +1,6 @@
-import { stems } from '../agent/routing/text-embedding.ts';
-import type { QueryTerm } from '../db/knowledge-search.ts';
 import { analyze } from './analyzer.ts';
+import type { QueryTerm } from './domain.ts';
+import { stems } from './embed/text-embedding.ts';
 import { expansions } from './synonyms.ts';
 
 /**

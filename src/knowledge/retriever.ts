@@ -1,8 +1,13 @@
 import type { KnowledgeSource } from '../core/knowledge.ts';
 import type { Logger } from '../core/ports.ts';
-import type { KnowledgeSearch, ReaderScope, SearchMode, SearchRow } from '../db/knowledge-search.ts';
-import type { EmbeddingIdentity } from '../db/knowledge-store.ts';
-import { headingOf } from '../db/knowledge-store.ts';
+import type { KnowledgeSearch } from '../db/knowledge-search.ts';
+import {
+  type EmbeddingIdentity,
+  headingOf,
+  type ReaderScope,
+  type SearchMode,
+  type SearchRow,
+} from './domain.ts';
 import type { EmbeddingProvider } from './embed/provider.ts';
 import { coverage, queryTerms } from './query.ts';
 

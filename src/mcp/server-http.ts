@@ -6,7 +6,7 @@ import { ownUser, principalId, requireScope } from '../http/api-identity.ts';
 import { readJsonBody } from '../http/body.ts';
 import { type RateLimiter, rateLimitHeaders } from '../http/rate-limit.ts';
 import { sendError } from '../http/respond.ts';
-import type { Mount } from '../http/router.ts';
+import type { Mount } from '../http/route-table.ts';
 import { createSkillServer, type SkillServerDependencies } from './server-tools.ts';
 
 export const MCP_PATH = '/mcp';

@@ -33,10 +33,11 @@ export interface SweepResult {
 const DEFAULT_MAX_REQUEUES = 5;
 
 /**
- * Looks at tasks recorded as queued that nothing touched for a while, and for each asks the queue:
+ * Looks at tasks recorded as queued that nothing touched for a while, and for each asks the queue (its part
+ * of the intake protocol, src/intake/task-intake.ts):
  * - its job is waiting, delayed or running (a backlog): nothing to do;
  * - its job is gone (Redis was down when the gateway enqueued, or lost its data): add it again, with the
- *   job id derived from the task (the ledger makes a second run of a finished task a no-op);
+ *   job id derived from the task;
  * - it can never run, because its payload is not a valid task, its job failed for good (a re-add with the
  *   same id is ignored while the failed job is kept), or it was re-added `maxRequeues` times and never ran:
  *   fail it, saying why, in the ledger and in one reply to the person — instead of requeueing it forever.

@@ -3,6 +3,7 @@ import { checkCommandArguments, describeArgumentProblems } from '../core/command
 import { ChatOpsError, isChatOpsError } from '../core/errors.ts';
 import type { ScheduleDefinition } from '../core/schedules.ts';
 import type { CommandSpec } from '../core/skill.ts';
+import { commandList } from '../core/skill-catalog.ts';
 import { PlatformSchema } from '../core/task.ts';
 import { parseCron } from './cron-expression.ts';
 import { isTimeZone } from './zoned-time.ts';
@@ -69,7 +70,7 @@ export function checkScheduleDefinition(
   if (problems.length > 0) {
     const remedies = [
       unknownCommand
-        ? `Schedule one of the installed commands: ${known.map((name) => `/${name}`).join(', ')} (/help describes them).`
+        ? `Schedule one of the installed commands: ${commandList(known)} (/help describes them).`
         : '',
       !cronValid || badZone || (!parsed.success && !unknownCommand)
         ? 'Use five fields (minute hour day-of-month month day-of-week, e.g. "0 9 * * 1-5") or six with seconds first, and a zone such as UTC or Europe/Berlin.'

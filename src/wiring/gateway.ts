@@ -1,12 +1,11 @@
 // The gateway part of the composition root: health checks, the REST API, MCP, Slack and Teams receivers,
 // the web chat, all on one HTTP server.
 import type { Server } from 'node:http';
-import { presentMessage } from '../../adapters/web/present.ts';
-import { webChatHandler } from '../../adapters/web/static-files.ts';
+import { presentMessage, WebReceiver, webChatHandler } from '../../adapters/web/index.ts';
 import { createModel, mcpHealthCheck } from '../agent/agent-setup.ts';
 import type { Intake } from '../core/ports.ts';
 import { RedisRateLimiter } from '../http/rate-limit.ts';
-import { RouteTable } from '../http/router.ts';
+import { RouteTable } from '../http/route-table.ts';
 import { actionRoutes } from '../http/routes/api-actions.ts';
 import { approvalRoutes } from '../http/routes/api-approvals.ts';
 import type { ApiDependencies } from '../http/routes/api-dependencies.ts';
@@ -58,8 +57,10 @@ function gatewayParts(runtime: Runtime): {
   slack: { start(): Promise<void>; stop(): Promise<void> } | null;
 } {
   const { config } = runtime;
+  const intake = new TaskIntake(runtime.ledger, runtime.queue, runtime.metrics, runtime.log);
   const api: ApiDependencies = {
-    intake: new TaskIntake(runtime.ledger, runtime.queue, runtime.metrics, runtime.log),
+    intake,
+    web: new WebReceiver({ intake, messages: runtime.messages, live: runtime.live }),
     ledger: runtime.ledger,
     messages: runtime.messages,
     live: runtime.live,

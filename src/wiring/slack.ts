@@ -10,7 +10,7 @@ import type { Database } from '../db/database.ts';
 import type { Directory } from '../db/directory.ts';
 import type { MessageStore } from '../db/message-store.ts';
 import { recentTasksOf, SlackInstallationStore, SlackThreadStore } from '../db/slack-store.ts';
-import type { Route } from '../http/router.ts';
+import type { Route } from '../http/route-table.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { RedisChannelPacer, RedisRecentClicks } from '../queue/channel-pacer.ts';
 

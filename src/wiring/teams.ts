@@ -6,7 +6,7 @@ import type { Platform } from '../core/task.ts';
 import { PLATFORM_EVENT_MAX_BYTES } from '../core/task-limits.ts';
 import type { Database } from '../db/database.ts';
 import { TeamsContactStore } from '../db/teams-contacts.ts';
-import type { Route } from '../http/router.ts';
+import type { Route } from '../http/route-table.ts';
 import type { Runtime } from '../main.ts';
 
 export function teamsSender(

@@ -1,11 +1,9 @@
 // The worker part of the composition root: the services a task runs with, the queue worker and its sweepers,
 // the scheduler, and the worker's own /health and /metrics.
-import { abandonTask } from '../agent/abandon-task.ts';
-import type { Agent } from '../agent/agent.ts';
+
 import { createAgentParts } from '../agent/agent-setup.ts';
-import { processTask, type WorkerServices } from '../agent/process-task.ts';
-import { KeywordRouter } from '../agent/router.ts';
-import { RouteTable } from '../http/router.ts';
+import type { Agent } from '../agent/supervisor/agent.ts';
+import { RouteTable } from '../http/route-table.ts';
 import { healthRoutes } from '../http/routes/health.ts';
 import { metricsRoutes } from '../http/routes/metrics.ts';
 import { closeServer, createGatewayServer, listen } from '../http/server.ts';
@@ -19,10 +17,12 @@ import { startStaleTaskSweeper } from '../queue/stale-task-sweeper.ts';
 import { startTaskWorker } from '../queue/task-worker.ts';
 import { Scheduler } from '../scheduler/scheduler.ts';
 import { VERSION } from '../version.ts';
+import { abandonTask } from '../worker/abandon-task.ts';
+import { processTask, type WorkerServices } from '../worker/process-task.ts';
 import { digestDependencies, digestsForTask } from './digests.ts';
 import { healthChecks } from './gateway.ts';
 
-export function workerServices(runtime: Runtime, agent?: Agent): WorkerServices {
+export function workerServices(runtime: Runtime, agent: Agent): WorkerServices {
   const jira = runtime.jira;
   const digests = digestDependencies(
     runtime,
@@ -30,7 +30,7 @@ export function workerServices(runtime: Runtime, agent?: Agent): WorkerServices 
   );
   return {
     digests: (task) => digestsForTask(runtime, digests, task),
-    ...(agent ? { agent } : {}),
+    agent,
     approvals: runtime.approvals,
     continuations: runtime.approvalsEngine.continuations,
     knowledge: (task, caller, llm) =>
@@ -53,8 +53,6 @@ export function workerServices(runtime: Runtime, agent?: Agent): WorkerServices 
     directory: runtime.directory,
     senders: runtime.senders,
     catalog: runtime.catalog,
-    router: new KeywordRouter(),
-    llm: null,
     system: runtime.system,
     live: runtime.live,
     metrics: runtime.metrics,

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { abandonTask } from '../../src/agent/abandon-task.ts';
 import { toJobId } from '../../src/core/ids.ts';
 import type { Task } from '../../src/core/task.ts';
 import { silentLogger } from '../../src/observability/logger.ts';
 import { type StaleTaskSweeperDependencies, sweepStaleTasks } from '../../src/queue/stale-task-sweeper.ts';
+import { abandonTask } from '../../src/worker/abandon-task.ts';
 import { apiTask } from '../fixtures/tasks.ts';
 import { type Harness, startHarness } from '../support/harness.ts';
 import { eventually } from '../support/services.ts';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { supervisorSystemPrompt } from '../../src/agent/supervisor-prompt.ts';
+import { supervisorSystemPrompt } from '../../src/agent/supervisor/prompt.ts';
 import { ToolCallLog } from '../../src/db/tool-call-log.ts';
 import { UsageLedger } from '../../src/db/usage-ledger.ts';
 import { RecordingApprovals } from '../fakes/recording-approvals.ts';

@@ -1,5 +1,5 @@
 import { readdirSync } from 'node:fs';
-import type { SearchMode } from '../../src/db/knowledge-search.ts';
+import type { SearchMode } from '../../src/knowledge/domain.ts';
 import type { KnowledgeService } from '../../src/knowledge/service.ts';
 import { EVAL_QUESTIONS, type EvalQuestion, UNANSWERABLE } from '../fixtures/knowledge/eval/questions.ts';
 import { BORG_QUESTIONS, BORG_UNANSWERABLE } from '../fixtures/knowledge/eval/questions-borg.ts';

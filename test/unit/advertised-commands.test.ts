@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import { homeView } from '../../adapters/slack/app-home.ts';
 import { helpSkill } from '../../skills/help/skill.ts';
 import { skillTools } from '../../src/agent/skill-tools.ts';
-import { supervisorSystemPrompt } from '../../src/agent/supervisor-prompt.ts';
+import { supervisorSystemPrompt } from '../../src/agent/supervisor/prompt.ts';
 import type { ApprovalSummary, SkillManifest, ToolInfo, ToolsPort } from '../../src/core/index.ts';
 import { createSkillServer, type SkillServerDependencies } from '../../src/mcp/server-tools.ts';
 import { silentLogger } from '../../src/observability/logger.ts';

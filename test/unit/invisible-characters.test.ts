@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { renderReply as renderSlack } from '../../adapters/slack/render.ts';
 import { renderCard } from '../../adapters/teams/render.ts';
 import { renderReplyHtml, renderUserText } from '../../adapters/web/render.ts';
-import { approvalCard } from '../../src/agent/approvals-card.ts';
+import { approvalCard } from '../../src/agent/approvals/card.ts';
 import {
   hasInvisible,
   markdownReply,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConversationModel, ModelTurn, ToolUse } from '../../src/agent/llm/conversation.ts';
-import { assistantSkill } from '../../src/agent/supervisor-assistant.ts';
-import { SupervisorLoop } from '../../src/agent/supervisor-loop.ts';
+import { assistantSkill } from '../../src/agent/supervisor/assistant.ts';
+import { SupervisorLoop } from '../../src/agent/supervisor/loop.ts';
 import { SkillCatalog } from '../../src/core/skill-catalog.ts';
 import type { ToolCallResult } from '../../src/core/tools.ts';
 import { silentLogger } from '../../src/observability/logger.ts';

@@ -1,13 +1,4 @@
-import { APPROVAL_APPROVE_ACTION, APPROVAL_REJECT_ACTION } from '../../core/approvals.ts';
-import { ChatOpsError } from '../../core/errors.ts';
-import { uuidv7 } from '../../core/ids.ts';
-import {
-  actingIdentity,
-  onBehalfOf,
-  principalId,
-  requireScope,
-  scopedSourceEventId,
-} from '../api-identity.ts';
+import { requireScope } from '../api-identity.ts';
 import {
   DevPostActionBody,
   idempotencyKey,
@@ -15,17 +6,15 @@ import {
   type PostActionBody,
   parseBody,
 } from '../api-schemas.ts';
-import { apiActionToTask } from '../api-to-task.ts';
 import { readJsonBody } from '../body.ts';
 import { sendError, sendJson } from '../respond.ts';
-import type { RequestContext, Route } from '../router.ts';
-import { type ApiDependencies, admit, auditOnBehalf, headersOf } from './api-dependencies.ts';
-
-const DECISIONS: ReadonlySet<string> = new Set([APPROVAL_APPROVE_ACTION, APPROVAL_REJECT_ACTION]);
+import type { RequestContext, Route } from '../route-table.ts';
+import { type ApiDependencies, admit, headersOf, webRequest } from './api-dependencies.ts';
 
 /**
- * POST /api/v1/actions: a button click, checked against the buttons the message really carries. An
- * approval's Approve / Reject is a decision: it needs the decider's own identity (see api-identity.ts).
+ * POST /api/v1/actions: a button click, which the web adapter checks against the buttons the message really
+ * carries. An approval's Approve / Reject is a decision: it needs the decider's own identity (see
+ * api-identity.ts).
  */
 export function actionRoutes(deps: ApiDependencies): Route[] {
   const schema = deps.auth.required ? KeyedPostActionBody : DevPostActionBody;
@@ -38,42 +27,13 @@ export function actionRoutes(deps: ApiDependencies): Route[] {
       headers = admitted.headers;
       const { principal } = admitted;
       requireScope(principal, 'chat', 'click buttons');
-      const message = await deps.messages.byId(body.messageId);
-      if (!message || message.tenantId !== principal.tenantId || message.platform !== 'api') {
-        throw new ChatOpsError('NOT_FOUND', `No message ${body.messageId} here.`, {
-          remedy: 'Use a message id from GET /api/v1/threads/{threadId}/messages.',
-        });
-      }
-      const button = message.actions.find((action) => action.id === body.actionId);
-      if (!button) {
-        throw new ChatOpsError('UNKNOWN_ACTION', `Message ${message.id} has no button "${body.actionId}".`, {
-          remedy: `Use one of its actions: ${message.actions.map((action) => action.id).join(', ') || 'none'}.`,
-          details: { fields: [{ field: 'actionId', message: 'not a button of this message' }] },
-        });
-      }
-      const identity = actingIdentity(principal, body.user, DECISIONS.has(button.id) ? 'decide' : 'chat');
-      const source =
-        key === undefined
-          ? undefined
-          : scopedSourceEventId('actions', principal.tenantId, principalId(principal, body.user), key);
-      const task = apiActionToTask(
-        body,
-        { user: identity.user, onBehalfOf: onBehalfOf(identity) },
-        message,
-        button,
-        principal.tenantId,
-        { taskId: uuidv7(), messageId: message.id, now: new Date() },
-        source,
+      const answer = await deps.web.click(
+        webRequest(deps, principal, body, 'actions', key, (task) => ({
+          messageId: task.action?.messageId,
+          actionId: task.action?.id,
+        })),
       );
-      await auditOnBehalf(deps, principal, identity, {
-        request: 'POST /api/v1/actions',
-        taskId: task.id,
-        messageId: message.id,
-        actionId: button.id,
-        ...(key === undefined ? {} : { idempotencyKey: key }),
-      });
-      const accepted = await deps.intake.accept(task);
-      sendJson(res, 202, { taskId: accepted.task.id, duplicate: accepted.duplicate }, headers);
+      sendJson(res, 202, answer, headers);
       deps.metrics.ackLatency.observe(
         { platform: 'api' },
         Number(process.hrtime.bigint() - receivedAt) / 1e9,

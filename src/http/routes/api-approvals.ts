@@ -3,7 +3,7 @@ import { ChatOpsError } from '../../core/errors.ts';
 import { actingIdentity, requireScope } from '../api-identity.ts';
 import { ApprovalsListQuery } from '../api-schemas.ts';
 import { sendJson } from '../respond.ts';
-import type { RequestContext, Route } from '../router.ts';
+import type { RequestContext, Route } from '../route-table.ts';
 import { type ApiDependencies, admit, auditOnBehalf } from './api-dependencies.ts';
 
 /** An approval summary with the message that shows it (its buttons decide it). */

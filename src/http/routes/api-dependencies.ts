@@ -1,17 +1,27 @@
 import type { IncomingMessage } from 'node:http';
 import { ChatOpsError } from '../../core/errors.ts';
 import type { Intake, LiveEvents, Logger } from '../../core/ports.ts';
+import type { Task } from '../../core/task.ts';
+import type { WebInbound, WebRequest } from '../../core/web-inbound.ts';
 import type { AuditInput } from '../../db/audit-log.ts';
 import type { MessageStore, StoredMessage } from '../../db/message-store.ts';
 import type { TaskLedger } from '../../db/task-ledger.ts';
 import type { Metrics } from '../../observability/metrics.ts';
 import { type ApiAuthOptions, type ApiPrincipal, authenticate } from '../api-auth.ts';
-import { type ActingIdentity, principalId } from '../api-identity.ts';
+import {
+  type ActingIdentity,
+  actingIdentity,
+  onBehalfOf,
+  principalId,
+  scopedSourceEventId,
+} from '../api-identity.ts';
 import { type RateLimiter, rateLimitHeaders } from '../rate-limit.ts';
 
 /** What the REST API routes need; built in src/main.ts. */
 export interface ApiDependencies {
   intake: Intake;
+  /** The web adapter's receiver (adapters/web/receiver.ts): a message or a click becomes a queued task. */
+  web: WebInbound;
   ledger: TaskLedger;
   messages: MessageStore;
   live: LiveEvents;
@@ -76,6 +86,43 @@ export async function auditOnBehalf(
       ...details,
     },
   });
+}
+
+/**
+ * An admitted chat request as the web adapter's receiver takes it: its body and tenant, its event id when the
+ * client sent an Idempotency-Key (scoped to tenant, caller and endpoint, see api-identity.ts), and who it acts
+ * as, decided once the receiver knows what the request does (a click on Approve is a decision). A key acting
+ * for someone is audited before the task is accepted, with what `audited` picks from the task.
+ */
+export function webRequest<Body extends { user?: string | undefined }>(
+  deps: ApiDependencies,
+  principal: ApiPrincipal,
+  body: Body,
+  endpoint: 'messages' | 'actions',
+  key: string | undefined,
+  audited: (task: Task) => Record<string, unknown>,
+): WebRequest<Body> {
+  const caller = principalId(principal, body.user);
+  return {
+    body,
+    tenantId: principal.tenantId,
+    sourceEventId:
+      key === undefined ? undefined : scopedSourceEventId(endpoint, principal.tenantId, caller, key),
+    identify: (purpose) => {
+      const identity = actingIdentity(principal, body.user, purpose);
+      return {
+        user: identity.user,
+        onBehalfOf: onBehalfOf(identity),
+        beforeAccept: (task) =>
+          auditOnBehalf(deps, principal, identity, {
+            request: `POST /api/v1/${endpoint}`,
+            taskId: task.id,
+            ...audited(task),
+            ...(key === undefined ? {} : { idempotencyKey: key }),
+          }),
+      };
+    },
+  };
 }
 
 /** Headers attached to an error by `admit` (rate-limit headers must go out with the 429). */

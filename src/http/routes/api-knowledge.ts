@@ -14,7 +14,7 @@ import { ownUser, requireScope } from '../api-identity.ts';
 import { parseBody } from '../api-schemas.ts';
 import { readJsonBody } from '../body.ts';
 import { sendJson } from '../respond.ts';
-import type { RequestContext, Route } from '../router.ts';
+import type { RequestContext, Route } from '../route-table.ts';
 import { type ApiDependencies, admit } from './api-dependencies.ts';
 
 export interface KnowledgeApiDependencies {

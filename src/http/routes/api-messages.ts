@@ -1,15 +1,5 @@
 import { ChatOpsError } from '../../core/errors.ts';
-import { uuidv7 } from '../../core/ids.ts';
-import type { MessageView } from '../../core/ports.ts';
-import { redactSecrets } from '../../core/redact.ts';
-import type { Task } from '../../core/task.ts';
-import {
-  actingIdentity,
-  onBehalfOf,
-  principalId,
-  requireScope,
-  scopedSourceEventId,
-} from '../api-identity.ts';
+import { requireScope } from '../api-identity.ts';
 import {
   DevPostMessageBody,
   idempotencyKey,
@@ -17,16 +7,15 @@ import {
   type PostMessageBody,
   parseBody,
 } from '../api-schemas.ts';
-import { apiMessageToTask } from '../api-to-task.ts';
 import { readJsonBody } from '../body.ts';
 import { sendError, sendJson } from '../respond.ts';
-import type { RequestContext, Route } from '../router.ts';
-import { type ApiDependencies, admit, auditOnBehalf, headersOf } from './api-dependencies.ts';
+import type { RequestContext, Route } from '../route-table.ts';
+import { type ApiDependencies, admit, headersOf, webRequest } from './api-dependencies.ts';
 
 /**
  * POST /api/v1/messages: validate, decide who the message is from (the key, or the person it may act for),
- * build the task, record + enqueue, answer 202. Nothing slow on this path; the user's message is announced
- * to live viewers after the response has gone out.
+ * hand it to the web adapter's receiver (task, record + enqueue), answer 202. Nothing slow on this path; the
+ * user's message is announced to live viewers after the response has gone out.
  */
 export function messageRoutes(deps: ApiDependencies): Route[] {
   const schema = deps.auth.required ? KeyedPostMessageBody : DevPostMessageBody;
@@ -39,34 +28,15 @@ export function messageRoutes(deps: ApiDependencies): Route[] {
       const admitted = await admit(deps, req, body.user ?? null);
       headers = admitted.headers;
       const { principal } = admitted;
-      const identity = actingIdentity(principal, body.user, 'chat');
-      const ids = { taskId: uuidv7(), messageId: uuidv7(), now: new Date() };
-      const source =
-        key === undefined
-          ? undefined
-          : scopedSourceEventId('messages', principal.tenantId, principalId(principal, body.user), key);
-      const sender = { user: identity.user, onBehalfOf: onBehalfOf(identity) };
-      const task = apiMessageToTask(body, sender, principal.tenantId, ids, source);
-      await auditOnBehalf(deps, principal, identity, {
-        request: 'POST /api/v1/messages',
-        taskId: task.id,
-        channel: task.channel,
-        ...(key === undefined ? {} : { idempotencyKey: key }),
-      });
-      const accepted = await deps.intake.accept(task, { id: ids.messageId, text: body.text });
-      const answer = accepted.duplicate
-        ? { taskId: accepted.task.id, threadId: accepted.task.thread, duplicate: true }
-        : { taskId: task.id, threadId: task.thread, messageId: ids.messageId, duplicate: false };
-      sendJson(res, 202, answer, headers);
+      const received = await deps.web.message(
+        webRequest(deps, principal, body, 'messages', key, (task) => ({ channel: task.channel })),
+      );
+      sendJson(res, 202, received.answer, headers);
       deps.metrics.ackLatency.observe(
         { platform: 'api' },
         Number(process.hrtime.bigint() - receivedAt) / 1e9,
       );
-      if (!accepted.duplicate)
-        void deps.live.publish({
-          type: 'message.created',
-          message: userMessage(task, ids.messageId, redactSecrets(body.text)),
-        });
+      received.announce();
     } catch (error) {
       sendError(res, error, { ...headers, ...headersOf(error) });
     }
@@ -109,23 +79,4 @@ export function messageRoutes(deps: ApiDependencies): Route[] {
     { method: 'GET', path: '/api/v1/channels', handler: channels },
     { method: 'GET', path: '/api/v1/channels/:channel/messages', handler: channelMessages },
   ];
-}
-
-function userMessage(task: Task, messageId: string, text: string): MessageView {
-  const now = task.receivedAt;
-  return {
-    id: messageId,
-    tenantId: task.tenantId,
-    platform: task.platform,
-    channel: task.channel,
-    thread: task.thread,
-    author: { kind: 'user', id: task.user.id, name: task.user.name ?? task.user.id },
-    text,
-    reply: null,
-    actions: [],
-    skill: null,
-    taskId: task.id,
-    createdAt: now,
-    updatedAt: now,
-  };
 }

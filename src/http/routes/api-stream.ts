@@ -1,6 +1,6 @@
 import type { LiveEvent } from '../../core/ports.ts';
 import { requireScope } from '../api-identity.ts';
-import type { RequestContext, Route } from '../router.ts';
+import type { RequestContext, Route } from '../route-table.ts';
 import { type ApiDependencies, admit } from './api-dependencies.ts';
 
 /**

@@ -2,7 +2,7 @@ import { ChatOpsError } from '../../core/errors.ts';
 import { isUuid } from '../../db/message-store.ts';
 import { requireScope } from '../api-identity.ts';
 import { sendJson } from '../respond.ts';
-import type { RequestContext, Route } from '../router.ts';
+import type { RequestContext, Route } from '../route-table.ts';
 import { type ApiDependencies, admit } from './api-dependencies.ts';
 
 /** GET /api/v1/tasks/{id}: status, skill, replies and error of one task. */

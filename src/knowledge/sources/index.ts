@@ -1,6 +1,6 @@
 import { isAbsolute } from 'node:path';
 import { ChatOpsError } from '../../core/errors.ts';
-import type { SourceSpec } from '../../db/knowledge-store.ts';
+import type { SourceSpec } from '../domain.ts';
 import { type GithubSettings, listGithub, parseGithubSpec } from './github-source.ts';
 import { listPath } from './path-source.ts';
 import { type SafeFetchOptions, safeFetch } from './safe-fetch.ts';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { ChatOpsError } from '../core/errors.ts';
+import { ChatOpsError } from '../../core/errors.ts';
 
 /**
  * The APPROVALS_CONFIG file: who approves what. Rules are tried in order and the first that matches an

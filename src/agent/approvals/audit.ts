@@ -1,7 +1,7 @@
-import type { Logger } from '../core/ports.ts';
-import type { Task } from '../core/task.ts';
-import type { ApprovalRow } from '../db/approval-store.ts';
-import type { AuditLog } from '../db/audit-log.ts';
+import type { Logger } from '../../core/ports.ts';
+import type { Task } from '../../core/task.ts';
+import type { ApprovalRow } from '../../db/approval-store.ts';
+import type { AuditLog } from '../../db/audit-log.ts';
 
 /** The approval events written to the append-only audit log (noun-verb, like every audit action). */
 export type ApprovalAuditAction =

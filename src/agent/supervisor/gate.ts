@@ -1,7 +1,7 @@
-import { APPROVAL_EXECUTE_ACTION } from '../core/approvals.ts';
-import { REPLY_VERSION } from '../core/reply.ts';
-import type { Skill } from '../core/skill.ts';
-import type { Task } from '../core/task.ts';
+import { APPROVAL_EXECUTE_ACTION } from '../../core/approvals.ts';
+import { REPLY_VERSION } from '../../core/reply.ts';
+import type { Skill } from '../../core/skill.ts';
+import type { Task } from '../../core/task.ts';
 
 /**
  * Requests that did not come from a person in chat (an MCP client, the model) never run a skill that has

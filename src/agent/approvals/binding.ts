@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { APPROVAL_EXECUTE_ACTION } from '../core/approvals.ts';
-import { stableHash } from '../core/ids.ts';
-import type { MessageView } from '../core/ports.ts';
-import { TASK_VERSION, type Task } from '../core/task.ts';
-import type { ApprovalRow } from '../db/approval-store.ts';
-import { isUuid } from '../db/message-store.ts';
+import { APPROVAL_EXECUTE_ACTION } from '../../core/approvals.ts';
+import { stableHash } from '../../core/ids.ts';
+import type { MessageView } from '../../core/ports.ts';
+import { TASK_VERSION, type Task } from '../../core/task.ts';
+import type { ApprovalRow } from '../../db/approval-store.ts';
+import { isUuid } from '../../db/message-store.ts';
 
 /**
  * What an approval is bound to, in one place: the exact action and the canonical hash of its arguments,

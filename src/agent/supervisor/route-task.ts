@@ -1,16 +1,19 @@
-import { ChatOpsError, isChatOpsError } from '../core/errors.ts';
-import type { Logger } from '../core/ports.ts';
-import type { Caller, Skill } from '../core/skill.ts';
-import type { SkillCatalog } from '../core/skill-catalog.ts';
-import { isCommandTask, type Task } from '../core/task.ts';
-import type { ConversationModel, ToolSpec } from './llm/conversation.ts';
-import type { OfflineRouter } from './routing/offline-router.ts';
-import { handoffTask, type SkillToolSpec } from './skill-tools.ts';
-import { chooseRoute, FALLBACK_SKILL, type Route } from './supervisor.ts';
-import { assistantSkill } from './supervisor-assistant.ts';
-import type { SupervisorLoop } from './supervisor-loop.ts';
-import { appendMessage, type ThreadMemory } from './supervisor-memory.ts';
-import { requestPreamble } from './supervisor-prompt.ts';
+import { ChatOpsError, isChatOpsError } from '../../core/errors.ts';
+import type { Logger } from '../../core/ports.ts';
+import type { Caller, Skill } from '../../core/skill.ts';
+import type { SkillCatalog } from '../../core/skill-catalog.ts';
+import type { Task } from '../../core/task.ts';
+import type { ConversationModel, ToolSpec } from '../llm/conversation.ts';
+import { handoffTask, type SkillToolSpec } from '../skill-tools.ts';
+import { assistantSkill } from './assistant.ts';
+import { type Route, routeByTable } from './command-table.ts';
+import type { SupervisorLoop } from './loop.ts';
+import { appendMessage, type ThreadMemory } from './memory.ts';
+import type { OfflineRouter } from './offline-router.ts';
+import { requestPreamble } from './prompt.ts';
+
+/** Who answers when nothing else fits: the list of what the bot can do. */
+const FALLBACK_SKILL = 'help';
 
 export const NO_MODEL_NOTE =
   'No language model is configured (ANTHROPIC_API_KEY is unset), so I route by commands, keywords and similarity.';
@@ -40,9 +43,8 @@ export interface RoutingInput {
  */
 export async function routeTask(input: RoutingInput): Promise<Route> {
   const { task, catalog } = input;
-  if (isCommandTask(task) || (task.kind === 'action' && task.action)) {
-    return chooseRoute(task, catalog, input.offline, input.model?.model ?? null);
-  }
+  const byTable = routeByTable(task, catalog);
+  if (byTable) return byTable;
   const sticky = await input.memory.stickySkill(task);
   const stickySkill = sticky ? catalog.byId(sticky) : undefined;
   if (input.model) {

@@ -1,3 +1,5 @@
+import type { ApprovalContinuations } from '../agent/approvals/continuation.ts';
+import type { Agent, AgentRun } from '../agent/supervisor/agent.ts';
 import type { ApprovalsPort, ApprovalTicket, ApprovedAction } from '../core/approvals.ts';
 import type { DigestsPort } from '../core/digests.ts';
 import { ChatOpsError, toChatOpsError } from '../core/errors.ts';
@@ -8,17 +10,14 @@ import type { Clock, LiveEvents, Logger, Sender } from '../core/ports.ts';
 import type { Caller, SkillContext, SystemInfo } from '../core/skill.ts';
 import type { SkillCatalog } from '../core/skill-catalog.ts';
 import { identityPlatform, type Platform, type Task } from '../core/task.ts';
+import { type Attempt, RetryLaterError, type TaskOutcome } from '../core/task-outcome.ts';
 import type { Directory } from '../db/directory.ts';
 import type { MessageStore } from '../db/message-store.ts';
 import type { TaskLedger } from '../db/task-ledger.ts';
 import type { Metrics } from '../observability/metrics.ts';
-import type { Agent, AgentRun } from './agent.ts';
-import type { ApprovalContinuations } from './approvals-continuation.ts';
 import { claimTask } from './claim-task.ts';
 import { failureReply } from './failure-reply.ts';
 import { ReplyChannel } from './reply-channel.ts';
-import type { Router } from './router.ts';
-import { chooseRoute } from './supervisor.ts';
 
 /** Everything the worker needs to run a task; built once in src/main.ts, fakes in tests. */
 export interface WorkerServices {
@@ -27,16 +26,13 @@ export interface WorkerServices {
   directory: Directory;
   senders: ReadonlyMap<Platform, Sender>;
   catalog: SkillCatalog;
-  router: Router;
-  /** The configured language model, or null (the offline router answers and says so). */
-  llm: LanguageModel | null;
   system: SystemInfo;
   live: LiveEvents;
   metrics: Metrics;
   clock: Clock;
   log: Logger;
-  /** The supervisor (Claude or the offline router, MCP tools, allowlists); without it, the plain router. */
-  agent?: Agent;
+  /** The supervisor: routing (command table, Claude or the offline router), MCP tools, allowlists, budgets. */
+  agent: Agent;
   /** The approvals port of a task's run; without it, side effects fail closed. */
   approvals?: (task: Task) => ApprovalsPort;
   /** Checks and claims approval continuations (`ctx.approved`); without it, nothing runs as approved. */
@@ -47,26 +43,6 @@ export interface WorkerServices {
   jira?: (task: Task) => JiraPort;
   /** Scheduled digests, acting as the task's caller in its place (`ctx.digests`). */
   digests?: (task: Task) => DigestsPort;
-}
-
-export interface Attempt {
-  /** 1 for the first run. */
-  number: number;
-  max: number;
-}
-
-export type TaskOutcome =
-  | { status: 'succeeded' | 'failed' | 'awaiting_approval'; skill: string | null; error?: ChatOpsError }
-  | { status: 'skipped' };
-
-/** Thrown when the queue should run the task again later (transient failure, attempts left). */
-export class RetryLaterError extends Error {
-  override readonly cause: ChatOpsError;
-  constructor(cause: ChatOpsError) {
-    super(cause.message);
-    this.name = 'RetryLaterError';
-    this.cause = cause;
-  }
 }
 
 const SUPERSEDED = 'a duplicate: another task was recorded for the same platform event';
@@ -93,7 +69,7 @@ export async function processTask(
     throw new ChatOpsError('CONFIG_INVALID', `No sender is configured for ${task.replyTo.platform}.`);
   const startedAt = services.clock.now().getTime();
   const caller = callerOf(task, services.directory);
-  const run = services.agent?.begin(task, caller, log);
+  const run = services.agent.begin(task, caller, log);
   const tickets: ApprovalTicket[] = [];
   let approved: ApprovedAction | undefined;
   let skillId: string | null = null;
@@ -106,9 +82,7 @@ export async function processTask(
     log,
   });
   try {
-    const route = run
-      ? await run.route()
-      : await chooseRoute(task, services.catalog, services.router, services.system.languageModel);
+    const route = await run.route();
     skillId = route.skill.id;
     channel = new ReplyChannel({
       task,
@@ -132,7 +106,7 @@ export async function processTask(
     if (approved) await services.continuations?.settle(approved, task, 'succeeded');
     // A run that asked for an approval waits for it; the engine ends the task once it is decided.
     const status = tickets.some((ticket) => ticket.status === 'pending') ? 'awaiting_approval' : 'succeeded';
-    const sticky = run?.stickySkill(route);
+    const sticky = run.stickySkill(route);
     await services.ledger.finish(
       task.id,
       status,
@@ -178,7 +152,7 @@ export async function processTask(
     log.warn('task-failed', { skill: skillId, code: error.code, error: error.message });
     return { status: 'failed', skill: skillId, error };
   } finally {
-    run?.close();
+    run.close();
   }
 }
 
@@ -217,7 +191,7 @@ interface RunContext {
   channel: ReplyChannel;
   services: WorkerServices;
   log: Logger;
-  run: AgentRun | undefined;
+  run: AgentRun;
   skillId: string;
   /** Approvals this run requested (a pending one makes the task end `awaiting_approval`). */
   tickets: ApprovalTicket[];
@@ -242,7 +216,7 @@ function contextFor(task: Task, options: RunContext): SkillContext {
     },
     tickets,
   );
-  const llm = run?.llm ?? services.llm;
+  const llm = run.llm;
   const knowledge = services.knowledge?.(task, caller, llm);
   const jira = services.jira?.(task);
   const digests = services.digests?.(task);
@@ -262,7 +236,7 @@ function contextFor(task: Task, options: RunContext): SkillContext {
     ...(digests ? { digests } : {}),
   };
   // The tools port reads the context's approved action when a call is made (an approval continuation).
-  const tools = run?.toolsFor(skillId, { approvals, approved: () => context.approved });
+  const tools = run.toolsFor(skillId, { approvals, approved: () => context.approved });
   return tools ? { ...context, tools } : context;
 }
 

@@ -1,9 +1,9 @@
-import { REPLY_VERSION } from '../core/reply.ts';
-import type { Skill, SkillContext } from '../core/skill.ts';
-import type { SkillCatalog } from '../core/skill-catalog.ts';
-import type { ModelTurn } from './llm/conversation.ts';
-import { handoffTask } from './skill-tools.ts';
-import type { SupervisorLoop } from './supervisor-loop.ts';
+import { REPLY_VERSION } from '../../core/reply.ts';
+import type { Skill, SkillContext } from '../../core/skill.ts';
+import type { SkillCatalog } from '../../core/skill-catalog.ts';
+import type { ModelTurn } from '../llm/conversation.ts';
+import { handoffTask } from '../skill-tools.ts';
+import type { SupervisorLoop } from './loop.ts';
 
 /** The id answers the model writes itself (with or without MCP tools) are attributed to. */
 export const ASSISTANT_SKILL = 'assistant';

@@ -1,7 +1,7 @@
-import type { Logger } from '../core/ports.ts';
-import type { Task } from '../core/task.ts';
-import type { ThreadAddress, ThreadEntry, ThreadMemoryStore } from '../db/thread-memory-store.ts';
-import type { ContentBlockParam, ConversationModel, MessageParam } from './llm/conversation.ts';
+import type { Logger } from '../../core/ports.ts';
+import type { Task } from '../../core/task.ts';
+import type { ThreadAddress, ThreadEntry, ThreadMemoryStore } from '../../db/thread-memory-store.ts';
+import type { ContentBlockParam, ConversationModel, MessageParam } from '../llm/conversation.ts';
 
 /** Where the thread is read from (the database; tests pass an in-memory thread). */
 export type ThreadSource = Pick<

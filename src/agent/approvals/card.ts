@@ -1,9 +1,9 @@
-import { canonicalJson } from '../core/ids.ts';
-import { redactSecrets } from '../core/redact.ts';
-import { REPLY_VERSION, type Reply, type ReplyBlock, ReplySchema } from '../core/reply.ts';
-import type { DecisionRow } from '../db/approval-decision-store.ts';
-import type { ApprovalRow } from '../db/approval-store.ts';
-import { describeApprovers, type ResolvedApprovalPolicy } from './approvals-policy.ts';
+import { canonicalJson } from '../../core/ids.ts';
+import { redactSecrets } from '../../core/redact.ts';
+import { REPLY_VERSION, type Reply, type ReplyBlock, ReplySchema } from '../../core/reply.ts';
+import type { DecisionRow } from '../../db/approval-decision-store.ts';
+import type { ApprovalRow } from '../../db/approval-store.ts';
+import { describeApprovers, type ResolvedApprovalPolicy } from './policy.ts';
 
 /**
  * The approval as people see it, the same Reply on every platform: who asked, what exactly (action and

@@ -1,4 +1,4 @@
-import type { Task } from '../core/task.ts';
+import type { Task } from '../../core/task.ts';
 
 // The fixed parts of the system prompt; only the skill examples between them depend on the installation.
 const PROMPT_OPENING = `You are the supervisor of a chat-ops bot used by engineering and operations teams in Slack, Microsoft Teams and a web chat.

@@ -1,13 +1,13 @@
-import type { ApprovalAction } from '../core/approvals.ts';
-import { canonicalJson } from '../core/ids.ts';
+import type { ApprovalAction } from '../../core/approvals.ts';
+import { canonicalJson } from '../../core/ids.ts';
+import { globMatches } from '../policy.ts';
 import {
   type ApprovalRuleDefinition,
   type ApprovalsFile,
   type ApproversDefinition,
   readApprovalsFile,
   ruleLabel,
-} from './approvals-policy-file.ts';
-import { globMatches } from './policy.ts';
+} from './policy-file.ts';
 
 /**
  * The rule that applies to one request, fully resolved (groups expanded to people). It is stored with the

@@ -1,8 +1,8 @@
-import type { ApprovalsPort } from '../core/approvals.ts';
-import type { Logger } from '../core/ports.ts';
-import type { SkillManifest } from '../core/skill.ts';
-import type { Task } from '../core/task.ts';
-import type { ToolCallResult, ToolsPort } from '../core/tools.ts';
+import type { ApprovalsPort } from '../../core/approvals.ts';
+import type { Logger } from '../../core/ports.ts';
+import type { SkillManifest } from '../../core/skill.ts';
+import type { Task } from '../../core/task.ts';
+import type { ToolCallResult, ToolsPort } from '../../core/tools.ts';
 import type {
   ContentBlockParam,
   ConversationModel,
@@ -10,9 +10,9 @@ import type {
   ModelTurn,
   ToolSpec,
   ToolUse,
-} from './llm/conversation.ts';
-import { commandInput, inputProblems, type SkillToolSpec } from './skill-tools.ts';
-import { supervisorSystemPrompt, untrusted } from './supervisor-prompt.ts';
+} from '../llm/conversation.ts';
+import { commandInput, inputProblems, type SkillToolSpec } from '../skill-tools.ts';
+import { supervisorSystemPrompt, untrusted } from './prompt.ts';
 
 /**
  * The supervisor's tool loop: the model answers, or calls tools; MCP tool results go back to it as

@@ -1,9 +1,9 @@
-import type { Logger } from '../core/ports.ts';
-import type { ApprovalRow, ApprovalStore } from '../db/approval-store.ts';
-import type { ApprovalAudit } from './approvals-audit.ts';
-import { utc } from './approvals-card.ts';
-import type { ApprovalContinuationRunner } from './approvals-continuation.ts';
-import type { ApprovalBoard } from './approvals-visibility.ts';
+import type { Logger } from '../../core/ports.ts';
+import type { ApprovalRow, ApprovalStore } from '../../db/approval-store.ts';
+import type { ApprovalAudit } from './audit.ts';
+import { utc } from './card.ts';
+import type { ApprovalContinuationRunner } from './continuation.ts';
+import type { ApprovalBoard } from './visibility.ts';
 
 export interface ExpiryDependencies {
   approvals: ApprovalStore;

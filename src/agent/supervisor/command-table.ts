@@ -3,12 +3,11 @@ import {
   APPROVAL_EXECUTE_ACTION,
   APPROVAL_REJECT_ACTION,
   APPROVALS_SKILL,
-} from '../core/approvals.ts';
-import { ChatOpsError } from '../core/errors.ts';
-import type { Skill } from '../core/skill.ts';
-import type { SkillCatalog } from '../core/skill-catalog.ts';
-import { isCommandTask, type Task, type TaskAction } from '../core/task.ts';
-import type { Router } from './router.ts';
+} from '../../core/approvals.ts';
+import { ChatOpsError } from '../../core/errors.ts';
+import type { Skill } from '../../core/skill.ts';
+import type { SkillCatalog } from '../../core/skill-catalog.ts';
+import { isCommandTask, type Task, type TaskAction } from '../../core/task.ts';
 
 export interface Route {
   skill: Skill;
@@ -19,30 +18,19 @@ export interface Route {
   task?: Task;
 }
 
-export const FALLBACK_SKILL = 'help';
-
 /** Buttons every renderer adds, owned by a skill other than the prefix says: 👍/👎 are the knowledge base's. */
 const ACTION_OWNERS: Readonly<Record<string, string>> = { feedback: 'knowledge' };
 
 /**
- * Picks the skill for a task. Commands and button clicks are table look-ups (no model); free text goes
- * through the router; when nothing fits, `help` answers and says why.
+ * The skill of a command or a button click: a table look-up, no model. Null for free text, which the
+ * supervisor routes (see route-task.ts).
  */
-export async function chooseRoute(
-  task: Task,
-  catalog: SkillCatalog,
-  router: Router,
-  languageModel: string | null,
-): Promise<Route> {
+export function routeByTable(task: Task, catalog: SkillCatalog): Route | null {
   if (isCommandTask(task)) {
     const entry = catalog.byCommand(task.command);
     if (!entry) {
-      const known = catalog
-        .commandNames()
-        .map((name) => `/${name}`)
-        .join(', ');
       throw new ChatOpsError('UNKNOWN_COMMAND', `/${task.command} is not a command I know.`, {
-        remedy: `Try one of: ${known}. Type /help for what each does.`,
+        remedy: `Try one of: ${catalog.commandList()}. Type /help for what each does.`,
         details: { command: task.command },
       });
     }
@@ -64,17 +52,7 @@ export async function chooseRoute(
     }
     return { skill, via: 'action' };
   }
-  const choice = await router.route(task, catalog.manifests);
-  const chosen = choice ? catalog.byId(choice.skillId) : undefined;
-  const noModel = languageModel
-    ? undefined
-    : 'No language model is configured (ANTHROPIC_API_KEY is unset), so I route by commands and keywords.';
-  if (chosen) return { skill: chosen, via: 'router', ...(noModel ? { note: noModel } : {}) };
-  const fallback = catalog.byId(FALLBACK_SKILL);
-  if (!fallback)
-    throw new ChatOpsError('SKILL_NOT_FOUND', 'No skill matched and the help skill is not installed.');
-  const note = `${noModel ?? ''} I could not tell which skill you want; here is what I can do.`.trim();
-  return { skill: fallback, via: 'fallback', note };
+  return null;
 }
 
 /**

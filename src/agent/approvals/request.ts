@@ -1,12 +1,12 @@
-import { ApprovalActionSchema, type ApprovalRequest, type ApprovalTicket } from '../core/approvals.ts';
-import { ChatOpsError } from '../core/errors.ts';
-import { stableHash, uuidv7 } from '../core/ids.ts';
-import type { Clock, Logger } from '../core/ports.ts';
-import { identityPlatform, type Task } from '../core/task.ts';
-import type { ApprovalRow, ApprovalStore } from '../db/approval-store.ts';
-import { type ApprovalAudit, actorOf } from './approvals-audit.ts';
-import { type ApprovalPolicy, nobodyMayApprove, subjectKey } from './approvals-policy.ts';
-import type { ApprovalBoard } from './approvals-visibility.ts';
+import { ApprovalActionSchema, type ApprovalRequest, type ApprovalTicket } from '../../core/approvals.ts';
+import { ChatOpsError } from '../../core/errors.ts';
+import { stableHash, uuidv7 } from '../../core/ids.ts';
+import type { Clock, Logger } from '../../core/ports.ts';
+import { identityPlatform, type Task } from '../../core/task.ts';
+import type { ApprovalRow, ApprovalStore } from '../../db/approval-store.ts';
+import { type ApprovalAudit, actorOf } from './audit.ts';
+import { type ApprovalPolicy, nobodyMayApprove, subjectKey } from './policy.ts';
+import type { ApprovalBoard } from './visibility.ts';
 
 /** Fires an approval's expiry at its time (a delayed queue job with a deterministic id). */
 export interface ApprovalTimers {

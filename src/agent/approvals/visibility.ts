@@ -1,14 +1,14 @@
-import { APPROVALS_SKILL } from '../core/approvals.ts';
-import { uuidv7 } from '../core/ids.ts';
-import type { LiveEvents, Logger, OutboundMessage, Sender } from '../core/ports.ts';
-import { markdownReply, type Reply } from '../core/reply.ts';
-import type { Platform } from '../core/task.ts';
-import type { ApprovalDecisionStore } from '../db/approval-decision-store.ts';
-import type { ApprovalRow, ApprovalStore } from '../db/approval-store.ts';
-import type { Directory } from '../db/directory.ts';
-import type { MessageStore, StoredMessage } from '../db/message-store.ts';
-import { approvalCard, policyOf } from './approvals-card.ts';
-import { eligibility, subjectKey } from './approvals-policy.ts';
+import { APPROVALS_SKILL } from '../../core/approvals.ts';
+import { uuidv7 } from '../../core/ids.ts';
+import type { LiveEvents, Logger, OutboundMessage, Sender } from '../../core/ports.ts';
+import { markdownReply, type Reply } from '../../core/reply.ts';
+import type { Platform } from '../../core/task.ts';
+import type { ApprovalDecisionStore } from '../../db/approval-decision-store.ts';
+import type { ApprovalRow, ApprovalStore } from '../../db/approval-store.ts';
+import type { Directory } from '../../db/directory.ts';
+import type { MessageStore, StoredMessage } from '../../db/message-store.ts';
+import { approvalCard, policyOf } from './card.ts';
+import { eligibility, subjectKey } from './policy.ts';
 
 export interface BoardDependencies {
   approvals: ApprovalStore;

@@ -1,14 +1,18 @@
 import type { SkillManifest } from '../../core/skill.ts';
-import type { Task } from '../../core/task.ts';
-import type { RouteChoice, Router } from '../router.ts';
-import { allStems, cosine, isStopword, TextEmbedder, type Vector } from './text-embedding.ts';
+import {
+  allStems,
+  cosine,
+  isStopword,
+  TextEmbedder,
+  type Vector,
+} from '../../knowledge/embed/text-embedding.ts';
 
-/**
- * The router that needs no model: commands mentioned in the text, manifest keywords (word forms included),
- * and similarity of the request to each skill's description, examples and keywords. Deterministic, so the
- * routing table test can hold it to an accuracy.
- */
-export interface OfflineChoice extends RouteChoice {
+/** Which skill the offline router chose for a message, how sure it is, and why. */
+export interface OfflineChoice {
+  skillId: string;
+  confidence: number;
+  /** Why, shown to people under the answer ("keywords \"deploy\""). */
+  reason: string;
   /** A command mention or keyword hit, or a close match: strong enough to leave a sticky thread's skill. */
   strong: boolean;
 }
@@ -27,16 +31,16 @@ const KEYWORD_WEIGHT = 0.3;
 const MIN_SIMILARITY = 0.12;
 const STRONG_SIMILARITY = 0.42;
 
-export class OfflineRouter implements Router {
-  readonly name = 'offline';
+/**
+ * The router that needs no model: commands mentioned in the text, manifest keywords (word forms included),
+ * and similarity of the request to each skill's description, examples and keywords. Deterministic, so the
+ * routing table test can hold it to an accuracy.
+ */
+export class OfflineRouter {
   readonly #indexes = new WeakMap<
     readonly SkillManifest[],
     { embedder: TextEmbedder; skills: SkillIndex[] }
   >();
-
-  async route(task: Task, skills: readonly SkillManifest[]): Promise<OfflineChoice | null> {
-    return this.choose(task.text, skills);
-  }
 
   choose(text: string, skills: readonly SkillManifest[]): OfflineChoice | null {
     const { embedder, skills: indexes } = this.#index(skills);

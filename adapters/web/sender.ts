@@ -1,5 +1,5 @@
-import type { Sender, SentMessage } from '../core/ports.ts';
-import type { Platform } from '../core/task.ts';
+import type { Sender, SentMessage } from '../../src/core/ports.ts';
+import type { Platform } from '../../src/core/task.ts';
 
 /**
  * The sender of the REST API platform. Its replies are delivered by being stored: API clients read them

@@ -1,15 +1,15 @@
-import { APPROVAL_EXECUTE_ACTION, type ApprovedAction } from '../core/approvals.ts';
-import { ChatOpsError } from '../core/errors.ts';
-import type { Clock, Logger, TaskQueue } from '../core/ports.ts';
-import type { Task } from '../core/task.ts';
-import type { ApprovalDecisionStore } from '../db/approval-decision-store.ts';
-import type { ApprovalRow, ApprovalStore } from '../db/approval-store.ts';
-import type { TaskLedger } from '../db/task-ledger.ts';
-import { type ApprovalAudit, actorOf } from './approvals-audit.ts';
-import { continuationMismatch, continuationTask } from './approvals-binding.ts';
-import type { ApprovalBoard } from './approvals-visibility.ts';
+import { APPROVAL_EXECUTE_ACTION, type ApprovedAction } from '../../core/approvals.ts';
+import { ChatOpsError } from '../../core/errors.ts';
+import type { Clock, Logger, TaskQueue } from '../../core/ports.ts';
+import type { Task } from '../../core/task.ts';
+import type { ApprovalDecisionStore } from '../../db/approval-decision-store.ts';
+import type { ApprovalRow, ApprovalStore } from '../../db/approval-store.ts';
+import type { TaskLedger } from '../../db/task-ledger.ts';
+import { type ApprovalAudit, actorOf } from './audit.ts';
+import { continuationMismatch, continuationTask } from './binding.ts';
+import type { ApprovalBoard } from './visibility.ts';
 
-/** What the worker asks around a run (src/agent/process-task.ts): is this an approved action, and how did it end. */
+/** What the worker asks around a run (src/worker/process-task.ts): is this an approved action, and how did it end. */
 export interface ApprovalContinuations {
   /**
    * For an approval's continuation: checks that it is exactly the approved action, claims its execution

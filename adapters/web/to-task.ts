@@ -1,8 +1,17 @@
-import { parseCommandText } from '../core/command-text.ts';
-import { type OnBehalfOf, TASK_VERSION, type Task, type UserRef } from '../core/task.ts';
-import type { PostActionBody, PostMessageBody } from './api-schemas.ts';
+import {
+  type OnBehalfOf,
+  parseCommandText,
+  TASK_VERSION,
+  type Task,
+  type UserRef,
+  type WebClick,
+  type WebMessage,
+} from '../../src/core/index.ts';
 
-/** Who a request acts as (see api-identity.ts): the user, and the key when it acts on their behalf. */
+/**
+ * Who a request acts as (decided by the REST API, src/http/api-identity.ts): the user, and the key when it
+ * acts on their behalf.
+ */
 export interface ApiSender {
   user: UserRef;
   onBehalfOf?: OnBehalfOf | undefined;
@@ -17,10 +26,10 @@ export interface ApiIds {
 /**
  * Maps a REST API message to a Task (pure). A message without a thread starts one: the message is its own
  * thread root. Text starting with `/name` is a command, like a Slack slash command. The sender is who the
- * request acts as, decided from its key (see api-identity.ts), not read from the body here.
+ * request acts as, decided from its key (src/http/api-identity.ts), not read from the body here.
  */
 export function apiMessageToTask(
-  body: PostMessageBody,
+  body: WebMessage,
   sender: ApiSender,
   tenantId: string,
   ids: ApiIds,
@@ -56,7 +65,7 @@ export interface ClickedMessage {
 
 /** Maps a button click to a Task (pure); the click is answered in the clicked message's thread. */
 export function apiActionToTask(
-  body: PostActionBody,
+  body: WebClick,
   sender: ApiSender,
   message: ClickedMessage,
   button: { label: string; value?: string },

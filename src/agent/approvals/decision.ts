@@ -1,17 +1,21 @@
-import type { ApprovalDecisionRequest, ApprovalDecisionResult, ApprovalRefusal } from '../core/approvals.ts';
-import { uuidv7 } from '../core/ids.ts';
-import type { Clock, Logger } from '../core/ports.ts';
-import { identityPlatform, type Task } from '../core/task.ts';
-import type { ApprovalDecisionStore, DecisionRow } from '../db/approval-decision-store.ts';
-import type { ApprovalRow, ApprovalStore } from '../db/approval-store.ts';
-import type { Directory } from '../db/directory.ts';
-import type { MessageStore } from '../db/message-store.ts';
-import { type ApprovalAudit, actorOf } from './approvals-audit.ts';
-import { clickMismatch, continuationTask } from './approvals-binding.ts';
-import { actionLabel, policyOf, utc } from './approvals-card.ts';
-import type { ApprovalContinuationRunner } from './approvals-continuation.ts';
-import { describeApprovers, eligibility, mayCancel, subjectKey } from './approvals-policy.ts';
-import type { ApprovalBoard } from './approvals-visibility.ts';
+import type {
+  ApprovalDecisionRequest,
+  ApprovalDecisionResult,
+  ApprovalRefusal,
+} from '../../core/approvals.ts';
+import { uuidv7 } from '../../core/ids.ts';
+import type { Clock, Logger } from '../../core/ports.ts';
+import { identityPlatform, type Task } from '../../core/task.ts';
+import type { ApprovalDecisionStore, DecisionRow } from '../../db/approval-decision-store.ts';
+import type { ApprovalRow, ApprovalStore } from '../../db/approval-store.ts';
+import type { Directory } from '../../db/directory.ts';
+import type { MessageStore } from '../../db/message-store.ts';
+import { type ApprovalAudit, actorOf } from './audit.ts';
+import { clickMismatch, continuationTask } from './binding.ts';
+import { actionLabel, policyOf, utc } from './card.ts';
+import type { ApprovalContinuationRunner } from './continuation.ts';
+import { describeApprovers, eligibility, mayCancel, subjectKey } from './policy.ts';
+import type { ApprovalBoard } from './visibility.ts';
 
 export interface DecisionDependencies {
   approvals: ApprovalStore;

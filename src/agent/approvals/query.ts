@@ -1,11 +1,11 @@
-import type { ApprovalSummary, ApprovalsQuery } from '../core/approvals.ts';
-import { redactDeep } from '../core/redact.ts';
-import { revealInvisible } from '../core/visible-text.ts';
-import type { ApprovalDecisionStore } from '../db/approval-decision-store.ts';
-import type { ApprovalRow, ApprovalStore } from '../db/approval-store.ts';
-import type { Directory } from '../db/directory.ts';
-import { policyOf } from './approvals-card.ts';
-import { eligibility, subjectKey } from './approvals-policy.ts';
+import type { ApprovalSummary, ApprovalsQuery } from '../../core/approvals.ts';
+import { redactDeep } from '../../core/redact.ts';
+import { revealInvisible } from '../../core/visible-text.ts';
+import type { ApprovalDecisionStore } from '../../db/approval-decision-store.ts';
+import type { ApprovalRow, ApprovalStore } from '../../db/approval-store.ts';
+import type { Directory } from '../../db/directory.ts';
+import { policyOf } from './card.ts';
+import { eligibility, subjectKey } from './policy.ts';
 
 /** A pending approval as lists show it, with the message that carries its buttons. */
 export interface PendingApproval extends ApprovalSummary {
