@@ -8,7 +8,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { skills } from '../skills/index.ts';
 import { Policy } from '../src/agent/policy.ts';
-import { OfflineRouter } from '../src/agent/routing/offline-router.ts';
+import { OfflineRouter } from '../src/agent/supervisor/offline-router.ts';
 import { ToolGateway } from '../src/agent/tool-gateway.ts';
 import { manifestOf } from '../src/core/skill.ts';
 import { parseMcpConfig } from '../src/mcp/client-config.ts';

@@ -418,11 +418,14 @@ async function main(): Promise<number> {
     ...extra,
     ...(settings.childNodeOptions ? { NODE_OPTIONS: settings.childNodeOptions } : {}),
   });
-  log('chatops migrate; chatops api-key create');
+  log('chatops migrate; chatops api-key create (one key per phase)');
   await runCli(CLI, ['migrate'], baseEnv);
-  const apiKey =
-    (await runCli(CLI, ['api-key', 'create', '--name', 'bench'], baseEnv)).trim().split('\n').pop() ?? '';
-  if (!apiKey.startsWith('cok_')) throw new Error('api-key create printed no key');
+  const apiKeys = new Map<string, string>();
+  for (const phase of ['bench-warmup', 'bench-e2e', 'bench-ack']) {
+    const key = (await runCli(CLI, ['api-key', 'create', '--name', phase], baseEnv)).trim().split('\n').pop();
+    if (!key?.startsWith('cok_')) throw new Error('api-key create printed no key');
+    apiKeys.set(phase, key);
+  }
 
   const processes: BotProcess[] = [];
   onCleanup('stop the bot processes', () => Promise.all(processes.map((bot) => stopBotProcess(bot))));
@@ -456,7 +459,7 @@ async function main(): Promise<number> {
   onCleanup('close the live-events listener', () => subscriber.quit());
   const watcher = new ReplyWatcher(subscriber, `${prefix}:live`);
   await subscriber.subscribe(`${prefix}:live`);
-  const client = new ApiClient(gatewayPort, apiKey, Math.max(64, settings.window));
+  const client = new ApiClient(gatewayPort, apiKeys, Math.max(64, settings.window));
   onCleanup('close HTTP connections', async () => client.close());
 
   const pids = new Map<string, number>([
@@ -467,7 +470,7 @@ async function main(): Promise<number> {
   if (redisServer) pids.set('redis-server', redisServer);
   const probes = new Probes(admin, databaseName, redis, pids);
 
-  // Warm-up: JIT, connection pools, the API key cache, BullMQ scripts loaded.
+  // Warm-up: JIT, connection pools, prepared statements (the API key lookup's too), BullMQ scripts loaded.
   log(`warm-up: ${settings.warmup} tasks`);
   const warm = await closedLoop(client, watcher, {
     tasks: settings.warmup,
@@ -512,7 +515,7 @@ async function main(): Promise<number> {
   const steadyFrom = replyTimes[Math.floor(replyTimes.length * 0.1)] ?? 0;
   const steadyTo = replyTimes[Math.floor(replyTimes.length * 0.9)] ?? 0;
   const steady = rate(Math.floor(replyTimes.length * 0.8), (steadyTo - steadyFrom) / 1000);
-  const e2eBreakdown = await breakdown(dbClient, 'bench-e2e');
+  const e2eBreakdown = await breakdown(dbClient, 'key:bench-e2e');
   results.endToEnd = {
     throughput,
     steady,
@@ -551,7 +554,7 @@ async function main(): Promise<number> {
   const ackStats = latencies(ack.sent);
   after = await probes.take('after');
   const ackReport = probes.report('ack', before, after, Math.max(1, ackStats.accepted));
-  const ackBreakdown = await breakdown(dbClient, 'bench-ack');
+  const ackBreakdown = await breakdown(dbClient, 'key:bench-ack');
   results.ack = { ...ackStats, skipped: ack.skipped, breakdown: ackBreakdown, report: ackReport };
 
   console.log(

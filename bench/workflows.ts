@@ -20,7 +20,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { storedDeliverySender } from '../src/agent/stored-delivery-sender.ts';
+import { storedDeliverySender } from '../adapters/web/sender.ts';
 import { defineWorkflow } from '../src/core/workflow-definition.ts';
 import { type Database, openDatabase } from '../src/db/database.ts';
 import { MessageStore } from '../src/db/message-store.ts';

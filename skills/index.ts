@@ -1,6 +1,8 @@
 import type { Skill } from '../src/core/index.ts';
 import { approvalsSkill } from './approvals/skill.ts';
+import { digestSkill } from './digest/skill.ts';
 import { helpSkill } from './help/skill.ts';
+import { jiraSkill } from './jira/skill.ts';
 import { knowledgeSkill } from './knowledge/skill.ts';
 import { provisioningSkill } from './provisioning/skill.ts';
 import { runSkill } from './run/skill.ts';
@@ -14,6 +16,8 @@ export const skills: Skill[] = [
   runSkill,
   approvalsSkill,
   knowledgeSkill,
+  jiraSkill,
+  digestSkill,
   provisioningSkill,
   workflowsSkill,
 ];

@@ -1,10 +1,10 @@
 import type { Redis } from 'ioredis';
 import type * as TeamsAdapter from '../adapters/teams/index.ts';
+import { storedDeliverySender } from '../adapters/web/index.ts';
 import { skills as installedSkills } from '../skills/index.ts';
 import { createModel } from './agent/agent-setup.ts';
-import { ApprovalsEngine } from './agent/approvals-engine.ts';
-import { ApprovalPolicy } from './agent/approvals-policy.ts';
-import { storedDeliverySender } from './agent/stored-delivery-sender.ts';
+import { ApprovalsEngine } from './agent/approvals/engine.ts';
+import { ApprovalPolicy } from './agent/approvals/policy.ts';
 import type { Config } from './config/load-config.ts';
 import type { ApprovalsPort } from './core/approvals.ts';
 import type { ChannelMembersPort } from './core/channels.ts';
@@ -21,6 +21,7 @@ import { Directory } from './db/directory.ts';
 import { MessageStore } from './db/message-store.ts';
 import { ScheduleStore } from './db/schedule-store.ts';
 import { TaskLedger } from './db/task-ledger.ts';
+import { JiraService } from './integrations/jira/service.ts';
 import { KnowledgeService } from './knowledge/service.ts';
 import type { SafeFetchOptions } from './knowledge/sources/safe-fetch.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
@@ -46,6 +47,8 @@ export interface Runtime {
   readonly messages: MessageStore;
   readonly directory: Directory;
   readonly apiKeys: ApiKeys;
+  /** The append-only audit log. */
+  readonly audit: AuditLog;
   readonly schedules: ScheduleStore;
   readonly redis: Redis;
   readonly queue: BullTaskQueue;
@@ -63,6 +66,8 @@ export interface Runtime {
   /** The Slack adapter, its clients and ports, loaded only when Slack is configured. */
   readonly slack: SlackRuntime | null;
   readonly knowledge: KnowledgeService;
+  /** Jira analytics (snapshot, sync, reports); null when JIRA_HOST is unset. */
+  readonly jira: JiraService | null;
   /** Who is in a channel (web/API: who posted there; Slack: conversations.members; others unknown). */
   readonly channelMembers: ChannelMembersPort;
   /** The schedules port (checked definitions, next fire times) for skills, adapters and the REST API. */
@@ -88,6 +93,14 @@ export interface RuntimeOptions {
   schedules?: SchedulesPort;
   /** The deployments engine (tests pass one with an executor of their own). */
   deployments?: Deployments;
+}
+
+/**
+ * The catalog of the skills this build installs (skills/index.ts): what the CLI checks commands against
+ * (e.g. `chatops schedule add`) when it runs without a runtime.
+ */
+export function installedCatalog(): SkillCatalog {
+  return new SkillCatalog(installedSkills);
 }
 
 export async function createRuntime(config: Config, log: Logger, options: RuntimeOptions): Promise<Runtime> {
@@ -132,6 +145,7 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
       messages: new MessageStore(database),
       directory,
       apiKeys: new ApiKeys(database, audit),
+      audit,
       schedules: scheduleStore,
       redis,
       queue,
@@ -159,11 +173,12 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
         log,
         ...(options.knowledgeDownload ? { download: options.knowledgeDownload } : {}),
       }),
+      jira: config.jira ? new JiraService({ database, config: config.jira, log }) : null,
       channelMembers: new PostedChannelMembers(
         database,
         options.channelMembers ?? new Map(slack ? [['slack', slack.channelMembers] as const] : []),
       ),
-      scheduling: options.schedules ?? schedulesPort(scheduleStore),
+      scheduling: options.schedules ?? schedulesPort(scheduleStore, catalog),
       close: closeAll,
     };
     const timers = new BullApprovalTimers(redis, config.queue.prefix);

@@ -7,6 +7,7 @@ import type {
   SchedulesPort,
   TaskStatus,
 } from '../../src/core/index.ts';
+import { revealInvisible } from '../../src/core/index.ts';
 import type { SlackClients } from './clients.ts';
 import { escapeMrkdwn } from './mrkdwn.ts';
 import { slackError } from './web-api-errors.ts';
@@ -28,6 +29,8 @@ export interface RecentTasks {
 
 export interface AppHomeSources {
   tasks: RecentTasks;
+  /** The installed commands (the skill catalog's): the tab's hints name only these. */
+  commands: readonly string[];
   /** The approvals engine's query port; without it the section says approvals are not set up. */
   approvals?: ApprovalsQuery;
   /** The scheduler's port; without it the section says schedules are not set up. */
@@ -35,6 +38,8 @@ export interface AppHomeSources {
 }
 
 export interface AppHomeContent {
+  /** The installed commands, so every hint names a command the bot has. */
+  commands: readonly string[];
   tasks: RecentTask[];
   approvals: ApprovalSummary[] | null;
   schedules: ScheduleSummary[] | null;
@@ -72,7 +77,12 @@ export class AppHome {
     ]);
     const channels = new Set(tasks.map((task) => task.channel));
     const mine = schedules?.filter((schedule) => channels.has(schedule.channel));
-    return { tasks, approvals, schedules: mine && mine.length > 0 ? mine : schedules };
+    return {
+      commands: this.#sources.commands,
+      tasks,
+      approvals,
+      schedules: mine && mine.length > 0 ? mine : schedules,
+    };
   }
 
   async publish(tenantId: string, userId: string): Promise<void> {
@@ -88,11 +98,17 @@ export class AppHome {
   }
 }
 
-/** The App Home view (pure). Everything shown is escaped; people and channels are Slack mentions. */
+/**
+ * The App Home view (pure). Everything shown is escaped; people and channels are Slack mentions. Its hints
+ * name a command only when it is installed.
+ */
 export function homeView(content: AppHomeContent): View {
+  const has = (command: string) => content.commands.includes(command);
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: 'chatops', emoji: true } },
-    context('Mention me in a channel, DM me, or use /chatops help. I answer in the thread.'),
+    context(
+      `Mention me in a channel, DM me, or use ${has('help') ? '/chatops help' : '/chatops <command>'}. I answer in the thread.`,
+    ),
     { type: 'header', text: { type: 'plain_text', text: 'Waiting for your approval', emoji: true } },
   ];
   if (content.approvals === null) blocks.push(context('Approvals are not set up on this installation.'));
@@ -104,12 +120,18 @@ export function homeView(content: AppHomeContent): View {
       ),
     );
   }
-  blocks.push(...more(content.approvals, 15, 'Type /approvals to see them all.'));
+  blocks.push(
+    ...more(
+      content.approvals,
+      15,
+      has('approvals') ? 'Type /approvals to see them all.' : 'Each one waits in its thread.',
+    ),
+  );
   blocks.push({ type: 'header', text: { type: 'plain_text', text: 'Your recent requests', emoji: true } });
   if (content.tasks.length === 0) blocks.push(context('You have not asked me anything yet.'));
   for (const task of content.tasks) {
     const what = task.command ? `/${task.command} ${task.text}`.trim() : task.text || '(no text)';
-    const shown = shorten(what, 200);
+    const shown = shorten(revealInvisible(what), 200);
     blocks.push(
       section(
         `${STATUS_ICONS[task.status]} ${escapeMrkdwn(shown)}\n${channel(task.channel)} · ${task.skill ? `${escapeMrkdwn(task.skill)} · ` : ''}${date(task.receivedAt)}`,
@@ -119,7 +141,7 @@ export function homeView(content: AppHomeContent): View {
   blocks.push({ type: 'header', text: { type: 'plain_text', text: 'Schedules', emoji: true } });
   if (content.schedules === null) blocks.push(context('Schedules are not set up on this installation.'));
   else if (content.schedules.length === 0)
-    blocks.push(context('No schedules yet (try /digest schedule="0 9 * * 1-5").'));
+    blocks.push(context('No schedules yet: an administrator adds them with `chatops schedule add`.'));
   for (const schedule of (content.schedules ?? []).slice(0, 15)) {
     const next = schedule.nextRunAt ? `next ${date(schedule.nextRunAt)}` : 'paused';
     blocks.push(

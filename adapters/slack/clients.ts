@@ -48,9 +48,14 @@ export class SlackClients {
     return this.#client('');
   }
 
-  async forTenant(tenantId: string): Promise<TenantClient> {
+  /**
+   * The client of a tenant. `once: true` gives a client that never retries a request on its own: for posts
+   * that must land exactly once, whose failures are settled by looking in the channel instead.
+   */
+  async forTenant(tenantId: string, options: { once?: boolean } = {}): Promise<TenantClient> {
+    const once = options.once === true;
     if (this.#settings.botToken)
-      return { client: this.#client(this.#settings.botToken), botUserId: undefined };
+      return { client: this.#client(this.#settings.botToken, once), botUserId: undefined };
     const installations = this.#settings.installations;
     if (!installations) {
       throw new ChatOpsError('CONFIG_INVALID', 'Slack has no bot token to send with.', {
@@ -58,7 +63,7 @@ export class SlackClients {
       });
     }
     const cached = this.#installations.get(tenantId);
-    if (cached && cached.until > Date.now()) return cached.value;
+    if (cached && cached.until > Date.now()) return once ? this.#once(cached.value) : cached.value;
     const installation = await installations.find(tenantId);
     if (!installation) {
       throw new ChatOpsError('NOT_FOUND', `The Slack app is not installed in workspace ${tenantId}.`, {
@@ -66,9 +71,13 @@ export class SlackClients {
         retryable: false,
       });
     }
-    const value = { client: this.#client(installation.botToken), botUserId: installation.botUserId };
+    const value = { client: this.#client(installation.botToken, false), botUserId: installation.botUserId };
     this.#installations.set(tenantId, { value, until: Date.now() + 60_000 });
-    return value;
+    return once ? this.#once(value) : value;
+  }
+
+  #once(value: TenantClient): TenantClient {
+    return { ...value, client: this.#client(value.client.token ?? '', true) };
   }
 
   /**
@@ -86,17 +95,19 @@ export class SlackClients {
     this.#installations.delete(tenantId);
   }
 
-  #client(token: string): WebClient {
-    let client = this.#clients.get(token);
+  #client(token: string, once = false): WebClient {
+    const key = `${once ? 'once' : 'retry'}:${token}`;
+    let client = this.#clients.get(key);
     if (!client) {
+      const retries = once ? 0 : (this.#settings.retries ?? 2);
       client = new WebClient(token || undefined, {
         slackApiUrl: this.#settings.apiUrl,
         logger: sdkLogger(this.#settings.log, 'slack-web-api'),
         rejectRateLimitedCalls: true,
         timeout: this.#settings.timeoutMs ?? 15_000,
-        retryConfig: { retries: this.#settings.retries ?? 2, factor: 2, minTimeout: 200, maxTimeout: 1000 },
+        retryConfig: { retries, factor: 2, minTimeout: 200, maxTimeout: 1000 },
       });
-      this.#clients.set(token, client);
+      this.#clients.set(key, client);
     }
     return client;
   }

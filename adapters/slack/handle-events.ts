@@ -1,4 +1,4 @@
-import { answeredUsage, type InboundServices, mappingContext } from './inbound.ts';
+import { acceptOrExplain, answeredUsage, type InboundServices, mappingContext } from './inbound.ts';
 import {
   AppHomeOpenedSchema,
   type EventEnvelope,
@@ -35,7 +35,7 @@ export async function onMessageEvent(services: InboundServices, body: unknown): 
   const name = services.users.cached(team.tenantId, task.user.id);
   if (name) task.user.name = name;
   if (answeredUsage(services, task)) return;
-  await services.intake.accept(task, message);
+  if (!(await acceptOrExplain(services, task, message))) return;
   if (!name) services.later('slack-user-lookup', () => services.users.resolve(team.tenantId, task.user.id));
 }
 

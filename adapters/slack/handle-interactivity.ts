@@ -4,6 +4,7 @@ import {
   APPROVAL_REJECT_ACTION,
   checkCommandArguments,
   clickableButtons,
+  isInputLimitError,
   isOncePerPersonAction,
   parseCommandText,
   UMBRELLA_COMMAND,
@@ -16,7 +17,7 @@ import {
   formErrors,
   needsForm,
 } from './command-form.ts';
-import { commandList, type InboundServices, mappingContext, usageProblem } from './inbound.ts';
+import { acceptOrExplain, type InboundServices, mappingContext } from './inbound.ts';
 import { plainTextOf } from './inbound-text.ts';
 import {
   type BlockAction,
@@ -57,7 +58,7 @@ export async function onSlashCommand(services: InboundServices, body: unknown, a
     const options = services.catalog.commandNames().join('|');
     return ack(
       ephemeral(
-        `${what}. ${umbrella ? `Usage: \`/${UMBRELLA_COMMAND} ${options}\`` : `Commands I have: ${commandList(services.catalog)}`} (try \`/${UMBRELLA_COMMAND} help\`).`,
+        `${what}. ${umbrella ? `Usage: \`/${UMBRELLA_COMMAND} ${options}\`` : `Commands I have: ${services.catalog.commandList()}`} (try \`/${UMBRELLA_COMMAND} help\`).`,
       ),
     );
   }
@@ -74,12 +75,18 @@ export async function onSlashCommand(services: InboundServices, body: unknown, a
     });
     return;
   }
-  const problem = usageProblem(services.catalog, parsed.command, parsed.args, parsed.text);
+  const problem = services.catalog.usageProblem(parsed.command, parsed.args, parsed.text);
   if (problem) return ack(ephemeral(problem));
   const task = commandToTask(command, parsed, mappingContext(services, team, undefined));
   const name = services.users.cached(team.tenantId, command.user_id);
   if (name) task.user.name = name;
-  await services.intake.accept(task);
+  try {
+    await services.intake.accept(task);
+  } catch (error) {
+    // A command the worker would refuse (an argument past its limit) is answered now, with the limit.
+    if (isInputLimitError(error)) return ack(ephemeral(error.explanation));
+    throw error;
+  }
   await ack();
 }
 
@@ -111,7 +118,7 @@ export async function onBlockAction(services: InboundServices, body: unknown, ac
     if (!(await services.clicks.firstSeen(key, CLICK_WINDOW_MS))) return ack();
   }
   const task = actionToTask(payload.data, click, mappingContext(services, team, undefined));
-  await services.intake.accept(task);
+  await acceptOrExplain(services, task);
   await ack();
 }
 
@@ -184,7 +191,10 @@ async function askRejectReason(
       services.log.warn('slack-reject-form-failed', {
         error: slackError(error, 'opening the reason form').message,
       });
-      await services.intake.accept(actionToTask(payload, click, mappingContext(services, team, undefined)));
+      await acceptOrExplain(
+        services,
+        actionToTask(payload, click, mappingContext(services, team, undefined)),
+      );
     }
   });
 }
@@ -212,7 +222,7 @@ async function onRejectReason(services: InboundServices, payload: ViewSubmission
   const task = actionToTask(clicked, click, mappingContext(services, team, undefined));
   const reason = reasonOf(payload.view.state?.values ?? {});
   if (reason && task.action) task.action.inputs = { [APPROVAL_REASON_INPUT]: reason };
-  await services.intake.accept(task);
+  await acceptOrExplain(services, task);
   await ack();
 }
 
@@ -240,6 +250,6 @@ export async function onViewSubmission(services: InboundServices, body: unknown,
     { id: user.id, name: services.users.cached(team.tenantId, user.id) ?? user.name },
     mappingContext(services, team, undefined),
   );
-  await services.intake.accept(task);
+  await acceptOrExplain(services, task);
   await ack();
 }

@@ -1,10 +1,9 @@
 import {
-  argumentsFor,
-  checkCommandArguments,
-  describeArgumentProblems,
+  type InboundMessage,
   type Intake,
+  isInputLimitError,
   type Logger,
-  markdownReply,
+  privateReply,
   type Sender,
   type SkillCatalog,
   type Task,
@@ -52,35 +51,35 @@ export function mappingContext(
   };
 }
 
-/** The usage text for a command whose declared arguments do not fit, or null when they do. */
-export function usageProblem(
-  catalog: SkillCatalog,
-  command: string,
-  args: Record<string, string>,
-  text = '',
-): string | null {
-  const entry = catalog.byCommand(command);
-  if (!entry) return null;
-  const problems = checkCommandArguments(argumentsFor(entry.command, text), args);
-  if (problems.length === 0) return null;
-  return `I could not run /${command}:\n${describeArgumentProblems(problems)}\nUsage: \`${entry.command.usage}\``;
-}
-
 /** Answers a typed command's usage problem privately, after the acknowledgement. True when it did. */
 export function answeredUsage(services: InboundServices, task: Task): boolean {
   if (task.kind !== 'command' || !task.command) return false;
-  const problem = usageProblem(services.catalog, task.command, task.args ?? {}, task.text);
+  const problem = services.catalog.usageProblem(task.command, task.args ?? {}, task.text);
   if (!problem) return false;
-  const reply = { ...markdownReply(problem), visibility: 'ephemeral' as const, ephemeralUser: task.user.id };
-  const message = { id: uuidv7(), taskId: task.id, skill: null, createdAt: services.now() };
-  services.later('slack-usage-reply', () => services.sender.send(task.replyTo, reply, message));
+  answerPrivately(services, task, problem, 'slack-usage-reply');
   return true;
 }
 
-/** The installed commands, as a person reads them in an error. */
-export function commandList(catalog: SkillCatalog): string {
-  return catalog
-    .commandNames()
-    .map((name) => `/${name}`)
-    .join(', ');
+/**
+ * Records and queues a task. One that breaks a limit of the Task schema (a 50,000-character message) is
+ * not taken: the person is told the limit, privately, after the acknowledgement. True when accepted.
+ */
+export async function acceptOrExplain(
+  services: InboundServices,
+  task: Task,
+  message?: InboundMessage,
+): Promise<boolean> {
+  try {
+    await services.intake.accept(task, message);
+    return true;
+  } catch (error) {
+    if (!isInputLimitError(error)) throw error;
+    answerPrivately(services, task, error.explanation, 'slack-limit-reply');
+    return false;
+  }
+}
+
+function answerPrivately(services: InboundServices, task: Task, text: string, what: string): void {
+  const message = { id: uuidv7(), taskId: task.id, skill: null, createdAt: services.now() };
+  services.later(what, () => services.sender.send(task.replyTo, privateReply(text, task.user.id), message));
 }

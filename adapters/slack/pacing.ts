@@ -30,7 +30,7 @@ export class ChannelPacing {
     if (!reserved) {
       throw new ChatOpsError('RATE_LIMITED', `Slack channel ${channel} is busy (posting is paced).`, {
         remedy: 'Nothing to do: the reply is delayed, not lost.',
-        details: { retryAfterMs: waitMs },
+        details: { retryAfterMs: waitMs, sendOutcome: 'not-sent' },
       });
     }
     if (waitMs > 0) await this.#sleep(waitMs);

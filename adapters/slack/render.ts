@@ -5,14 +5,21 @@ import type {
   SectionBlock,
   Button as SlackButton,
 } from '@slack/types';
-import { type Button, feedbackButtons, type Reply, type ReplyBlock } from '../../src/core/index.ts';
+import {
+  type Button,
+  feedbackButtons,
+  type Reply,
+  type ReplyBlock,
+  revealInvisibleInReply,
+} from '../../src/core/index.ts';
 import { escapeMrkdwn, markdownToMrkdwn, safeLink } from './mrkdwn.ts';
 import { approvalBlocks } from './render-approval.ts';
 import { tableText } from './render-table.ts';
 import { splitMrkdwn } from './split-text.ts';
 
 /**
- * Reply → Block Kit (pure). Everything from users and the model is escaped (see mrkdwn.ts), and Slack's
+ * Reply → Block Kit (pure). Everything from users and the model is escaped (see mrkdwn.ts) and its
+ * invisible characters revealed (src/core/visible-text.ts), and Slack's
  * limits are met by splitting, never by cutting: a section holds 3,000 characters, a message 50 blocks and
  * 40,000 characters, so a long answer becomes several sections and, if need be, several messages. Buttons
  * carry our message id in their block id, which is how a click finds the message it came from.
@@ -56,7 +63,9 @@ export function buttonIdOfAction(actionId: string): string {
   return actionId.replace(/~\d+$/, '');
 }
 
-export function renderReply(reply: Reply, messageId: string): RenderedReply {
+export function renderReply(original: Reply, messageId: string): RenderedReply {
+  // Bidi controls and invisible characters are shown as `⟨U+202E⟩`, so what a reader sees is what it says.
+  const reply = revealInvisibleInReply(original);
   const builder = new BlockBuilder(messageId);
   const uploads: SlackUpload[] = [];
   if (reply.blocks.length === 0 && reply.text) builder.markdown(reply.text);

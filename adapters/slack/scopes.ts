@@ -4,8 +4,9 @@
  */
 export const BOT_SCOPES: Readonly<Record<string, string>> = {
   'app_mentions:read': 'receive @mentions in channels (app_mention)',
-  'channels:history': 'follow-ups in threads the bot answered, in public channels (message.channels)',
-  'groups:history': 'the same in private channels (message.groups)',
+  'channels:history':
+    'follow-ups in threads the bot answered, in public channels (message.channels); finding a digest post whose answer was lost (conversations.history)',
+  'groups:history': 'the same in private channels (message.groups, conversations.history)',
   'im:history': 'direct messages (message.im)',
   'mpim:history': 'group DMs (message.mpim)',
   'channels:read': 'who is in a public channel (conversations.members, for the knowledge base)',

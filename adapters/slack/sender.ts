@@ -1,12 +1,15 @@
 import type { WebClient } from '@slack/web-api';
-import type {
-  Logger,
-  OutboundMessage,
-  Reply,
-  ReplyAddress,
-  ReplyBlock,
-  Sender,
-  SentMessage,
+import {
+  ChatOpsError,
+  type DeliveryMarker,
+  forDirectMessage,
+  type Logger,
+  type MarkedLookup,
+  type OutboundMessage,
+  type Reply,
+  type ReplyAddress,
+  type Sender,
+  type SentMessage,
 } from '../../src/core/index.ts';
 import type { SlackClients } from './clients.ts';
 import type { ChannelPacing } from './pacing.ts';
@@ -29,6 +32,20 @@ export interface SlackSenderOptions {
   log: Logger;
 }
 
+/** conversations.history pages read when looking for a marked post (200 messages each). */
+const MAX_HISTORY_PAGES = 5;
+/** Why a channel cannot be read back: then a post whose outcome is unknown is held, not sent again. */
+const UNREADABLE = new Set(['not_in_channel', 'channel_not_found', 'missing_scope']);
+
+/** True when a message from conversations.history carries the marker (metadata, or its footer text). */
+function carries(
+  posted: { metadata?: { event_type?: string; event_payload?: Record<string, unknown> }; blocks?: unknown[] },
+  marker: DeliveryMarker,
+): boolean {
+  if (posted.metadata?.event_type === marker.type) return posted.metadata.event_payload?.key === marker.key;
+  return JSON.stringify(posted.blocks ?? []).includes(`ref ${marker.key}`);
+}
+
 /** Errors after which a slash command's response URL still reaches the person (the bot is not in the channel). */
 const UNREACHABLE = new Set(['channel_not_found', 'not_in_channel']);
 
@@ -47,6 +64,7 @@ export class SlackSender implements Sender {
   }
 
   async send(address: ReplyAddress, reply: Reply, message: OutboundMessage): Promise<SentMessage> {
+    if (message.marker) return this.#sendMarked(address, reply, message, message.marker);
     const reference = referenceOf(address);
     const { client } = await this.#options.clients.forTenant(address.tenantId);
     if (reply.visibility === 'ephemeral' && reply.ephemeralUser) {
@@ -117,6 +135,88 @@ export class SlackSender implements Sender {
     await this.#upload(client, address, reference, rendered);
     const ids = [...existing.slice(0, parts.length), ...added];
     return ids.join(',') === platformMessageId ? undefined : { platformMessageId: ids.join(',') };
+  }
+
+  /**
+   * A post that must land exactly once (a scheduled digest): one attempt, no retries inside the Web API
+   * client, every part carrying the marker as message metadata (`event_type` + `event_payload.key`), so
+   * findMarked can tell later whether a post whose answer was lost is in the channel.
+   */
+  async #sendMarked(
+    address: ReplyAddress,
+    reply: Reply,
+    message: OutboundMessage,
+    marker: DeliveryMarker,
+  ): Promise<SentMessage> {
+    const reference = referenceOf(address);
+    const { client } = await this.#options.clients.forTenant(address.tenantId, { once: true });
+    const rendered = renderReply(reply, message.id);
+    const ids: string[] = [];
+    try {
+      for (const [part, content] of rendered.messages.entries()) {
+        await this.#options.pacing.beforePost(address.tenantId, address.channel);
+        const posted = await this.#call(address, 'posting a digest', () =>
+          client.chat.postMessage({
+            channel: address.channel,
+            text: content.text,
+            blocks: content.blocks,
+            ...(reference.threadTs ? { thread_ts: reference.threadTs } : {}),
+            unfurl_links: false,
+            unfurl_media: false,
+            metadata: { event_type: marker.type, event_payload: { key: marker.key, part } },
+          }),
+        );
+        if (posted.ts) ids.push(posted.ts);
+      }
+      await this.#upload(client, address, reference, rendered);
+    } catch (error) {
+      if (ids.length === 0) throw error;
+      // Some parts are in the channel already: sending again would repeat them.
+      throw new ChatOpsError('DEPENDENCY_UNAVAILABLE', 'Only part of a digest reached Slack.', {
+        remedy: 'The channel is checked before anything is posted again.',
+        details: { sendOutcome: 'unknown', posted: ids },
+        cause: error,
+      });
+    }
+    return { platformMessageId: ids.join(',') };
+  }
+
+  /**
+   * Looks for a marked post in the channel since `since` (conversations.history with message metadata).
+   * A channel the bot may not read (not a member of a private channel, no history scope) cannot be checked.
+   */
+  async findMarked(address: ReplyAddress, marker: DeliveryMarker, since: Date): Promise<MarkedLookup> {
+    const reference = referenceOf(address);
+    if (reference.threadTs) return { found: 'unsupported', reason: 'posts in threads are not looked for' };
+    const { client } = await this.#options.clients.forTenant(address.tenantId);
+    const found: string[] = [];
+    let cursor: string | undefined;
+    try {
+      for (let page = 0; page < MAX_HISTORY_PAGES; page += 1) {
+        const answer = await this.#call(null, 'reading the channel', () =>
+          client.conversations.history({
+            channel: address.channel,
+            oldest: (since.getTime() / 1000).toFixed(6),
+            limit: 200,
+            include_all_metadata: true,
+            ...(cursor ? { cursor } : {}),
+          }),
+        );
+        for (const posted of answer.messages ?? []) {
+          if (posted.ts && carries(posted, marker)) found.push(posted.ts);
+        }
+        cursor = answer.response_metadata?.next_cursor || undefined;
+        if (!answer.has_more || !cursor) break;
+      }
+    } catch (error) {
+      const code = slackErrorCode(error);
+      if (code && UNREADABLE.has(code)) {
+        return { found: 'unsupported', reason: `Slack does not let the bot read this channel (${code})` };
+      }
+      throw error;
+    }
+    if (found.length === 0) return { found: false };
+    return { found: true, platformMessageId: found.sort().join(',') };
   }
 
   /** A direct message (approval requests to approvers): the person's DM with the bot, opened if need be. */
@@ -259,17 +359,4 @@ export class SlackSender implements Sender {
       throw mapped;
     }
   }
-}
-
-/**
- * A direct message is not a stored message of ours: skill buttons and feedback (which name the message
- * they sit on) are left out; approval buttons stay, because they carry the approval id.
- */
-function forDirectMessage(reply: Reply): Reply {
-  const blocks = reply.blocks.flatMap((block): ReplyBlock[] => {
-    if (block.type !== 'buttons') return [block];
-    const links = block.buttons.filter((button) => button.url);
-    return links.length > 0 ? [{ ...block, buttons: links }] : [];
-  });
-  return { ...reply, blocks, feedback: false };
 }

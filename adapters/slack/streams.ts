@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
-import { isProgressOnly, progressLine, type Reply } from '../../src/core/index.ts';
+import { isProgressOnly, progressLine, type Reply, revealInvisible } from '../../src/core/index.ts';
 
 export { isProgressOnly };
 
@@ -22,7 +22,7 @@ export function statusOf(platformMessageId: string): string | null {
 
 /** The status line ("is fetching issues… (30%)"); Slack shows it next to the app's name. */
 export function statusLine(reply: Reply): string {
-  const text = progressLine(reply);
+  const text = revealInvisible(progressLine(reply));
   // A status is one short line: the newest part of a long step is the part worth showing.
   return text.length > 150 ? `…${text.slice(-149)}` : text;
 }
@@ -40,7 +40,7 @@ export function streamableMarkdown(reply: Reply): string | null {
  * where it goes (`[Jira](https://evil)` shows "Jira (evil)").
  */
 export function safeMarkdown(text: string): string {
-  return escapeMrkdwn(text).replace(
+  return escapeMrkdwn(revealInvisible(text)).replace(
     /\[([^\]\n]{1,500})\]\((https?:\/\/[^)\s]+)\)/g,
     (_all, label: string, url: string) => `[${label} (${hostOf(url)})](${url})`,
   );

@@ -1,5 +1,5 @@
 import { ErrorCode } from '@slack/web-api';
-import { ChatOpsError, isChatOpsError } from '../../src/core/index.ts';
+import { ChatOpsError, isChatOpsError, type SendOutcome } from '../../src/core/index.ts';
 
 /**
  * Web API failures as ChatOpsErrors the worker understands: 429 asks to run again after Slack's Retry-After
@@ -9,6 +9,7 @@ import { ChatOpsError, isChatOpsError } from '../../src/core/index.ts';
  */
 interface SlackFailure {
   code?: string;
+  original?: { name?: string; code?: string; cause?: { code?: string } };
   retryAfter?: number;
   statusCode?: number;
   data?: { error?: string; needed?: string; response_metadata?: { messages?: string[] } };
@@ -63,7 +64,7 @@ export function slackError(error: unknown, what: string): ChatOpsError {
       Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds * 1000, MAX_RETRY_AFTER_MS) : 1000;
     return new ChatOpsError('RATE_LIMITED', `Slack is rate limiting the bot (${what}).`, {
       remedy: 'Nothing to do: the reply is delayed, not lost, and is sent after the time Slack asked for.',
-      details: { retryAfterMs },
+      details: { retryAfterMs, sendOutcome: 'not-sent' },
       cause: error,
     });
   }
@@ -74,7 +75,9 @@ export function slackError(error: unknown, what: string): ChatOpsError {
         slack,
       )
     ) {
-      return unavailable(`Slack failed (${what}: ${slack}).`, error, slack);
+      // Slack says an internal or fatal error may come after part of the work was done.
+      const outcome = ['internal_error', 'fatal_error'].includes(slack) ? 'unknown' : 'not-sent';
+      return unavailable(`Slack failed (${what}: ${slack}).`, error, slack, outcome);
     }
     const known = REMEDIES[slack];
     const needed = failure.data?.needed ? ` (needs ${failure.data.needed})` : '';
@@ -84,7 +87,7 @@ export function slackError(error: unknown, what: string): ChatOpsError {
       `Slack refused ${what}: ${slack}${needed}${hints ? ` — ${hints}` : ''}.`,
       {
         remedy: known?.remedy ?? 'This is likely a bug in the Slack adapter: report it with the worker log.',
-        details: { slackError: slack },
+        details: { slackError: slack, sendOutcome: 'not-sent' },
         cause: error,
       },
     );
@@ -92,7 +95,7 @@ export function slackError(error: unknown, what: string): ChatOpsError {
   if (failure.code === ErrorCode.HTTPError && failure.statusCode !== undefined && failure.statusCode < 500) {
     return new ChatOpsError('VALIDATION_FAILED', `Slack answered HTTP ${failure.statusCode} (${what}).`, {
       remedy: 'Check SLACK_API_URL; this is not an answer Slack gives to a correct request.',
-      details: { slackError: `http_${failure.statusCode}` },
+      details: { slackError: `http_${failure.statusCode}`, sendOutcome: 'not-sent' },
       cause: error,
     });
   }
@@ -100,13 +103,26 @@ export function slackError(error: unknown, what: string): ChatOpsError {
     `Slack did not answer (${what}: ${failure.message ?? 'no answer'}).`,
     error,
     'unavailable',
+    neverConnected(failure) ? 'not-sent' : 'unknown',
   );
 }
 
-function unavailable(message: string, cause: unknown, slack: string): ChatOpsError {
+/** Network errors that happen before a request is sent: Slack cannot have acted on it. */
+const BEFORE_SENDING = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ERR_INVALID_URL']);
+
+function neverConnected(failure: SlackFailure): boolean {
+  const code = failure.original?.cause?.code ?? failure.original?.code;
+  return failure.code === ErrorCode.RequestError && code !== undefined && BEFORE_SENDING.has(code);
+}
+
+/**
+ * `sendOutcome` says whether a failed post may still have landed (a timeout, a connection lost after the
+ * request went out, a 5xx): posts that must land exactly once look in the channel before trying again.
+ */
+function unavailable(message: string, cause: unknown, slack: string, outcome: SendOutcome): ChatOpsError {
   return new ChatOpsError('DEPENDENCY_UNAVAILABLE', message, {
     remedy: 'This is usually brief; the reply is retried.',
-    details: { slackError: slack },
+    details: { slackError: slack, sendOutcome: outcome },
     cause,
   });
 }

@@ -1,4 +1,4 @@
-import { ChatOpsError, isChatOpsError } from '../../src/core/index.ts';
+import { ChatOpsError, isChatOpsError, type SendOutcome } from '../../src/core/index.ts';
 
 /**
  * Bot Connector failures as ChatOpsErrors the worker understands: 429 asks to run again after its
@@ -13,6 +13,25 @@ interface HttpFailure {
 
 export function connectorError(error: unknown, what: string, now: () => number = Date.now): ChatOpsError {
   if (isChatOpsError(error)) return error;
+  const mapped = mapFailure(error, what, now);
+  mapped.details.sendOutcome = sendOutcomeOf(error as HttpFailure);
+  return mapped;
+}
+
+/** Network errors that happen before a request is sent: Teams cannot have acted on it. */
+const BEFORE_SENDING = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ERR_INVALID_URL']);
+
+/**
+ * Whether a failed post may still have landed: an answer (429, 4xx, 503) means it did not; a gateway error
+ * (500, 502, 504) or a connection lost after the request went out (timeout, reset) means it may have.
+ */
+function sendOutcomeOf(failure: HttpFailure | null): SendOutcome {
+  const status = failure?.response?.status;
+  if (status !== undefined) return [500, 502, 504].includes(status) ? 'unknown' : 'not-sent';
+  return failure?.code && BEFORE_SENDING.has(failure.code) ? 'not-sent' : 'unknown';
+}
+
+function mapFailure(error: unknown, what: string, now: () => number): ChatOpsError {
   const failure = (error ?? {}) as HttpFailure;
   const status = failure.response?.status;
   const detail = describe(failure.response?.data) ?? failure.message ?? 'no answer';

@@ -26,4 +26,6 @@ export interface TeamsContacts {
   /** Records (or refreshes) a contact; a known personal chat is kept when `personalConversationId` is null. */
   remember(contact: TeamsContact): Promise<void>;
   find(tenantId: string, userId: string): Promise<TeamsContact | null>;
+  /** The service URL Teams last used for this tenant (its region), for posts to conversations never heard from. */
+  serviceUrlOf?(tenantId: string): Promise<string | null>;
 }

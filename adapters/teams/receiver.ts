@@ -2,14 +2,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { InvokeResponse } from '@microsoft/teams.api';
 import { App } from '@microsoft/teams.apps';
 import {
-  argumentsFor,
   type Clock,
-  checkCommandArguments,
-  describeArgumentProblems,
+  type InboundMessage,
   type Intake,
   isChatOpsError,
+  isInputLimitError,
   type Logger,
-  markdownReply,
+  privateReply,
   type Sender,
   type SkillCatalog,
   type Task,
@@ -155,7 +154,7 @@ export class TeamsReceiver {
       if (activity.value !== undefined && !activity.text) return undefined;
       const { task, message } = messageToTask(activity, context);
       if (this.#answeredUsage(task)) return undefined;
-      await this.#options.intake.accept(task, message);
+      await this.#acceptOrExplain(task, message);
       return undefined;
     } catch (error) {
       if (!isChatOpsError(error)) throw error;
@@ -184,7 +183,14 @@ export class TeamsReceiver {
     const checked = await checkClick(activity, tenantId, (id) => this.#options.messages.byId(id));
     if (!checked.ok) return { status: 200, body: clickError(checked.status, checked.message) };
     const task = actionToTask(activity, checked.click, this.#context(tenantId));
-    const accepted = await this.#options.intake.accept(task);
+    let accepted: Awaited<ReturnType<Intake['accept']>>;
+    try {
+      accepted = await this.#options.intake.accept(task);
+    } catch (error) {
+      // Teams shows an invoke's error on the card itself: the person sees the limit where they clicked.
+      if (isInputLimitError(error)) return { status: 200, body: clickError(400, error.explanation) };
+      throw error;
+    }
     const by = activity.from.name ?? 'you';
     return { status: 200, body: clickResponse(checked.click, checked.card, by, accepted.duplicate) };
   }
@@ -192,19 +198,34 @@ export class TeamsReceiver {
   /** A command with declared arguments that do not fit is answered with its usage, and not queued. */
   #answeredUsage(task: Task): boolean {
     if (task.kind !== 'command' || !task.command) return false;
-    const entry = this.#options.catalog.byCommand(task.command);
-    const problems = entry
-      ? checkCommandArguments(argumentsFor(entry.command, task.text), task.args ?? {})
-      : [];
-    if (!entry || problems.length === 0) return false;
-    const text = `I could not run /${task.command}:\n${describeArgumentProblems(problems)}\nUsage: \`${entry.command.usage}\``;
-    const reply = { ...markdownReply(text), visibility: 'ephemeral' as const, ephemeralUser: task.user.id };
-    const message = { id: uuidv7(), taskId: task.id, skill: entry.skill.id, createdAt: this.#now() };
+    const { catalog } = this.#options;
+    const problem = catalog.usageProblem(task.command, task.args ?? {}, task.text);
+    if (!problem) return false;
+    const skill = catalog.byCommand(task.command)?.skill.id ?? null;
+    this.#answer(task, problem, skill, 'teams-usage-reply-failed');
+    return true;
+  }
+
+  /**
+   * Records and queues a task. One that breaks a limit of the Task schema (a 50,000-character message) is
+   * not taken: the person is told the limit in the conversation instead of a silence.
+   */
+  async #acceptOrExplain(task: Task, message: InboundMessage): Promise<void> {
+    try {
+      await this.#options.intake.accept(task, message);
+    } catch (error) {
+      if (!isInputLimitError(error)) throw error;
+      this.#answer(task, error.explanation, null, 'teams-limit-reply-failed');
+    }
+  }
+
+  #answer(task: Task, text: string, skill: string | null, failure: string): void {
+    const reply = privateReply(text, task.user.id);
+    const message = { id: uuidv7(), taskId: task.id, skill, createdAt: this.#now() };
     // Sent after the acknowledgement; a failure to answer is logged, the person can simply retry.
     void this.#options.sender.send(task.replyTo, reply, message).catch((error: unknown) => {
-      this.#options.log.warn('teams-usage-reply-failed', { taskId: task.id, error });
+      this.#options.log.warn(failure, { taskId: task.id, error });
     });
-    return true;
   }
 
   #context(tenantId: string): MappingContext {

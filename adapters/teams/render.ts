@@ -7,6 +7,8 @@ import {
   feedbackButtons,
   type Reply,
   type ReplyBlock,
+  revealInvisible,
+  revealInvisibleInReply,
 } from '../../src/core/index.ts';
 import { escapeMarkdown, plainText, richText, safeHref } from './card-text.ts';
 import { splitReply } from './split-reply.ts';
@@ -32,7 +34,9 @@ export interface RenderOptions {
 /** Teams rejects activities over about 28 KB; cards are kept under this many characters of JSON. */
 export const MAX_CARD_CHARACTERS = 24_000;
 
-export function renderCard(reply: Reply, messageId: string, options: RenderOptions = {}): IAdaptiveCard {
+export function renderCard(original: Reply, messageId: string, options: RenderOptions = {}): IAdaptiveCard {
+  // Bidi controls and invisible characters are shown as `⟨U+202E⟩`, so what a reader sees is what it says.
+  const reply = revealInvisibleInReply(original);
   const card = buildCard(reply, messageId, options);
   if (JSON.stringify(card).length <= MAX_CARD_CHARACTERS) return card;
   const smaller = buildCard(reply, messageId, { ...options, maxTableRows: 10, maxTextLength: 2000 });
@@ -53,7 +57,7 @@ export function renderCard(reply: Reply, messageId: string, options: RenderOptio
 
 /** The message activity that carries the card (`summary` is what notifications show). */
 export function renderMessageActivity(reply: Reply, messageId: string, options: RenderOptions = {}) {
-  return activityOf(reply, renderCard(reply, messageId, options));
+  return activityOf(revealInvisibleInReply(reply), renderCard(reply, messageId, options));
 }
 
 /** Rows and characters one card shows before it gets hard to read (and before `renderCard` shortens it). */
@@ -64,7 +68,8 @@ const TEXT_PER_BLOCK = 6000;
  * A reply as one or more message activities: a reply too large for one card is split into several (tables
  * by rows, text by lines), so nothing is cut, as Slack's renderer splits to Slack's limits.
  */
-export function renderMessageActivities(reply: Reply, messageId: string, options: RenderOptions = {}) {
+export function renderMessageActivities(original: Reply, messageId: string, options: RenderOptions = {}) {
+  const reply = revealInvisibleInReply(original);
   const fits = (part: Reply) =>
     part.blocks.every(
       (block) =>
@@ -98,7 +103,7 @@ function buildCard(reply: Reply, messageId: string, options: RenderOptions): IAd
     separate = false;
   }
   if (reply.feedback && withActions) body.push(actionSet(feedbackButtons(messageId), messageId));
-  if (options.notice) body.push(plainText(options.notice, { isSubtle: true, italic: true }));
+  if (options.notice) body.push(plainText(revealInvisible(options.notice), { isSubtle: true, italic: true }));
   if (body.length === 0) body.push(...richText(reply.text || ' '));
   return {
     type: 'AdaptiveCard',

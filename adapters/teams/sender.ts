@@ -1,11 +1,11 @@
 import { Client as ApiClient, type CloudEnvironment } from '@microsoft/teams.api';
 import {
   ChatOpsError,
+  forDirectMessage,
   type Logger,
   type OutboundMessage,
   type Reply,
   type ReplyAddress,
-  type ReplyBlock,
   type Sender,
   type SentMessage,
 } from '../../src/core/index.ts';
@@ -70,7 +70,7 @@ export class TeamsSender implements Sender {
   }
 
   async send(address: ReplyAddress, reply: Reply, message: OutboundMessage): Promise<SentMessage> {
-    const reference = this.#referenceOf(address);
+    const reference = await this.#referenceOf(address);
     if (
       reply.visibility === 'ephemeral' &&
       reference.conversationType !== 'personal' &&
@@ -84,8 +84,37 @@ export class TeamsSender implements Sender {
       const streamId = await this.#startStream(reference, reply);
       if (streamId) return { platformMessageId: `${STREAM_PREFIX}${streamId}` };
     }
-    const ids = await this.#post(reference, renderMessageActivities(reply, message.id));
+    const activities = renderMessageActivities(reply, message.id);
+    const ids = startsChannelThread(reference)
+      ? await this.#startChannelThread(reference, activities)
+      : await this.#post(reference, activities);
     return { platformMessageId: ids.length > 0 ? ids.join(PART_SEPARATOR) : null };
+  }
+
+  /**
+   * A new post at the top of a channel (a schedule, a digest), in a channel that may never have spoken to
+   * the bot: the Connector's CreateConversation with the channel and the activity starts the thread (the
+   * documented way to post proactively to a channel); further parts of a long reply go into that thread.
+   */
+  async #startChannelThread(reference: TeamsReference, activities: readonly object[]): Promise<string[]> {
+    const [first, ...rest] = activities;
+    if (!first) return [];
+    let created: { id?: string; activityId?: string };
+    try {
+      created = await this.#api(reference.serviceUrl).conversations.create({
+        isGroup: true,
+        bot: { id: reference.botId },
+        tenantId: reference.tenantId,
+        channelData: { channel: { id: reference.conversationId }, tenant: { id: reference.tenantId } },
+        activity: first as never,
+      } as never);
+    } catch (error) {
+      throw connectorError(error, 'starting a thread in a channel');
+    }
+    const root = created.activityId ?? '';
+    const thread = created.id ?? `${reference.conversationId};messageid=${root}`;
+    const more = await this.#post({ ...reference, conversationId: thread }, rest);
+    return [root, ...more].filter(Boolean);
   }
 
   /** Posts the parts of one reply in order; their activity ids, which updates and deletes need. */
@@ -110,7 +139,7 @@ export class TeamsSender implements Sender {
     reply: Reply,
     message: OutboundMessage,
   ): Promise<SentMessage | undefined> {
-    const reference = this.#referenceOf(address);
+    const reference = await this.#referenceOf(address);
     const streamId = streamIdOf(platformMessageId);
     if (streamId && (await this.#continueStream(reference, streamId, reply, message))) return undefined;
     const existing = (streamId ?? platformMessageId).split(PART_SEPARATOR).filter(Boolean);
@@ -237,21 +266,23 @@ export class TeamsSender implements Sender {
     }
   }
 
-  #referenceOf(address: ReplyAddress): TeamsReference {
+  async #referenceOf(address: ReplyAddress): Promise<TeamsReference> {
     const parsed = TeamsReferenceSchema.safeParse(address.ref);
-    const reference: TeamsReference = parsed.success
-      ? parsed.data
-      : {
-          // A conversation the bot has not heard from (a schedule, an MCP request): a proactive post.
-          serviceUrl: this.#options.settings.defaultServiceUrl,
-          conversationId: conversationIdOf(address),
-          conversationType: address.channel.startsWith('19:') ? 'channel' : 'personal',
-          botId: this.#options.settings.credentials
-            ? `28:${this.#options.settings.credentials.appId}`
-            : 'bot',
-          tenantId: address.tenantId,
-        };
-    return reference;
+    if (parsed.success) return parsed.data;
+    // A conversation the bot has not heard from (a schedule, an MCP request): a proactive post, through
+    // the service URL last seen for this tenant (Teams serves each tenant from a region), else the default.
+    const known = await this.#options.contacts?.serviceUrlOf?.(address.tenantId).catch(() => null);
+    return {
+      serviceUrl: known ?? this.#options.settings.defaultServiceUrl,
+      conversationId: conversationIdOf(address),
+      conversationType: address.channel.includes('@thread.v2')
+        ? 'groupChat'
+        : address.channel.startsWith('19:')
+          ? 'channel'
+          : 'personal',
+      botId: this.#options.settings.credentials ? `28:${this.#options.settings.credentials.appId}` : 'bot',
+      tenantId: address.tenantId,
+    };
   }
 
   #api(serviceUrl: string): ApiClient {
@@ -281,20 +312,11 @@ export class TeamsSender implements Sender {
   }
 }
 
-function statusOf(error: unknown): number | undefined {
-  return (error as { response?: { status?: number } } | null)?.response?.status;
+/** A post to a channel itself (not into one of its threads) starts a new thread there. */
+function startsChannelThread(reference: TeamsReference): boolean {
+  return reference.conversationType === 'channel' && !reference.conversationId.includes(';messageid=');
 }
 
-/**
- * A direct message is not a stored message of ours: skill buttons and feedback (which name the message
- * they sit on) are left out; approval buttons stay, because they carry the approval id, so an approver
- * can decide from their 1:1 chat.
- */
-function forDirectMessage(reply: Reply): Reply {
-  const blocks = reply.blocks.flatMap((block): ReplyBlock[] => {
-    if (block.type !== 'buttons') return [block];
-    const links = block.buttons.filter((button) => button.url);
-    return links.length > 0 ? [{ ...block, buttons: links }] : [];
-  });
-  return { ...reply, blocks, feedback: false };
+function statusOf(error: unknown): number | undefined {
+  return (error as { response?: { status?: number } } | null)?.response?.status;
 }

@@ -1,4 +1,4 @@
-import { isProgressOnly, progressLine, type Reply } from '../../src/core/index.ts';
+import { isProgressOnly, progressLine, type Reply, revealInvisible } from '../../src/core/index.ts';
 
 export { isProgressOnly };
 
@@ -17,7 +17,7 @@ export function streamIdOf(platformMessageId: string): string | null {
 
 /** The status line of a progress reply (Teams shows informative updates as one short line). */
 export function statusLine(reply: Reply): string {
-  const text = progressLine(reply);
+  const text = revealInvisible(progressLine(reply));
   return text.length > 500 ? `…${text.slice(-500)}` : text;
 }
 

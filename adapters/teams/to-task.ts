@@ -143,7 +143,13 @@ function base(
 /** People are their Entra (AAD) object id, the identity roles are granted to; the emulator has none. */
 function userOf(activity: InboundActivity): Task['user'] {
   const id = activity.from.aadObjectId ?? activity.from.id;
-  return { id, ...(activity.from.name ? { name: activity.from.name.slice(0, 255) } : {}) };
+  // Teams clients send the person's IANA zone with each message (Activity.localTimezone).
+  const zone = typeof activity.localTimezone === 'string' ? activity.localTimezone : '';
+  return {
+    id,
+    ...(activity.from.name ? { name: activity.from.name.slice(0, 255) } : {}),
+    ...(/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+){0,2}$/.test(zone) && zone.length <= 64 ? { timeZone: zone } : {}),
+  };
 }
 
 // Teams message ids are unique within a conversation, not across them: qualify them with the channel.

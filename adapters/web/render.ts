@@ -4,15 +4,19 @@ import {
   feedbackButtons,
   type Reply,
   type ReplyBlock,
+  revealInvisible,
+  revealInvisibleInReply,
 } from '../../src/core/index.ts';
 import { escapeHtml, safeHref } from './escape.ts';
 import { renderMarkdown } from './markdown.ts';
 
 /**
  * Reply → HTML for the web chat (pure). Every string in a Reply comes from a user or the model, so every
- * string is escaped; buttons carry their ids in data attributes for the page's click handler.
+ * string is escaped (and its invisible characters revealed); buttons carry their ids in data attributes for the page's click handler.
  */
-export function renderReplyHtml(reply: Reply, messageId: string): string {
+export function renderReplyHtml(original: Reply, messageId: string): string {
+  // Bidi controls and invisible characters are shown as `⟨U+202E⟩`, so what a reader sees is what it says.
+  const reply = revealInvisibleInReply(original);
   const blocks = reply.blocks.map((block) => renderBlock(block, messageId)).join('');
   const feedback = reply.feedback ? renderButtons(feedbackButtons(messageId), messageId) : '';
   return `<div class="reply">${blocks}${feedback}</div>`;
@@ -20,7 +24,7 @@ export function renderReplyHtml(reply: Reply, messageId: string): string {
 
 /** A user's own message: plain text with line breaks, no markup at all. */
 export function renderUserText(text: string): string {
-  return `<div class="user-text">${escapeHtml(text).replace(/\n/g, '<br>')}</div>`;
+  return `<div class="user-text">${escapeHtml(revealInvisible(text)).replace(/\n/g, '<br>')}</div>`;
 }
 
 function renderBlock(block: ReplyBlock, messageId: string): string {
@@ -46,6 +50,12 @@ function renderBlock(block: ReplyBlock, messageId: string): string {
         : '';
     }
     case 'file': {
+      // A generated picture (a chart) is shown as a picture, with its download link under it.
+      if (block.contentBase64 && /^image\/(png|jpeg|gif)$/.test(block.mimeType)) {
+        const source = `data:${block.mimeType};base64,${block.contentBase64}`;
+        const name = escapeHtml(block.name);
+        return `<figure class="block image generated"><img src="${escapeHtml(source)}" alt="${name}"><figcaption><a href="${escapeHtml(source)}" download="${name}">${name}</a></figcaption></figure>`;
+      }
       const href = block.url
         ? safeHref(block.url)
         : block.contentBase64

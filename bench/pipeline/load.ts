@@ -90,18 +90,27 @@ export class ReplyWatcher {
 export class ApiClient {
   readonly #agent: Agent;
   readonly #port: number;
-  readonly #headers: Record<string, string>;
+  readonly #keys: ReadonlyMap<string, string>;
   errors = new Map<string, number>();
 
-  constructor(port: number, apiKey: string, maxSockets: number) {
+  /**
+   * `keys`: an API key per sender. Each phase posts with its own key, which is who its tasks are from
+   * (`key:<name>`): keys act as themselves, so no request names a user (that would need `act-as` and an
+   * audit row each).
+   */
+  constructor(port: number, keys: ReadonlyMap<string, string>, maxSockets: number) {
     this.#agent = new Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
     this.#port = port;
-    this.#headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
+    this.#keys = keys;
   }
 
-  /** POSTs one "/status" message; resolves when the answer is complete (never rejects). */
-  post(user: string, sent: Sent): Promise<void> {
-    const body = Buffer.from(JSON.stringify({ channel: 'bench', user, text: '/status' }));
+  /** POSTs one "/status" message with the key of `sender`; resolves when the answer is complete (never rejects). */
+  post(sender: string, sent: Sent): Promise<void> {
+    const body = Buffer.from(JSON.stringify({ channel: 'bench', text: '/status' }));
+    const headers = {
+      authorization: `Bearer ${this.#keys.get(sender) ?? 'no-key'}`,
+      'content-type': 'application/json',
+    };
     return new Promise((resolve) => {
       sent.startedAt = performance.now();
       const req = request(
@@ -111,7 +120,7 @@ export class ApiClient {
           port: this.#port,
           method: 'POST',
           path: '/api/v1/messages',
-          headers: { ...this.#headers, 'content-length': String(body.length) },
+          headers: { ...headers, 'content-length': String(body.length) },
           timeout: 30_000,
         },
         (res) => {

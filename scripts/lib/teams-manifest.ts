@@ -32,15 +32,36 @@ export function buildTeamsManifest(template: string, values: ManifestValues): Re
     .replaceAll('{{TEAMS_APP_ID}}', values.appId.toLowerCase())
     .replaceAll('{{BOT_DOMAIN}}', values.domain.toLowerCase())
     .replaceAll('{{VERSION}}', values.version);
-  const manifest = JSON.parse(filled) as { bots: { commandLists: unknown[] }[] };
-  const commands = values.skills
+  return withCommandLists(JSON.parse(filled) as TeamsManifest, values.skills);
+}
+
+interface TeamsManifest {
+  bots: { commandLists: unknown[] }[];
+  [field: string]: unknown;
+}
+
+/** The bot's command menu: the installed skills' commands, in catalog order, as many as Teams shows. */
+export function teamsCommands(skills: readonly SkillManifest[]): { title: string; description: string }[] {
+  return skills
     .flatMap((skill) => skill.commands)
     .slice(0, MAX_MENU_COMMANDS)
     .map((command) => ({ title: command.name.slice(0, 32), description: command.description.slice(0, 128) }));
+}
+
+function withCommandLists(manifest: TeamsManifest, skills: readonly SkillManifest[]): TeamsManifest {
+  const commands = teamsCommands(skills);
   for (const bot of manifest.bots) {
     bot.commandLists = [{ scopes: ['personal', 'team', 'groupChat'], commands }];
   }
-  return manifest as Record<string, unknown>;
+  return manifest;
+}
+
+/**
+ * The checked-in template (manifests/teams/manifest.json) with its command lists written from the installed
+ * skills (`npm run manifests`); placeholders stay for `npm run teams:package` to fill in.
+ */
+export function withTeamsCommands(template: string, skills: readonly SkillManifest[]): string {
+  return `${JSON.stringify(withCommandLists(JSON.parse(template) as TeamsManifest, skills), null, 2)}\n`;
 }
 
 /** The commands that did not fit into the menu (they still work when typed). */

@@ -11,6 +11,7 @@ import {
   type ReplyInput,
   type SkillContext,
 } from '../../src/core/index.ts';
+import { approvalsDigest } from './digest.ts';
 
 /**
  * `/approvals` (also `/chatops approvals`): the approvals waiting for you; `/approvals cancel <id> [reason]`
@@ -32,6 +33,7 @@ export const approvalsSkill = defineSkill({
   ],
   keywords: ['approvals', 'pending approvals', 'approval requests', 'my approval'],
   examples: ['which approvals are waiting for me?', 'list my pending approval requests'],
+  digests: [approvalsDigest],
   async handle(ctx) {
     if (ctx.task.kind === 'action') {
       await decide(ctx);

@@ -77,11 +77,10 @@ async function toolBlocks(ctx: SkillContext): Promise<ReplyBlock[]> {
     tool.description.split('\n')[0]?.slice(0, 200) ?? '',
     tool.sideEffects ? 'needs approval' : 'read-only',
   ]);
+  // `/run` is offered only where it is installed: help never names a command the bot does not have.
+  const direct = findCommand(ctx.catalog, 'run') ? ', or run one with `/run <tool> key=value …`' : '';
   return [
-    {
-      type: 'markdown',
-      text: 'MCP tools (ask in your own words, or run one with `/run <tool> key=value …`):',
-    },
+    { type: 'markdown', text: `MCP tools (ask in your own words${direct}):` },
     { type: 'table', columns: ['Tool', 'What it does', 'Effect'], rows },
   ];
 }

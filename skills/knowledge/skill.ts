@@ -8,6 +8,7 @@ import {
   REPLY_VERSION,
   type SkillContext,
 } from '../../src/core/index.ts';
+import { knowledgeDigest } from './digest.ts';
 import { kbCommand } from './kb-command.ts';
 import { answerReply } from './render.ts';
 
@@ -50,6 +51,7 @@ export const knowledgeSkill = defineSkill({
     'what does our architecture doc say about caching?',
     'explain how the release process works',
   ],
+  digests: [knowledgeDigest],
   async handle(ctx) {
     const knowledge = ctx.knowledge;
     if (!knowledge) {

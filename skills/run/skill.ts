@@ -74,7 +74,11 @@ export const runSkill = defineSkill({
     }
     if (tool.sideEffects) await ctx.progress(`Asking for approval to run ${name}…`);
     else await ctx.progress(`Running ${name}…`);
-    await ctx.reply(answer(name, await tools.call(name, args)));
+    const result = await tools.call(name, args);
+    if (result.status === 'done' && result.isError) {
+      throw toolFailed(name, result.text, `Check the arguments (${usageOf(name, schema)}) and run it again.`);
+    }
+    await ctx.reply(answer(name, result));
   },
 });
 
@@ -95,7 +99,29 @@ async function runApproved(ctx: SkillContext, tools: ToolsPort): Promise<void> {
       remedy: 'Request it again with /run.',
     });
   }
+  if (result.status === 'done' && result.isError) {
+    // Not retried: an approval is for one run, and the tool said no. A new request starts a new approval.
+    throw toolFailed(
+      name,
+      result.text,
+      'Nothing is retried: fix the cause, then request it again with /run.',
+    );
+  }
   await ctx.reply(answer(name, result, approved.approvers));
+}
+
+/**
+ * A tool that reports an error (MCP's `isError`) failed: the task ends failed, and the one failure reply
+ * names the tool and what it said.
+ */
+function toolFailed(name: string, output: string, remedy: string): ChatOpsError {
+  const said = output.trim() || '(no output)';
+  const shown = said.length > 1500 ? `${said.slice(0, 1500)}\n… (cut)` : said;
+  return new ChatOpsError('SKILL_FAILED', `The tool ${name} reported an error:\n\`\`\`\n${shown}\n\`\`\``, {
+    remedy,
+    retryable: false,
+    details: { tool: name },
+  });
 }
 
 function answer(name: string, result: ToolCallResult, approvers?: string[]): ReplyInput {
@@ -103,8 +129,7 @@ function answer(name: string, result: ToolCallResult, approvers?: string[]): Rep
   switch (result.status) {
     case 'done': {
       const output = result.text.length > 3500 ? `${result.text.slice(0, 3500)}\n… (cut)` : result.text;
-      const headline = result.isError ? `⚠️ ${name} reported an error:` : `✅ ${name}:`;
-      const text = `${headline}\n\`\`\`\n${output || '(no output)'}\n\`\`\``;
+      const text = `✅ ${name}:\n\`\`\`\n${output || '(no output)'}\n\`\`\``;
       return {
         v: REPLY_VERSION,
         text,

@@ -1,4 +1,5 @@
 import { defineSkill, REPLY_VERSION } from '../../src/core/index.ts';
+import { usageDigest } from './digest.ts';
 
 /** `/status`: what is running and how busy it is. The Refresh button asks again. */
 export const statusSkill = defineSkill({
@@ -14,6 +15,7 @@ export const statusSkill = defineSkill({
   ],
   keywords: ['status', 'uptime', 'health', 'queue depth', 'version', 'are you alive'],
   examples: ['are you up?', 'what version are you running', 'how deep is the queue'],
+  digests: [usageDigest],
   async handle(ctx) {
     const depth = await ctx.system.queueDepth();
     const uptimeSeconds = Math.round((Date.now() - ctx.system.startedAt.getTime()) / 1000);

@@ -10,13 +10,13 @@ import { UsageLedger } from '../db/usage-ledger.ts';
 import type { HealthCheck } from '../http/routes/health.ts';
 import { loadMcpConfig } from '../mcp/client-config.ts';
 import { McpClientPool } from '../mcp/client-pool.ts';
-import { Agent } from './agent.ts';
 import { ClaudeClient } from './llm/claude-client.ts';
 import { createLlmMetrics } from './llm/llm-metrics.ts';
 import { PriceTable } from './llm/prices.ts';
 import { UsageRecorder } from './llm/usage-recorder.ts';
 import { Policy } from './policy.ts';
-import { ThreadMemory } from './supervisor-memory.ts';
+import { Agent } from './supervisor/agent.ts';
+import { ThreadMemory } from './supervisor/memory.ts';
 import { ToolGateway } from './tool-gateway.ts';
 
 /**
@@ -79,6 +79,7 @@ export function createAgentParts(options: {
       ? new McpClientPool(definitions, {
           log,
           toolTimeoutMs: agentConfig.mcpToolTimeoutMs,
+          stdioEnvironment: agentConfig.mcpStdioEnvironment,
           onHealth: (name, health) => {
             void statuses
               .report({

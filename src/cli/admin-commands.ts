@@ -1,13 +1,13 @@
 import { type Environment, loadConfig } from '../config/load-config.ts';
 import { ChatOpsError } from '../core/errors.ts';
 import { PlatformSchema } from '../core/task.ts';
-import { ApiKeys } from '../db/api-keys.ts';
 import { AuditLog } from '../db/audit-log.ts';
 import { type Database, openDatabase } from '../db/database.ts';
 import { Directory, type UserIdentity } from '../db/directory.ts';
 import { type CliCommand, parseOptions } from './command.ts';
 
-async function withDatabase<T>(
+/** Opens the database (migrating it), runs `work` with the default tenant, and closes it. */
+export async function withDatabase<T>(
   env: Environment,
   work: (database: Database, tenant: string) => Promise<T>,
 ): Promise<T> {
@@ -99,54 +99,6 @@ export const roleCommand: CliCommand = {
             : `${who} did not have ${role}.`,
       );
       return 0;
-    });
-  },
-};
-
-export const apiKeyCommand: CliCommand = {
-  name: 'api-key',
-  summary: 'Create, list or revoke REST API keys (the key is shown once; only its hash is stored).',
-  usage:
-    'chatops api-key create --name N [--tenant T] | chatops api-key list [--tenant T] | chatops api-key revoke --name N',
-  async run(args, env, io) {
-    const { positional, options } = parseOptions(args);
-    const action = positional[0];
-    const name = typeof options.name === 'string' ? options.name.trim() : '';
-    if (
-      !['create', 'list', 'revoke'].includes(action ?? '') ||
-      (action !== 'list' && !/^[\w.-]{1,64}$/.test(name))
-    ) {
-      io.err(`Usage: ${this.usage}\n  --name: 1-64 letters, digits, ".", "_" or "-".`);
-      return 2;
-    }
-    return withDatabase(env, async (database, defaultTenant) => {
-      const tenant = typeof options.tenant === 'string' ? options.tenant : defaultTenant;
-      const keys = new ApiKeys(database, new AuditLog(database));
-      if (action === 'create') {
-        await new Directory(database, new AuditLog(database)).ensureTenant(tenant, tenant, 'api');
-        const created = await keys.create(name, tenant).catch((error: unknown) => {
-          if (String((error as Error).message).includes('api_keys_name_unique')) {
-            throw new ChatOpsError('VALIDATION_FAILED', `An API key named "${name}" exists already.`, {
-              remedy: 'Choose another name, or revoke the old key first.',
-            });
-          }
-          throw error;
-        });
-        io.out(created.key);
-        io.err(`Created API key "${name}" for tenant ${tenant}. Store it now: it is not shown again.`);
-        return 0;
-      }
-      if (action === 'list') {
-        for (const key of await keys.list(tenant)) {
-          io.out(
-            `${key.name}\t${key.prefix}…\t${key.createdAt.toISOString()}${key.revoked ? '\trevoked' : ''}`,
-          );
-        }
-        return 0;
-      }
-      const revoked = await keys.revoke(name, tenant);
-      io.out(revoked ? `Revoked ${name}.` : `No active key named ${name}.`);
-      return revoked ? 0 : 1;
     });
   },
 };

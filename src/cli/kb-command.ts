@@ -16,7 +16,7 @@ import { ingestJobTask, KB_JOBS_CHANNEL } from '../knowledge/jobs.ts';
 import { placeScope } from '../knowledge/place-scope.ts';
 import { scheduleSync } from '../knowledge/schedule.ts';
 import { counts, KnowledgeService } from '../knowledge/service.ts';
-import { createRuntime } from '../main.ts';
+import { createRuntime, installedCatalog } from '../main.ts';
 import { createLogger } from '../observability/logger.ts';
 import { schedulesPort } from '../scheduler/schedules-port.ts';
 import { type CliCommand, type CliIo, parseOptions } from './command.ts';
@@ -276,7 +276,7 @@ export function kbCommandWith(schedules: (database: Database) => SchedulesPort |
 
 /** Re-syncs are scheduled in the schedules table, which `chatops scheduler` (or `chatops dev`) fires. */
 export const kbCommand = kbCommandWith((database) =>
-  schedulesPort(new ScheduleStore(database, new AuditLog(database))),
+  schedulesPort(new ScheduleStore(database, new AuditLog(database)), installedCatalog()),
 );
 
 /** `--queue`: a large ingest as a job on the task queue, run by the workers (progress in #kb-jobs). */

@@ -2,8 +2,11 @@ import type { Environment } from '../config/load-config.ts';
 import { processEnvironment } from '../config/process-environment.ts';
 import { isChatOpsError } from '../core/errors.ts';
 import { VERSION } from '../version.ts';
-import { apiKeyCommand, migrateCommand, roleCommand } from './admin-commands.ts';
+import { migrateCommand, roleCommand } from './admin-commands.ts';
+import { apiKeyCommand } from './api-key-command.ts';
 import type { CliCommand, CliIo } from './command.ts';
+import { digestCommand } from './digest-command.ts';
+import { jiraCommand } from './jira-command.ts';
 import { kbCommand } from './kb-command.ts';
 import { mcpCommand } from './mcp-command.ts';
 import { scheduleCommand, schedulerCommand } from './schedule-commands.ts';
@@ -20,9 +23,11 @@ export const COMMANDS: readonly CliCommand[] = [
   roleCommand,
   apiKeyCommand,
   scheduleCommand,
+  digestCommand,
   mcpCommand,
   kbCommand,
   workflowsCommand,
+  jiraCommand,
 ];
 
 export function helpText(): string {

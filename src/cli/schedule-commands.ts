@@ -6,7 +6,7 @@ import { PlatformSchema } from '../core/task.ts';
 import { AuditLog } from '../db/audit-log.ts';
 import { openDatabase } from '../db/database.ts';
 import { ScheduleStore } from '../db/schedule-store.ts';
-import { startScheduler } from '../main.ts';
+import { installedCatalog, startScheduler } from '../main.ts';
 import { schedulesPort } from '../scheduler/schedules-port.ts';
 import { type CliCommand, parseOptions } from './command.ts';
 import { untilSignalled } from './lifecycle.ts';
@@ -15,7 +15,8 @@ import { loggerFor, serviceRuntime } from './service-commands.ts';
 /** `chatops scheduler`: fires schedules into the task queue; run any number of replicas. */
 export const schedulerCommand: CliCommand = {
   name: 'scheduler',
-  summary: 'Run the scheduler: recurring digests and re-syncs become tasks (replicas never double a run).',
+  summary:
+    'Run the scheduler: recurring commands (e.g. re-syncs) become tasks (replicas never double a run).',
   usage: 'chatops scheduler',
   async run(_args, env) {
     const config = loadConfig(env, 'scheduler');
@@ -59,7 +60,7 @@ export const scheduleCommand: CliCommand = {
     const database = await openDatabase(config.database);
     try {
       await database.migrate();
-      const port = schedulesPort(new ScheduleStore(database, new AuditLog(database)));
+      const port = schedulesPort(new ScheduleStore(database, new AuditLog(database)), installedCatalog());
       if (action === 'list') {
         const where = typeof options.channel === 'string' ? channelOf(options.channel) : {};
         const schedules = await port.list(tenantId, where);

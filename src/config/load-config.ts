@@ -1,12 +1,23 @@
 import { ChatOpsError } from '../core/errors.ts';
 import { processEnvironment } from './process-environment.ts';
 import { type SlackConfig, slackConfig } from './slack-config.ts';
-import { defaultFor, type ProcessMode, VARIABLES, type Variable } from './variables.ts';
+import {
+  type ConfigValues,
+  defaultFor,
+  type ProcessMode,
+  VARIABLES,
+  type Variable,
+  type VariableValues,
+} from './variables.ts';
+import type { AGENT_VARIABLES } from './variables-agent.ts';
 import { type DeployConfig, deployConfig } from './variables-deploy.ts';
+import { type JiraConfig, jiraConfig } from './variables-jira.ts';
 import { type KnowledgeConfig, knowledgeConfig } from './variables-knowledge.ts';
-import { type WorkflowsConfig, workflowsConfig } from './variables-workflows.ts';
+import type { TEAMS_VARIABLES } from './variables-teams.ts';
 
-export type { DeployConfig, KnowledgeConfig, WorkflowsConfig };
+export type { DeployConfig, JiraConfig, KnowledgeConfig, WorkflowsConfig };
+
+import { type WorkflowsConfig, workflowsConfig } from './variables-workflows.ts';
 
 /** Configuration, read once at start-up and passed down; frozen so nothing changes it later. */
 export interface Config {
@@ -37,7 +48,12 @@ export interface Config {
     readonly metricsPort: number;
     readonly shutdownTimeoutMs: number;
   };
-  readonly scheduler: { readonly reloadIntervalMs: number };
+  readonly scheduler: {
+    readonly reloadIntervalMs: number;
+    readonly catchUpWindowMs: number;
+    /** The zone digests use when nothing more specific is known. */
+    readonly defaultTimeZone: string;
+  };
   readonly tenant: { readonly defaultId: string };
   readonly log: { readonly level: 'debug' | 'info' | 'warn' | 'error'; readonly format: 'json' | 'pretty' };
   readonly llm: { readonly anthropicApiKey: string | undefined };
@@ -46,6 +62,8 @@ export interface Config {
   readonly approvals: ApprovalsConfig;
   readonly slack: SlackConfig;
   readonly knowledge: KnowledgeConfig;
+  /** Jira analytics; null when JIRA_HOST is unset (`/jira` then says how to turn it on). */
+  readonly jira: JiraConfig | null;
   readonly workflows: WorkflowsConfig;
   readonly deploy: DeployConfig;
 }
@@ -92,6 +110,11 @@ export interface AgentConfig {
   readonly maxToolTurns: number;
   readonly mcpConfigPath: string | undefined;
   readonly mcpToolTimeoutMs: number;
+  /**
+   * The variables (MCP_STDIO_PASS_ENV, with their values here) stdio MCP servers inherit on top of the SDK's
+   * minimal environment; a server's own `env` overrides them. May hold proxy credentials: never log it.
+   */
+  readonly mcpStdioEnvironment: Readonly<Record<string, string>>;
   readonly allowlistPath: string | undefined;
   readonly mcpServer: {
     readonly replyPlatform: 'api' | 'slack' | 'teams';
@@ -109,6 +132,14 @@ export type Environment = Record<string, string | undefined>;
  * attempt tells the operator everything that needs fixing.
  */
 export function loadConfig(env: Environment = processEnvironment(), mode: ProcessMode = 'cli'): Config {
+  return Object.freeze(buildConfig(readVariables(env, mode), env, mode));
+}
+
+/**
+ * Every variable of the table, parsed by its schema (its default where unset), by name; a CONFIG_INVALID
+ * error listing every bad value otherwise.
+ */
+export function readVariables(env: Environment, mode: ProcessMode): ConfigValues {
   const values: Record<string, unknown> = {};
   const problems: string[] = [];
   for (const variable of VARIABLES) {
@@ -125,7 +156,8 @@ export function loadConfig(env: Environment = processEnvironment(), mode: Proces
       details: { problems },
     });
   }
-  return Object.freeze(buildConfig(values, env, mode));
+  // The one place values are typed by name: each was parsed by the schema the table gives that name.
+  return values as ConfigValues;
 }
 
 function describeProblem(variable: Variable, raw: string | undefined, issue: string): string {
@@ -133,67 +165,66 @@ function describeProblem(variable: Variable, raw: string | undefined, issue: str
   return `  - ${variable.name} ${shown}: ${issue}. ${variable.remedy}`;
 }
 
-function buildConfig(values: Record<string, unknown>, env: Environment, mode: ProcessMode): Config {
-  const number = (name: string) => values[name] as number;
-  const text = (name: string) => values[name] as string;
-  const databaseUrl = values.DATABASE_URL as string | undefined;
+function buildConfig(values: ConfigValues, env: Environment, mode: ProcessMode): Config {
+  const databaseUrl = values.DATABASE_URL;
   return {
     mode,
     http: {
-      host: text('HOST'),
-      port: number('PORT'),
-      maxBodyBytes: number('API_MAX_BODY_BYTES'),
-      rateLimitPerMinute: number('API_RATE_LIMIT_PER_MINUTE'),
+      host: values.HOST,
+      port: values.PORT,
+      maxBodyBytes: values.API_MAX_BODY_BYTES,
+      rateLimitPerMinute: values.API_RATE_LIMIT_PER_MINUTE,
       requireApiKey: mode !== 'dev',
       webChat: mode === 'dev',
     },
     database: databaseUrl
-      ? { kind: 'postgresql', url: databaseUrl, poolMax: number('DATABASE_POOL_MAX') }
-      : { kind: 'pglite', dataDir: text('CHATOPS_DATA_DIR') },
-    redis: { url: text('REDIS_URL'), explicit: Boolean(env.REDIS_URL?.trim()) },
+      ? { kind: 'postgresql', url: databaseUrl, poolMax: values.DATABASE_POOL_MAX }
+      : { kind: 'pglite', dataDir: values.CHATOPS_DATA_DIR },
+    redis: { url: values.REDIS_URL, explicit: Boolean(env.REDIS_URL?.trim()) },
     queue: {
-      prefix: text('QUEUE_PREFIX'),
+      prefix: values.QUEUE_PREFIX,
       name: 'tasks',
-      maxAttempts: number('TASK_MAX_ATTEMPTS'),
-      backoffMs: number('TASK_BACKOFF_MS'),
-      lockDurationMs: number('QUEUE_LOCK_DURATION_MS'),
-      stalledIntervalMs: number('QUEUE_STALLED_INTERVAL_MS'),
+      maxAttempts: values.TASK_MAX_ATTEMPTS,
+      backoffMs: values.TASK_BACKOFF_MS,
+      lockDurationMs: values.QUEUE_LOCK_DURATION_MS,
+      stalledIntervalMs: values.QUEUE_STALLED_INTERVAL_MS,
     },
     worker: {
-      concurrency: number('WORKER_CONCURRENCY'),
-      metricsPort: number('WORKER_METRICS_PORT'),
-      shutdownTimeoutMs: number('SHUTDOWN_TIMEOUT_MS'),
+      concurrency: values.WORKER_CONCURRENCY,
+      metricsPort: values.WORKER_METRICS_PORT,
+      shutdownTimeoutMs: values.SHUTDOWN_TIMEOUT_MS,
     },
-    scheduler: { reloadIntervalMs: number('SCHEDULER_RELOAD_INTERVAL_MS') },
-    tenant: { defaultId: text('DEFAULT_TENANT') },
-    log: {
-      level: values.LOG_LEVEL as Config['log']['level'],
-      format: values.LOG_FORMAT as Config['log']['format'],
+    scheduler: {
+      reloadIntervalMs: values.SCHEDULER_RELOAD_INTERVAL_MS,
+      catchUpWindowMs: values.SCHEDULER_CATCH_UP_WINDOW_MINUTES * 60_000,
+      defaultTimeZone: values.SCHEDULE_DEFAULT_TIMEZONE,
     },
-    llm: { anthropicApiKey: values.ANTHROPIC_API_KEY as string | undefined },
-    agent: agentConfig(values),
+    tenant: { defaultId: values.DEFAULT_TENANT },
+    log: { level: values.LOG_LEVEL, format: values.LOG_FORMAT },
+    llm: { anthropicApiKey: values.ANTHROPIC_API_KEY },
+    agent: agentConfig(values, env),
     teams: teamsConfig(values, mode),
     approvals: {
-      policyPath: values.APPROVALS_CONFIG as string | undefined,
-      sweepIntervalMs: number('APPROVALS_SWEEP_INTERVAL_MS'),
+      policyPath: values.APPROVALS_CONFIG,
+      sweepIntervalMs: values.APPROVALS_SWEEP_INTERVAL_MS,
     },
     slack: slackConfig(values, mode),
     knowledge: knowledgeConfig(values, teamsProblem),
+    jira: jiraConfig(values, teamsProblem),
     workflows: workflowsConfig(values),
     deploy: deployConfig(values, env.PATH),
   };
 }
 
-function teamsConfig(values: Record<string, unknown>, mode: ProcessMode): TeamsConfig {
-  const optional = (name: string) => values[name] as string | undefined;
-  const list = (name: string) =>
-    optional(name)
+function teamsConfig(values: VariableValues<typeof TEAMS_VARIABLES>, mode: ProcessMode): TeamsConfig {
+  const list = (value: string | undefined) =>
+    value
       ?.split(',')
       .map((entry) => entry.trim())
       .filter(Boolean);
-  const appId = optional('TEAMS_APP_ID');
-  const appPassword = optional('TEAMS_APP_PASSWORD');
-  const tenantId = optional('TEAMS_APP_TENANT_ID');
+  const appId = values.TEAMS_APP_ID;
+  const appPassword = values.TEAMS_APP_PASSWORD;
+  const tenantId = values.TEAMS_APP_TENANT_ID;
   // Half a registration is a mistake to report at start-up, not a bot that silently cannot answer.
   if (appPassword && !appId) {
     throw teamsProblem('TEAMS_APP_PASSWORD is set but TEAMS_APP_ID is not.', 'Set TEAMS_APP_ID as well.');
@@ -208,12 +239,12 @@ function teamsConfig(values: Record<string, unknown>, mode: ProcessMode): TeamsC
     enabled: Boolean(appId) || mode === 'dev',
     appId,
     credentials: appId && appPassword ? { appId, appPassword, tenantId } : null,
-    allowedTenants: list('TEAMS_ALLOWED_TENANTS') ?? (tenantId ? [tenantId] : undefined),
-    cloud: values.TEAMS_CLOUD as TeamsConfig['cloud'],
-    serviceHosts: list('TEAMS_SERVICE_HOSTS') ?? [],
-    defaultServiceUrl: values.TEAMS_SERVICE_URL as string,
-    loginEndpoint: optional('TEAMS_LOGIN_ENDPOINT'),
-    openIdMetadataUrl: optional('TEAMS_OPENID_METADATA_URL'),
+    allowedTenants: list(values.TEAMS_ALLOWED_TENANTS) ?? (tenantId ? [tenantId] : undefined),
+    cloud: values.TEAMS_CLOUD,
+    serviceHosts: list(values.TEAMS_SERVICE_HOSTS) ?? [],
+    defaultServiceUrl: values.TEAMS_SERVICE_URL,
+    loginEndpoint: values.TEAMS_LOGIN_ENDPOINT,
+    openIdMetadataUrl: values.TEAMS_OPENID_METADATA_URL,
   };
 }
 
@@ -224,30 +255,41 @@ function teamsProblem(message: string, remedy: string): ChatOpsError {
   });
 }
 
-function agentConfig(values: Record<string, unknown>): AgentConfig {
-  const optional = (name: string) => values[name] as string | undefined;
-  const [replyPlatform, ...channel] = String(values.MCP_SERVER_REPLY_CHANNEL).split(':');
-  const prices = optional('ANTHROPIC_PRICES');
+function agentConfig(values: VariableValues<typeof AGENT_VARIABLES>, env: Environment): AgentConfig {
+  const [replyPlatform, ...channel] = values.MCP_SERVER_REPLY_CHANNEL.split(':');
+  const prices = values.ANTHROPIC_PRICES;
   return {
-    model: values.ANTHROPIC_MODEL as string,
-    fallbackModel: optional('ANTHROPIC_FALLBACK_MODEL'),
-    baseUrl: values.ANTHROPIC_BASE_URL as string,
-    maxRetries: values.ANTHROPIC_MAX_RETRIES as number,
-    timeoutMs: values.ANTHROPIC_TIMEOUT_MS as number,
+    model: values.ANTHROPIC_MODEL,
+    fallbackModel: values.ANTHROPIC_FALLBACK_MODEL,
+    baseUrl: values.ANTHROPIC_BASE_URL,
+    maxRetries: values.ANTHROPIC_MAX_RETRIES,
+    timeoutMs: values.ANTHROPIC_TIMEOUT_MS,
     prices: prices
       ? Object.fromEntries(prices.split(',').map((pair) => [pair.split('=')[0], Number(pair.split('=')[1])]))
       : undefined,
-    maxOutputTokens: values.LLM_MAX_OUTPUT_TOKENS as number,
-    taskTokenBudget: values.LLM_TASK_TOKEN_BUDGET as number,
-    taskTimeBudgetMs: values.LLM_TASK_TIME_BUDGET_MS as number,
-    maxToolTurns: values.LLM_MAX_TOOL_TURNS as number,
-    mcpConfigPath: optional('MCP_CONFIG'),
-    mcpToolTimeoutMs: values.MCP_TOOL_TIMEOUT_MS as number,
-    allowlistPath: optional('ALLOWLIST_CONFIG'),
+    maxOutputTokens: values.LLM_MAX_OUTPUT_TOKENS,
+    taskTokenBudget: values.LLM_TASK_TOKEN_BUDGET,
+    taskTimeBudgetMs: values.LLM_TASK_TIME_BUDGET_MS,
+    maxToolTurns: values.LLM_MAX_TOOL_TURNS,
+    mcpConfigPath: values.MCP_CONFIG,
+    mcpToolTimeoutMs: values.MCP_TOOL_TIMEOUT_MS,
+    mcpStdioEnvironment: passedOn(values.MCP_STDIO_PASS_ENV, env),
+    allowlistPath: values.ALLOWLIST_CONFIG,
     mcpServer: {
       replyPlatform: replyPlatform as AgentConfig['mcpServer']['replyPlatform'],
       replyChannel: channel.join(':'),
-      waitMs: values.MCP_SERVER_WAIT_MS as number,
+      waitMs: values.MCP_SERVER_WAIT_MS,
     },
   };
+}
+
+/** The named variables that are set (and not empty) in the environment, with their values. */
+function passedOn(names: string, env: Environment): Readonly<Record<string, string>> {
+  if (names === 'none') return Object.freeze({});
+  const passed: Record<string, string> = {};
+  for (const name of names.split(',').map((entry) => entry.trim())) {
+    const value = env[name];
+    if (value !== undefined && value !== '') passed[name] = value;
+  }
+  return Object.freeze(passed);
 }

@@ -1,5 +1,6 @@
 import { ChatOpsError } from '../core/errors.ts';
-import type { ProcessMode } from './variables.ts';
+import type { ProcessMode, VariableValues } from './variables.ts';
+import type { SLACK_VARIABLES } from './variables-slack.ts';
 
 /** Slack (src/config/variables-slack.ts). */
 export interface SlackConfig {
@@ -27,14 +28,13 @@ export interface SlackConfig {
  * bot that silently ignores Slack is worse than one that does not start. Workers only send, so they need a
  * token source but neither the signing secret nor the app token.
  */
-export function slackConfig(values: Record<string, unknown>, mode: ProcessMode): SlackConfig {
-  const optional = (name: string) => values[name] as string | undefined;
-  const botToken = optional('SLACK_BOT_TOKEN');
-  const signingSecret = optional('SLACK_SIGNING_SECRET');
-  const appToken = optional('SLACK_APP_TOKEN');
-  const clientId = optional('SLACK_CLIENT_ID');
-  const clientSecret = optional('SLACK_CLIENT_SECRET');
-  const stateSecret = optional('SLACK_STATE_SECRET');
+export function slackConfig(values: VariableValues<typeof SLACK_VARIABLES>, mode: ProcessMode): SlackConfig {
+  const botToken = values.SLACK_BOT_TOKEN;
+  const signingSecret = values.SLACK_SIGNING_SECRET;
+  const appToken = values.SLACK_APP_TOKEN;
+  const clientId = values.SLACK_CLIENT_ID;
+  const clientSecret = values.SLACK_CLIENT_SECRET;
+  const stateSecret = values.SLACK_STATE_SECRET;
   const oauthParts = [clientId, clientSecret, stateSecret].filter(Boolean).length;
   if (oauthParts > 0 && oauthParts < 3) {
     throw slackProblem(
@@ -44,7 +44,7 @@ export function slackConfig(values: Record<string, unknown>, mode: ProcessMode):
   }
   const oauth =
     clientId && clientSecret && stateSecret
-      ? { clientId, clientSecret, stateSecret, redirectUrl: optional('SLACK_REDIRECT_URL') }
+      ? { clientId, clientSecret, stateSecret, redirectUrl: values.SLACK_REDIRECT_URL }
       : null;
   if (oauth && botToken) {
     throw slackProblem(
@@ -72,7 +72,7 @@ export function slackConfig(values: Record<string, unknown>, mode: ProcessMode):
       'Set SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET (installs).',
     );
   }
-  const apiUrl = String(values.SLACK_API_URL);
+  const apiUrl = values.SLACK_API_URL;
   return {
     enabled: tokenSource,
     install: oauth ? 'oauth' : 'single',
@@ -81,7 +81,7 @@ export function slackConfig(values: Record<string, unknown>, mode: ProcessMode):
     appToken,
     oauth,
     apiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`,
-    channelPostIntervalMs: values.SLACK_CHANNEL_POST_INTERVAL_MS as number,
+    channelPostIntervalMs: values.SLACK_CHANNEL_POST_INTERVAL_MS,
   };
 }
 

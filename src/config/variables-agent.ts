@@ -9,10 +9,26 @@ const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
 const modelId = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._:@/-]{1,99}$/, 'a model id such as claude-sonnet-5-5');
+/**
+ * What stdio MCP servers inherit from the bot by default besides the MCP SDK's minimal set: the proxy
+ * settings (both spellings: tools differ in which they read) and the extra CA bundles of a TLS-inspecting
+ * proxy. Without them `npx -y <server>` waits for the npm registry until the connect timeout.
+ */
+export const MCP_STDIO_PASS_ENV_DEFAULT = [
+  'HTTPS_PROXY',
+  'https_proxy',
+  'HTTP_PROXY',
+  'http_proxy',
+  'NO_PROXY',
+  'no_proxy',
+  'NODE_EXTRA_CA_CERTS',
+  'SSL_CERT_FILE',
+] as const;
+
 const pricePattern =
   /^(input|output|cache_read|cache_write)=\d+(\.\d+)?(,(input|output|cache_read|cache_write)=\d+(\.\d+)?)*$/;
 
-export const AGENT_VARIABLES: readonly Variable[] = [
+export const AGENT_VARIABLES = [
   {
     name: 'ANTHROPIC_MODEL',
     schema: modelId,
@@ -93,6 +109,20 @@ export const AGENT_VARIABLES: readonly Variable[] = [
     remedy: 'Point MCP_CONFIG at a readable JSON file, e.g. MCP_CONFIG=./mcp.json (see the README).',
   },
   {
+    name: 'MCP_STDIO_PASS_ENV',
+    schema: z
+      .string()
+      .regex(
+        /^(none|[A-Za-z_][A-Za-z0-9_]*(\s*,\s*[A-Za-z_][A-Za-z0-9_]*)*)$/,
+        'comma-separated variable names, or none',
+      ),
+    defaultValue: MCP_STDIO_PASS_ENV_DEFAULT.join(','),
+    description:
+      'Variables of the bot\'s environment passed on to stdio MCP servers, which otherwise get only HOME, LOGNAME, PATH, SHELL, TERM and USER: the proxy and CA settings let `npx -y …` reach the registry behind a TLS-inspecting proxy. A server\'s own "env" in MCP_CONFIG wins. `none` passes none.',
+    remedy:
+      'Set MCP_STDIO_PASS_ENV to variable names separated by commas (e.g. HTTPS_PROXY,NODE_EXTRA_CA_CERTS,SSL_CERT_DIR), or none.',
+  },
+  {
     name: 'MCP_TOOL_TIMEOUT_MS',
     schema: z.coerce.number().int().min(100).max(600_000),
     defaultValue: '60000',
@@ -122,4 +152,4 @@ export const AGENT_VARIABLES: readonly Variable[] = [
       "How long an MCP client's tool call waits for the bot's answer before it is told to check back.",
     remedy: 'Set MCP_SERVER_WAIT_MS to milliseconds between 1000 and 600000.',
   },
-];
+] as const satisfies readonly Variable[];

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Variable } from './variables.ts';
 
 /** The approvals engine: the policy file (who approves what) and the expiry safety net. */
-export const APPROVALS_VARIABLES: readonly Variable[] = [
+export const APPROVALS_VARIABLES = [
   {
     name: 'APPROVALS_CONFIG',
     schema: z.string().min(1),
@@ -19,4 +19,4 @@ export const APPROVALS_VARIABLES: readonly Variable[] = [
       'How often workers look for approvals past their expiry whose timer was lost (each approval also has its own delayed expiry job).',
     remedy: 'Set APPROVALS_SWEEP_INTERVAL_MS to milliseconds between 1000 and 3600000.',
   },
-];
+] as const satisfies readonly Variable[];

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ChatOpsError } from '../core/errors.ts';
-import type { Variable } from './variables.ts';
+import type { Variable, VariableValues } from './variables.ts';
 
 /**
  * `/deploy-cluster` (skills/provisioning, src/provisioning): which executor provisions (GitHub Actions or a
@@ -8,7 +8,7 @@ import type { Variable } from './variables.ts';
  */
 const approvalsPattern = /^(dev|staging|prod)=\d(,(dev|staging|prod)=\d)*$/;
 
-export const DEPLOY_VARIABLES: readonly Variable[] = [
+export const DEPLOY_VARIABLES = [
   {
     name: 'DEPLOY_GITHUB_REPO',
     schema: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'owner/name'),
@@ -91,7 +91,7 @@ export const DEPLOY_VARIABLES: readonly Variable[] = [
     description: 'Longest a provisioning or destroy run is followed before it counts as failed.',
     remedy: 'Set DEPLOY_RUN_TIMEOUT_MS to milliseconds between 10000 and 86400000.',
   },
-];
+] as const satisfies readonly Variable[];
 
 export interface DeployConfig {
   readonly github: {
@@ -112,10 +112,12 @@ export interface DeployConfig {
   readonly executablePath: string;
 }
 
-export function deployConfig(values: Record<string, unknown>, path: string | undefined): DeployConfig {
-  const optional = (name: string) => values[name] as string | undefined;
-  const repo = optional('DEPLOY_GITHUB_REPO');
-  const terraformBin = optional('DEPLOY_TERRAFORM_BIN');
+export function deployConfig(
+  values: VariableValues<typeof DEPLOY_VARIABLES>,
+  path: string | undefined,
+): DeployConfig {
+  const repo = values.DEPLOY_GITHUB_REPO;
+  const terraformBin = values.DEPLOY_TERRAFORM_BIN;
   if (repo && terraformBin) {
     const problem =
       'DEPLOY_GITHUB_REPO and DEPLOY_TERRAFORM_BIN are both set: which executor provisions is ambiguous.';
@@ -126,7 +128,7 @@ export function deployConfig(values: Record<string, unknown>, path: string | und
   }
   const [owner = '', name = ''] = repo?.split('/') ?? [];
   const approvals = { dev: 0, staging: 1, prod: 2 };
-  for (const pair of String(values.DEPLOY_APPROVALS).split(',')) {
+  for (const pair of values.DEPLOY_APPROVALS.split(',')) {
     const [env, count] = pair.split('=') as ['dev' | 'staging' | 'prod', string];
     approvals[env] = Number(count);
   }
@@ -135,18 +137,18 @@ export function deployConfig(values: Record<string, unknown>, path: string | und
       ? {
           owner,
           repo: name,
-          workflow: String(values.DEPLOY_GITHUB_WORKFLOW),
-          ref: String(values.DEPLOY_GITHUB_REF),
+          workflow: values.DEPLOY_GITHUB_WORKFLOW,
+          ref: values.DEPLOY_GITHUB_REF,
         }
       : null,
-    webhookSecret: optional('GITHUB_WEBHOOK_SECRET'),
+    webhookSecret: values.GITHUB_WEBHOOK_SECRET,
     terraformBin,
-    workDir: String(values.DEPLOY_WORK_DIR),
-    pricesPath: optional('DEPLOY_PRICES'),
+    workDir: values.DEPLOY_WORK_DIR,
+    pricesPath: values.DEPLOY_PRICES,
     approvals,
-    approverRole: String(values.DEPLOY_APPROVER_ROLE),
-    pollIntervalMs: values.DEPLOY_POLL_INTERVAL_MS as number,
-    runTimeoutMs: values.DEPLOY_RUN_TIMEOUT_MS as number,
+    approverRole: values.DEPLOY_APPROVER_ROLE,
+    pollIntervalMs: values.DEPLOY_POLL_INTERVAL_MS,
+    runTimeoutMs: values.DEPLOY_RUN_TIMEOUT_MS,
     executablePath: path ?? '/usr/local/bin:/usr/bin:/bin',
   };
 }

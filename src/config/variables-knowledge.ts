@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Variable } from './variables.ts';
+import type { Variable, VariableValues } from './variables.ts';
 
 /**
  * The knowledge base: which embedding provider turns text into vectors (the offline default needs nothing),
@@ -9,7 +9,7 @@ import type { Variable } from './variables.ts';
 const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
 const httpUrl = z.url({ protocol: /^https?$/ });
 
-export const KNOWLEDGE_VARIABLES: readonly Variable[] = [
+export const KNOWLEDGE_VARIABLES = [
   {
     name: 'KB_EMBEDDINGS',
     schema: z.enum(['hashing', 'voyage', 'openai']),
@@ -104,7 +104,7 @@ export const KNOWLEDGE_VARIABLES: readonly Variable[] = [
     description: 'Longest time one download may take (all redirects included).',
     remedy: 'Set KB_URL_TIMEOUT_MS to milliseconds, e.g. 20000.',
   },
-];
+] as const satisfies readonly Variable[];
 
 export interface KnowledgeConfig {
   readonly embeddings:
@@ -130,25 +130,24 @@ export interface KnowledgeConfig {
 
 /** Builds the knowledge section; a provider chosen without its settings is a start-up error. */
 export function knowledgeConfig(
-  values: Record<string, unknown>,
+  values: VariableValues<typeof KNOWLEDGE_VARIABLES>,
   problem: (message: string, remedy: string) => Error,
 ): KnowledgeConfig {
-  const optional = (name: string) => values[name] as string | undefined;
-  const dimensions = values.KB_EMBEDDING_DIMENSIONS as number | undefined;
-  const provider = values.KB_EMBEDDINGS as 'hashing' | 'voyage' | 'openai';
+  const dimensions = values.KB_EMBEDDING_DIMENSIONS;
+  const provider = values.KB_EMBEDDINGS;
   let embeddings: KnowledgeConfig['embeddings'] = { provider: 'hashing' };
   if (provider === 'voyage') {
-    const apiKey = optional('VOYAGE_API_KEY');
+    const apiKey = values.VOYAGE_API_KEY;
     if (!apiKey) throw problem('KB_EMBEDDINGS=voyage but VOYAGE_API_KEY is unset.', 'Set VOYAGE_API_KEY.');
     embeddings = {
       provider,
       apiKey,
-      model: values.VOYAGE_MODEL as string,
-      baseUrl: values.VOYAGE_BASE_URL as string,
+      model: values.VOYAGE_MODEL,
+      baseUrl: values.VOYAGE_BASE_URL,
       dimensions,
     };
   } else if (provider === 'openai') {
-    const baseUrl = optional('OPENAI_EMBEDDINGS_URL');
+    const baseUrl = values.OPENAI_EMBEDDINGS_URL;
     if (!baseUrl) {
       throw problem(
         'KB_EMBEDDINGS=openai but OPENAI_EMBEDDINGS_URL is unset.',
@@ -157,8 +156,8 @@ export function knowledgeConfig(
     }
     embeddings = {
       provider,
-      apiKey: optional('OPENAI_EMBEDDINGS_API_KEY'),
-      model: values.OPENAI_EMBEDDINGS_MODEL as string,
+      apiKey: values.OPENAI_EMBEDDINGS_API_KEY,
+      model: values.OPENAI_EMBEDDINGS_MODEL,
       baseUrl,
       dimensions,
     };
@@ -166,10 +165,10 @@ export function knowledgeConfig(
   return {
     embeddings,
     rerank: values.KB_RERANK === 'on',
-    github: { apiUrl: values.GITHUB_API_URL as string, token: optional('GITHUB_TOKEN') },
+    github: { apiUrl: values.GITHUB_API_URL, token: values.GITHUB_TOKEN },
     download: {
-      maxBytes: values.KB_URL_MAX_BYTES as number,
-      timeoutMs: values.KB_URL_TIMEOUT_MS as number,
+      maxBytes: values.KB_URL_MAX_BYTES,
+      timeoutMs: values.KB_URL_TIMEOUT_MS,
     },
   };
 }

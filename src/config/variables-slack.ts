@@ -11,7 +11,7 @@ const secret = (prefix: string, example: string) =>
     .string()
     .regex(new RegExp(`^${prefix}-[A-Za-z0-9-]{10,}$`), `a token starting with ${prefix}- (${example})`);
 
-export const SLACK_VARIABLES: readonly Variable[] = [
+export const SLACK_VARIABLES = [
   {
     name: 'SLACK_SIGNING_SECRET',
     schema: z.string().regex(/^[0-9a-f]{32,64}$/i, 'the hexadecimal signing secret of the Slack app'),
@@ -83,4 +83,4 @@ export const SLACK_VARIABLES: readonly Variable[] = [
       'Least time between two messages the bot posts in one Slack channel (Slack allows about one per second); later posts wait their turn.',
     remedy: 'Set a number of milliseconds, e.g. SLACK_CHANNEL_POST_INTERVAL_MS=1000.',
   },
-];
+] as const satisfies readonly Variable[];

@@ -14,7 +14,7 @@ const hostPattern = /^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:\d{1,5})?$/i;
 export const DEFAULT_TEAMS_SERVICE_HOSTS =
   'smba.trafficmanager.net,*.botframework.com,*.botframework.us,*.botframework.azure.us,*.botframework.azure.cn,*.teams.microsoft.com,*.teams.microsoft.us';
 
-export const TEAMS_VARIABLES: readonly Variable[] = [
+export const TEAMS_VARIABLES = [
   {
     name: 'TEAMS_APP_ID',
     schema: guid,
@@ -84,4 +84,4 @@ export const TEAMS_VARIABLES: readonly Variable[] = [
     remedy:
       'Use a URL ending in /openidconfiguration, e.g. https://login.botframework.com/v1/.well-known/openidconfiguration, or unset it.',
   },
-];
+] as const satisfies readonly Variable[];

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { Variable } from './variables.ts';
+import type { Variable, VariableValues } from './variables.ts';
 
 /** Durable workflows (src/workflows): how many steps a worker runs at once and the lost-job safety net. */
-export const WORKFLOW_VARIABLES: readonly Variable[] = [
+export const WORKFLOW_VARIABLES = [
   {
     name: 'WORKFLOW_CONCURRENCY',
     schema: z.coerce.number().int().min(1).max(1000),
@@ -19,16 +19,16 @@ export const WORKFLOW_VARIABLES: readonly Variable[] = [
       'How often workers look for workflow steps whose queue job was lost (e.g. with a Redis failover) and queue them again.',
     remedy: 'Set WORKFLOW_SWEEP_INTERVAL_MS to milliseconds between 1000 and 3600000.',
   },
-];
+] as const satisfies readonly Variable[];
 
 export interface WorkflowsConfig {
   readonly concurrency: number;
   readonly sweepIntervalMs: number;
 }
 
-export function workflowsConfig(values: Record<string, unknown>): WorkflowsConfig {
+export function workflowsConfig(values: VariableValues<typeof WORKFLOW_VARIABLES>): WorkflowsConfig {
   return {
-    concurrency: values.WORKFLOW_CONCURRENCY as number,
-    sweepIntervalMs: values.WORKFLOW_SWEEP_INTERVAL_MS as number,
+    concurrency: values.WORKFLOW_CONCURRENCY,
+    sweepIntervalMs: values.WORKFLOW_SWEEP_INTERVAL_MS,
   };
 }

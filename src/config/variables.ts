@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AGENT_VARIABLES } from './variables-agent.ts';
 import { APPROVALS_VARIABLES } from './variables-approvals.ts';
 import { DEPLOY_VARIABLES } from './variables-deploy.ts';
+import { JIRA_VARIABLES } from './variables-jira.ts';
 import { KNOWLEDGE_VARIABLES } from './variables-knowledge.ts';
 import { SLACK_VARIABLES } from './variables-slack.ts';
 import { TEAMS_VARIABLES } from './variables-teams.ts';
@@ -29,7 +30,7 @@ const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
 const postgresUrl = z.url({ protocol: /^postgres(ql)?$/ });
 const redisUrl = z.url({ protocol: /^rediss?$/ });
 
-export const VARIABLES: readonly Variable[] = [
+export const VARIABLES = [
   {
     name: 'PORT',
     schema: port,
@@ -144,6 +145,32 @@ export const VARIABLES: readonly Variable[] = [
     remedy: 'Set SCHEDULER_RELOAD_INTERVAL_MS to milliseconds, e.g. 15000.',
   },
   {
+    name: 'SCHEDULER_CATCH_UP_WINDOW_MINUTES',
+    schema: z.coerce.number().int().min(0).max(10_080),
+    defaultValue: '360',
+    description:
+      'A fire time missed while no scheduler ran is fired once when one comes back, if it is at most this old (only the latest missed one, never one per missed minute); older ones are skipped and logged. 0 turns catch-up off.',
+    remedy: 'Set SCHEDULER_CATCH_UP_WINDOW_MINUTES to minutes from 0 to 10080 (a week), e.g. 360.',
+  },
+  {
+    name: 'SCHEDULE_DEFAULT_TIMEZONE',
+    schema: z
+      .string()
+      .trim()
+      .refine((zone) => {
+        try {
+          new Intl.DateTimeFormat('en', { timeZone: zone });
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'not an IANA time zone'),
+    defaultValue: 'UTC',
+    description:
+      "Time zone of digests when neither `tz=` nor the person's platform (web chat, Teams, Slack) nor the channel's other digests give one.",
+    remedy: 'Use an IANA zone name such as UTC, Europe/Berlin or America/New_York.',
+  },
+  {
     name: 'API_RATE_LIMIT_PER_MINUTE',
     schema: positiveInt(1_000_000),
     defaultValue: '100',
@@ -154,7 +181,8 @@ export const VARIABLES: readonly Variable[] = [
     name: 'API_MAX_BODY_BYTES',
     schema: positiveInt(10_000_000),
     defaultValue: '65536',
-    description: 'Largest accepted request body; larger ones are answered 413.',
+    description:
+      'Largest accepted REST API request body; larger ones are answered 413. Slack and Teams requests may be up to 1 MiB (or this, if larger), so a message at the 40,000-character limit is answered with the limit rather than refused unseen.',
     remedy: 'Set API_MAX_BODY_BYTES to a byte count, e.g. 65536.',
   },
   {
@@ -190,9 +218,27 @@ export const VARIABLES: readonly Variable[] = [
   ...APPROVALS_VARIABLES,
   ...SLACK_VARIABLES,
   ...KNOWLEDGE_VARIABLES,
+  ...JIRA_VARIABLES,
   ...WORKFLOW_VARIABLES,
   ...DEPLOY_VARIABLES,
-];
+] as const satisfies readonly Variable[];
+
+/**
+ * The values of a table's variables, by name, as their schemas read them: present when the variable has a
+ * default in every mode, possibly undefined otherwise. Reading a name that is not in the table is a compile
+ * error, so a misspelt variable never silently reads as undefined. (A table has literal names only when it
+ * is declared `as const satisfies readonly Variable[]`, as every table here is.)
+ */
+export type VariableValues<Table extends readonly Variable[]> = {
+  readonly [Entry in Table[number] as Entry['name']]: Entry extends {
+    defaultValue: string | ((mode: ProcessMode) => string);
+  }
+    ? z.output<Entry['schema']>
+    : z.output<Entry['schema']> | undefined;
+};
+
+/** Every variable's value, as loadConfig read it. */
+export type ConfigValues = VariableValues<typeof VARIABLES>;
 
 export function defaultFor(variable: Variable, mode: ProcessMode): string | undefined {
   return typeof variable.defaultValue === 'function' ? variable.defaultValue(mode) : variable.defaultValue;

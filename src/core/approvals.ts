@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * The approvals port: how a skill (or the supervisor, or `/run`) asks people to approve a side effect, and
- * what a run that resumes after approval is told. The engine behind it lives in src/agent/approvals*; the
+ * what a run that resumes after approval is told. The engine behind it lives in src/agent/approvals/; the
  * platforms render the `approval` Reply block with the buttons named here.
  */
 
@@ -67,7 +67,9 @@ export type ApprovalRefusal =
   | 'self-approval'
   | 'not-an-approver'
   | 'already-counted'
-  | 'not-allowed-to-cancel';
+  | 'not-allowed-to-cancel'
+  /** An API key acted for the person (`act-as`) without the right to decide for them (`decide-as`). */
+  | 'not-own-identity';
 
 export interface ApprovalDecisionResult {
   /** `recorded`: the decision counts (and may have completed the approval); `refused`: nothing changed. */

@@ -14,6 +14,10 @@ export const ERROR_CODES = {
   RATE_LIMITED: { status: 429, retryable: true },
   UNAUTHORIZED: { status: 401, retryable: false },
   FORBIDDEN: { status: 403, retryable: false },
+  /** An API key lacks the scope the request needs (the details name it). */
+  SCOPE_REQUIRED: { status: 403, retryable: false },
+  /** An approval decision came from a service key: deciding needs a person's own identity. */
+  PERSONAL_TOKEN_REQUIRED: { status: 403, retryable: false },
   NOT_FOUND: { status: 404, retryable: false },
   METHOD_NOT_ALLOWED: { status: 405, retryable: false },
   UNKNOWN_COMMAND: { status: 400, retryable: false },

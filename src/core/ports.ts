@@ -34,7 +34,15 @@ export interface TaskQueue {
   /** Removes the task's job unless a worker already holds it (which then skips it); best effort. */
   withdraw(task: Task): Promise<void>;
   depth(): Promise<QueueDepth>;
+  /** Where the job of a task is (the stale-task sweeper asks before it re-adds one). */
+  jobState(taskId: string): Promise<JobState>;
 }
+
+/**
+ * A task's job: still to run (waiting, delayed, running), failed for good (its reason, as the queue keeps
+ * it: a re-add with the same id is ignored while it is kept), or not in the queue at all.
+ */
+export type JobState = { state: 'pending' } | { state: 'failed'; reason: string } | { state: 'missing' };
 
 /** The bot's own record of a message it posted, handed to the sender with the Reply. */
 export interface OutboundMessage {
@@ -43,7 +51,33 @@ export interface OutboundMessage {
   taskId: string;
   skill: string | null;
   createdAt: Date;
+  /**
+   * Set for posts that must land exactly once (scheduled digests): the sender carries the marker in the
+   * post (Slack message metadata, a footer in Teams) and makes one attempt, with no automatic retries.
+   */
+  marker?: DeliveryMarker;
 }
+
+/** A deterministic mark of one delivery, findable in the channel afterwards. */
+export interface DeliveryMarker {
+  /** What kind of delivery, e.g. `chatops_digest` (Slack's metadata event_type). */
+  type: string;
+  /** Unique per delivery, e.g. the digest id and period. */
+  key: string;
+}
+
+/** What a look for a marked post found: the post, nothing, or that the platform cannot be read back. */
+export type MarkedLookup =
+  | { found: true; platformMessageId: string }
+  | { found: false }
+  | { found: 'unsupported'; reason: string };
+
+/**
+ * How a failed send ended, in `ChatOpsError.details.sendOutcome`: `not-sent` when the platform surely did
+ * not take the post (a refusal, a connection that never opened), `unknown` when it may have (a timeout or a
+ * connection lost after the request went out). Only an `unknown` send needs a look before posting again.
+ */
+export type SendOutcome = 'not-sent' | 'unknown';
 
 export interface SentMessage {
   /** The platform's id for the posted message (Slack ts, Teams activity id), used to update it. */
@@ -70,6 +104,11 @@ export interface Sender {
    * Optional: a platform without direct messages leaves it out and people see it in their channel.
    */
   notifyUser?(target: { tenantId: string; userId: string }, reply: Reply): Promise<void>;
+  /**
+   * Looks in the channel for a post carrying `marker`, posted at or after `since`: how a send whose
+   * outcome was unknown is settled before anything is posted again. Absent: the platform cannot be read.
+   */
+  findMarked?(address: ReplyAddress, marker: DeliveryMarker, since: Date): Promise<MarkedLookup>;
 }
 
 /** A message as the API and the web chat show it. */

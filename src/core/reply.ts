@@ -104,6 +104,11 @@ export function markdownReply(text: string, more: ReplyBlock[] = []): Reply {
   return ReplySchema.parse({ v: REPLY_VERSION, text, blocks: [{ type: 'markdown', text }, ...more] });
 }
 
+/** A markdown answer only `userId` sees (a usage problem, a limit), where the platform can show one so. */
+export function privateReply(text: string, userId: string): Reply {
+  return { ...markdownReply(text), visibility: 'ephemeral', ephemeralUser: userId };
+}
+
 /** Buttons the reply carries, in order: what a click can come back with. */
 export function replyButtons(reply: Reply): Button[] {
   return reply.blocks.flatMap((block) => (block.type === 'buttons' ? block.buttons : []));
@@ -154,4 +159,18 @@ export function progressLine(reply: Reply): string {
   return block?.type === 'progress'
     ? `${block.step}${block.percent === undefined ? '' : ` (${Math.round(block.percent)}%)`}`
     : reply.text;
+}
+
+/**
+ * A reply as a direct message (an approval request sent to an approver): a direct message is not a stored
+ * message of ours, so skill buttons and feedback (which name the message they sit on) are left out, links
+ * kept; approval buttons stay, because they carry the approval id, so an approver can decide from the DM.
+ */
+export function forDirectMessage(reply: Reply): Reply {
+  const blocks = reply.blocks.flatMap((block): ReplyBlock[] => {
+    if (block.type !== 'buttons') return [block];
+    const links = block.buttons.filter((button) => button.url);
+    return links.length > 0 ? [{ ...block, buttons: links }] : [];
+  });
+  return { ...reply, blocks, feedback: false };
 }

@@ -23,6 +23,11 @@ export interface ScheduleDefinition {
   /** Who created it (shown in listings and audited). */
   createdBy: string;
   enabled: boolean;
+  /**
+   * What the platform needs beyond the channel to post there (`ReplyAddress.ref`, e.g. the Teams service
+   * URL learnt when the schedule was made in that conversation). Absent: the platform's defaults.
+   */
+  replyRef?: Record<string, unknown>;
 }
 
 export interface ScheduleSummary extends ScheduleDefinition {

@@ -2,6 +2,13 @@ import { z } from 'zod';
 import type { ApprovalsPort, ApprovedAction } from './approvals.ts';
 import { CommandArgumentSchema } from './command-arguments.ts';
 import type { DeploymentsPort } from './deployments.ts';
+import {
+  type DigestKind,
+  type DigestKindDefinition,
+  DigestKindSpecSchema,
+  type DigestsPort,
+} from './digests.ts';
+import type { JiraPort } from './jira.ts';
 import type { KnowledgePort } from './knowledge.ts';
 import type { LanguageModel } from './language-model.ts';
 import type { Logger } from './ports.ts';
@@ -64,6 +71,8 @@ export const SkillManifestSchema = z.object({
   permissions: z.array(z.string()).default([]),
   /** True when the skill changes something outside the bot (needs an approval to act). */
   sideEffects: z.boolean().default(false),
+  /** Digest kinds the skill offers to `/digest add <kind>` (see src/core/digests.ts). */
+  digests: z.array(DigestKindSpecSchema).default([]),
 });
 export type SkillManifest = z.infer<typeof SkillManifestSchema>;
 
@@ -110,6 +119,10 @@ export interface SkillContext {
   readonly tools?: ToolsPort;
   /** The knowledge base as this place may read it; absent where the runtime has none (unit tests). */
   readonly knowledge?: KnowledgePort;
+  /** Jira analytics for this channel; absent where Jira is not configured (JIRA_HOST unset). */
+  readonly jira?: JiraPort;
+  /** Scheduled digests (the digest skill's engine); absent where no scheduler store is wired. */
+  readonly digests?: DigestsPort;
   /** Durable workflows (the skill's own definitions), bound to this task; absent where none are wired. */
   readonly workflows?: WorkflowsPort;
   /** Deployment executors, environment locks and the cluster inventory; absent where none are wired. */
@@ -120,12 +133,15 @@ export interface SkillContext {
 type AnyWorkflow = WorkflowDefinition<any>;
 
 export interface Skill extends SkillManifest {
+  /** The digest kinds with their builders (the manifest lists their specs). */
+  digests: DigestKind[];
   handle(ctx: SkillContext): Promise<void>;
   /** Durable workflows the skill defines (run by src/workflows, started through `ctx.workflows`). */
   workflows?: readonly AnyWorkflow[];
 }
 
-export type SkillDefinition = z.input<typeof SkillManifestSchema> & {
+export type SkillDefinition = Omit<z.input<typeof SkillManifestSchema>, 'digests'> & {
+  digests?: DigestKindDefinition[];
   handle(ctx: SkillContext): Promise<void>;
   workflows?: readonly AnyWorkflow[];
 };
@@ -133,8 +149,16 @@ export type SkillDefinition = z.input<typeof SkillManifestSchema> & {
 /** Identity helper for typing, plus manifest validation so a bad skill fails at start-up, not at first use. */
 export function defineSkill(definition: SkillDefinition): Skill {
   const manifest = SkillManifestSchema.parse(definition);
+  const builders = definition.digests ?? [];
+  const digests = manifest.digests.map((spec, index) => {
+    const build = builders[index]?.build;
+    if (!build)
+      throw new Error(`Digest kind "${spec.kind}" of skill "${manifest.id}" has no build function.`);
+    return { ...spec, build };
+  });
   return {
     ...manifest,
+    digests,
     handle: definition.handle,
     ...(definition.workflows ? { workflows: definition.workflows } : {}),
   };
@@ -142,6 +166,6 @@ export function defineSkill(definition: SkillDefinition): Skill {
 
 /** The manifest part of a skill, safe to serialise. */
 export function manifestOf(skill: Skill): SkillManifest {
-  const { handle: _handle, workflows: _workflows, ...manifest } = skill;
-  return manifest;
+  const { handle: _handle, workflows: _workflows, digests, ...manifest } = skill;
+  return { ...manifest, digests: digests.map(({ build: _build, ...spec }) => spec) };
 }

@@ -1,4 +1,4 @@
-import type { Collection, SourceSpec, StoredDocument } from './knowledge-store.ts';
+import type { Collection, SourceSpec, StoredDocument } from '../knowledge/domain.ts';
 
 /** Rows of the knowledge tables as both drivers return them, mapped to their types. */
 /** A PostgreSQL text[] as the drivers return it (an array, or PGlite's `{a,b}` text). */

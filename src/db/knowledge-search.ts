@@ -1,26 +1,20 @@
-import type { Platform } from '../core/task.ts';
+import type {
+  EmbeddingIdentity,
+  QueryTerm,
+  ReaderScope,
+  SearchMode,
+  SearchRow,
+} from '../knowledge/domain.ts';
 import type { Database } from './database.ts';
-import { type EmbeddingIdentity, textArray, vectorSize } from './knowledge-store.ts';
-
-/**
- * The knowledge base's reads, with the access rule inside the SQL: every statement starts from the
- * collections the reader scope may read, so a restricted collection's chunks never leave the database for
- * a channel or person without access, whatever the query text.
- */
-export interface ReaderScope {
-  tenantId: string;
-  platform: Platform;
-  /** `platform:channel` of the place asking, or null (a DM, the CLI, a REST call without a channel). */
-  channel: string | null;
-  /**
-   * The people who will see the answer: every one of them must be able to read a role-restricted
-   * collection. Null when unknown (a channel whose members the platform does not tell): then only
-   * collections open to the tenant or to that channel are read.
-   */
-  readers: readonly string[] | null;
-  /** Operators (CLI, REST without a place) read every collection of the tenant. */
-  admin: boolean;
-}
+import {
+  type Candidate,
+  DEFAULT_TUNING,
+  type FusedCandidate,
+  fuse,
+  type RankingTuning,
+  textRankingCtes,
+} from './knowledge-ranking.ts';
+import { textArray, vectorSize } from './knowledge-store.ts';
 
 export interface ReadableCollection {
   id: string;
@@ -28,17 +22,13 @@ export interface ReadableCollection {
   embedding: EmbeddingIdentity;
 }
 
-export type SearchMode = 'hybrid' | 'vector' | 'fulltext';
-
 export interface SearchRequest {
   scope: ReaderScope;
   /** Only collections embedded with this model (and so this vector size) are searched by this statement. */
   embedding: EmbeddingIdentity;
   vector: number[] | null;
-  /** An OR query of the question's words (`to_tsquery` syntax), or '' for none. */
-  textQuery: string;
-  /** The selective first pass (passages with two of the words), or '' to go straight to `textQuery`. */
-  pairQuery?: string;
+  /** The full-text side: the question's terms (and related ones, weighted lower); empty for none. */
+  terms: readonly QueryTerm[];
   mode: SearchMode;
   k: number;
   /** Only these collections (by name), still subject to the scope. */
@@ -46,26 +36,9 @@ export interface SearchRequest {
   /** Candidates taken from each ranking before fusion. */
   candidates?: number;
   efSearch?: number;
+  /** Overrides of the ranking's parameters (the evaluation's experiments); the defaults otherwise. */
+  tuning?: Partial<RankingTuning>;
 }
-
-export interface SearchRow {
-  chunkId: string;
-  documentId: string;
-  collection: string;
-  uri: string;
-  title: string;
-  headingPath: string[];
-  page: number | null;
-  text: string;
-  score: number;
-  similarity: number;
-  textRank: number;
-}
-
-/** Reciprocal rank fusion constant (Cormack et al., 2009): 60 keeps one ranking from dominating. */
-const RRF_K = 60;
-/** At most this many full-text matches are ranked per pass. */
-const RANKED_MATCHES = 2000;
 
 /**
  * The collections a reader scope may read, as a SQL condition on `c` (kb_collections). Parameters:
@@ -93,6 +66,11 @@ export function scopeParams(scope: ReaderScope): unknown[] {
   ];
 }
 
+/**
+ * The knowledge base's reads, with the access rule inside the SQL: every statement starts from the
+ * collections the reader scope may read, so a restricted collection's chunks never leave the database for
+ * a channel or person without access, whatever the query text.
+ */
 export class KnowledgeSearch {
   readonly #database: Database;
 
@@ -118,88 +96,119 @@ export class KnowledgeSearch {
     }));
   }
 
+  /**
+   * The vector and full-text rankings run as two statements — at once on PostgreSQL (two pooled
+   * connections, so a hybrid search costs the slower of the two, not their sum), one after the other on
+   * PGlite — each starting from the readable collections; their candidates are fused (knowledge-ranking.ts)
+   * and the winners read by a third statement that applies the access rule again.
+   */
   async search(request: SearchRequest): Promise<SearchRow[]> {
     const size = vectorSize(request.embedding.dimensions);
+    const tuning = { ...DEFAULT_TUNING, ...request.tuning };
     const useVector = request.mode !== 'fulltext' && request.vector !== null;
-    const useText = request.mode !== 'vector' && request.textQuery.trim() !== '';
+    const useText = request.mode !== 'vector' && request.terms.length > 0;
     if (!useVector && !useText) return [];
     const candidates = request.candidates ?? Math.max(50, request.k * 4);
-    const distance = `e.embedding::vector(${size}) <=> $6::vector(${size})`;
-    const vectorCte = useVector
-      ? `select chunk_id, similarity, row_number() over (order by distance) as rank from (
-           select e.chunk_id, ${distance} as distance, 1 - (${distance}) as similarity
-           from kb_embeddings e
-           where e.dimensions = ${size} and e.collection_id = any(array(select id from readable))
-           order by ${distance} limit $8) nearest`
-      : 'select null::uuid as chunk_id, 0::float8 as similarity, 0::bigint as rank where false';
-    // Ranking reads every matching passage's tsvector; a bounded sample of matches is ranked, so a
-    // question of common words costs the same on 100,000 chunks as on 1,000.
-    const rank = (parameter: string, condition: string) => `
-           select m.chunk_id, ts_rank_cd(m.search, m.query, 32) as text_rank from (
-             select k.id as chunk_id, k.search, q.query
-             from kb_chunks k, to_tsquery('english', ${parameter}) as q(query)
-             where k.search @@ q.query and k.collection_id = any(array(select id from readable)) ${condition}
-             limit ${RANKED_MATCHES}) m`;
-    // Two passes: passages with two of the words first; the OR query only when those are too few (a
-    // one-time filter, so PostgreSQL skips that scan entirely otherwise).
-    const textCtes = useText
-      ? `strict as (${rank('$13', "and $13::text <> ''")} order by text_rank desc limit $8),
-         loose as (${rank('$7', 'and (select count(*) from strict) < $9 and k.id not in (select chunk_id from strict)')}
-           order by text_rank desc limit $8),
-         by_text as (select chunk_id, text_rank, row_number() over (order by text_rank desc, chunk_id) as rank
-           from (select * from strict union all select * from loose) matches),`
-      : 'by_text as (select null::uuid as chunk_id, 0::float8 as text_rank, 0::bigint as rank where false),';
-    // Every parameter is named once with its type, so a mode that leaves one out still prepares.
-    const statement = `
-      with typed as (select $6::text as vector, $7::text as text_query, $8::int as candidates, $13::text as pairs),
-      readable as (
-        select c.id, c.name from kb_collections c
-        where ${READABLE_COLLECTIONS} and c.dimensions = ${size} and c.embedding_provider = $11 and c.embedding_model = $12
-          and ($10::text[] is null or c.name = any($10::text[]))
-      ),
-      by_vector as (${vectorCte}),
-      ${textCtes}
-      fused as (
-        select coalesce(v.chunk_id, t.chunk_id) as chunk_id,
-               coalesce(1.0 / (${RRF_K} + v.rank), 0) + coalesce(1.0 / (${RRF_K} + t.rank), 0) as score,
-               coalesce(v.similarity, 0) as similarity, coalesce(t.text_rank, 0) as text_rank
-        from by_vector v full outer join by_text t on t.chunk_id = v.chunk_id
-      )
-      select f.chunk_id, f.score, f.similarity, f.text_rank, k.text, k.heading_path, k.page,
-             d.id as document_id, d.uri, d.title, r.name as collection
-      from fused f
-      join kb_chunks k on k.id = f.chunk_id
-      join kb_documents d on d.id = k.document_id
-      join readable r on r.id = k.collection_id
-      order by f.score desc, f.similarity desc limit $9`;
-    const params = [
+    const scope = [
       ...scopeParams(request.scope),
-      useVector ? `[${(request.vector ?? []).join(',')}]` : null,
-      useText ? request.textQuery : '',
-      candidates,
-      request.k,
       request.collections ? [...request.collections] : null,
       request.embedding.provider,
       request.embedding.model,
-      useText ? (request.pairQuery ?? '') : '',
     ];
-    const rows = await this.#database.transaction(async (sql) => {
-      if (useVector) {
-        // Restricted scopes filter the index's candidates: keep scanning until enough are found.
-        await sql(
-          `set local hnsw.ef_search = ${Math.max(40, Math.min(1000, request.efSearch ?? candidates * 2))}`,
-        );
-        await sql(`set local hnsw.iterative_scan = relaxed_order`);
-      }
-      return sql<Record<string, unknown>>(statement, params);
+    const vector = async () =>
+      useVector
+        ? this.#vectorCandidates(
+            size,
+            [...scope, `[${(request.vector ?? []).join(',')}]`, candidates],
+            request.efSearch ?? candidates * 2,
+          )
+        : [];
+    const text = async () =>
+      useText
+        ? this.#textCandidates(size, tuning, [
+            ...scope,
+            JSON.stringify(request.terms),
+            candidates,
+            tuning.perTerm,
+          ])
+        : [];
+    const [byVector, byText] =
+      this.#database.kind === 'postgresql'
+        ? await Promise.all([vector(), text()])
+        : [await vector(), await text()];
+    const fused = fuse(byVector, byText, tuning, request.k);
+    if (fused.length === 0) return [];
+    const rows = await this.#database.sql<Record<string, unknown>>(
+      `with ${readableCte(size)}
+       select k.id as chunk_id, k.text, k.heading_path, k.page, d.id as document_id, d.uri, d.title, r.name as collection
+       from kb_chunks k
+       join kb_documents d on d.id = k.document_id
+       join readable r on r.id = k.collection_id
+       where k.id = any($9::uuid[])`,
+      [...scope, fused.map((candidate) => candidate.chunkId)],
+    );
+    const byId = new Map(rows.map((row) => [String(row.chunk_id), row]));
+    return fused.flatMap((candidate) => {
+      const row = byId.get(candidate.chunkId);
+      return row ? [toRow(row, candidate)] : [];
     });
-    return rows.map(toRow);
+  }
+
+  async #vectorCandidates(size: number, params: unknown[], efSearch: number): Promise<Candidate[]> {
+    const distance = `e.embedding::vector(${size}) <=> $9::vector(${size})`;
+    const rows = await this.#database.transaction(async (sql) => {
+      // Restricted scopes filter the index's candidates: keep scanning until enough are found.
+      await sql(`set local hnsw.ef_search = ${Math.max(40, Math.min(1000, Math.round(efSearch)))}`);
+      await sql(`set local hnsw.iterative_scan = relaxed_order`);
+      return sql<Record<string, unknown>>(
+        `with ${readableCte(size)}
+         select n.chunk_id, n.similarity, k.document_id from (
+           select e.chunk_id, 1 - (${distance}) as similarity
+           from kb_embeddings e
+           where e.dimensions = ${size} and e.collection_id = any(array(select id from readable))
+           order by ${distance} limit $10::int) n
+         join kb_chunks k on k.id = n.chunk_id
+         order by n.similarity desc`,
+        params,
+      );
+    });
+    return rows.map((row) => ({
+      chunkId: String(row.chunk_id),
+      documentId: String(row.document_id),
+      score: Number(row.similarity),
+    }));
+  }
+
+  async #textCandidates(size: number, tuning: RankingTuning, params: unknown[]): Promise<Candidate[]> {
+    const rows = await this.#database.sql<Record<string, unknown>>(
+      `with ${readableCte(size)},
+       ${textRankingCtes(tuning, { terms: '$9', candidates: '$10', perTerm: '$11' })}
+       select t.chunk_id, t.text_rank, k.document_id from by_text t join kb_chunks k on k.id = t.chunk_id
+       order by t.text_rank desc, t.chunk_id`,
+      params,
+    );
+    return rows.map((row) => ({
+      chunkId: String(row.chunk_id),
+      documentId: String(row.document_id),
+      score: Number(row.text_rank),
+    }));
   }
 }
 
-function toRow(row: Record<string, unknown>): SearchRow {
+/**
+ * The collections of one vector size and model the scope may read, optionally only some of them by name.
+ * Parameters: $1-$5 the scope, $6 collection names (text[] or null), $7 provider, $8 model.
+ */
+function readableCte(size: number): string {
+  return `readable as (
+        select c.id, c.name from kb_collections c
+        where ${READABLE_COLLECTIONS} and c.dimensions = ${size} and c.embedding_provider = $7 and c.embedding_model = $8
+          and ($6::text[] is null or c.name = any($6::text[])))`;
+}
+
+function toRow(row: Record<string, unknown>, ranked: FusedCandidate): SearchRow {
   return {
-    chunkId: String(row.chunk_id),
+    chunkId: ranked.chunkId,
     documentId: String(row.document_id),
     collection: String(row.collection),
     uri: String(row.uri),
@@ -207,8 +216,8 @@ function toRow(row: Record<string, unknown>): SearchRow {
     headingPath: textArray(row.heading_path),
     page: row.page === null || row.page === undefined ? null : Number(row.page),
     text: String(row.text),
-    score: Number(row.score),
-    similarity: Number(row.similarity),
-    textRank: Number(row.text_rank),
+    score: ranked.score,
+    similarity: ranked.similarity,
+    textRank: ranked.textRank,
   };
 }

@@ -1,65 +1,21 @@
 import { ChatOpsError } from '../core/errors.ts';
 import { uuidv7 } from '../core/ids.ts';
+import {
+  type Collection,
+  type CollectionAccess,
+  type CollectionSummary,
+  type EmbeddingIdentity,
+  embeddingText,
+  headingOf,
+  type SourceSpec,
+  type StoredDocument,
+} from '../knowledge/domain.ts';
 import type { Database, SqlFunction } from './database.ts';
 import { hnswIndexSql } from './entities/knowledge.ts';
 import { toCollection, toDocument } from './knowledge-rows.ts';
+import { countsOf, type IndexedChunk, moveCounts, NO_COUNTS, writePostings } from './knowledge-terms.ts';
 
 export { textArray } from './knowledge-rows.ts';
-
-/**
- * Collections, documents, chunks and embeddings. Writes that must be all-or-nothing (a document's new
- * version with its chunks and vectors, a collection's re-embedding) run in one transaction, so a search
- * sees either the old version or the new one, never a mix and never a document without chunks.
- */
-export interface CollectionAccess {
-  /** `tenant`: everyone in the tenant; `restricted`: only the channels and roles named. */
-  visibility: 'tenant' | 'restricted';
-  /** `platform:channel` keys whose members may read it there (`api:ops`, `slack:C0123ABCDEF`). */
-  channels: string[];
-  roles: string[];
-  /** Roles that may add documents from chat; empty means anyone who may read it. */
-  editorRoles: string[];
-}
-
-export type SourceSpec =
-  | { kind: 'path'; path: string }
-  | { kind: 'url'; url: string }
-  | { kind: 'github'; owner: string; repo: string; ref?: string; path?: string; include?: string };
-
-export interface EmbeddingIdentity {
-  provider: string;
-  model: string;
-  dimensions: number;
-}
-
-export interface Collection {
-  id: string;
-  tenantId: string;
-  name: string;
-  description: string;
-  access: CollectionAccess;
-  embedding: EmbeddingIdentity;
-  sources: SourceSpec[];
-  createdAt: string;
-}
-
-export interface CollectionSummary extends Collection {
-  documents: number;
-  chunks: number;
-}
-
-export interface StoredDocument {
-  id: string;
-  collectionId: string;
-  source: string;
-  uri: string;
-  title: string;
-  contentHash: string;
-  mimeType: string;
-  version: number;
-  chunks: number;
-  ingestedAt: string;
-}
 
 export interface ChunkInput {
   position: number;
@@ -83,6 +39,11 @@ const BATCH = 400;
 const COLLECTION_COLUMNS = `id, tenant_id, name, description, visibility, read_channels, read_roles, editor_roles,
   embedding_provider, embedding_model, dimensions, sources, created_at`;
 
+/**
+ * Collections, documents, chunks and embeddings. Writes that must be all-or-nothing (a document's new
+ * version with its chunks and vectors, a collection's re-embedding) run in one transaction, so a search
+ * sees either the old version or the new one, never a mix and never a document without chunks.
+ */
 export class KnowledgeStore {
   readonly #database: Database;
 
@@ -231,14 +192,21 @@ export class KnowledgeStore {
         ],
       );
       const document = toDocument(row ?? {});
+      // The old version's share of the BM25 statistics, swapped for the new one's at the end.
+      const before = document.version > 1 ? await countsOf(sql, document.id) : NO_COUNTS;
       await sql(
         'delete from kb_embeddings where chunk_id in (select id from kb_chunks where document_id = $1)',
         [document.id],
       );
       await sql('delete from kb_chunks where document_id = $1', [document.id]);
+      const stored: IndexedChunk[] = [];
       for (let start = 0; start < input.chunks.length; start += BATCH) {
-        await insertChunks(sql, collection, document.id, input.chunks.slice(start, start + BATCH));
+        stored.push(
+          ...(await insertChunks(sql, collection, document.id, input.chunks.slice(start, start + BATCH))),
+        );
       }
+      const after = await writePostings(sql, collection.id, input.title, stored);
+      await moveCounts(sql, collection.id, before, after);
       return document;
     });
   }
@@ -250,6 +218,7 @@ export class KnowledgeStore {
         [collectionId, uri],
       );
       if (!rows[0]) return false;
+      await moveCounts(sql, collectionId, await countsOf(sql, rows[0].id), NO_COUNTS);
       await sql(
         'delete from kb_embeddings where chunk_id in (select id from kb_chunks where document_id = $1)',
         [rows[0].id],
@@ -311,15 +280,6 @@ export class KnowledgeStore {
   }
 }
 
-/** What is embedded for a chunk: its heading path gives the passage its context. */
-export function embeddingText(heading: string, text: string): string {
-  return heading ? `${heading}\n\n${text}` : text;
-}
-
-export function headingOf(path: readonly string[]): string {
-  return path.join(' › ');
-}
-
 /** A vector size as it may appear in SQL text (the partial index predicate must be a literal). */
 export function vectorSize(dimensions: number): number {
   if (!Number.isInteger(dimensions) || dimensions < 1 || dimensions > 2000) {
@@ -335,7 +295,7 @@ async function insertChunks(
   collection: Collection,
   documentId: string,
   chunks: readonly ChunkInput[],
-): Promise<void> {
+): Promise<IndexedChunk[]> {
   const rows = chunks.map((chunk) => ({
     id: uuidv7(),
     position: chunk.position,
@@ -356,6 +316,7 @@ async function insertChunks(
     collection.embedding.dimensions,
     chunks.map((chunk, index) => ({ id: rows[index]?.id ?? '', embedding: chunk.embedding })),
   );
+  return rows;
 }
 
 async function insertEmbeddings(

@@ -101,9 +101,9 @@ export async function recordTasks(sql: SqlFunction, inputs: readonly RecordInput
 }
 
 /**
- * What starting a task found. A task is enqueued while its record is still being written (the receiver
- * does both at once, see TaskIntake), so the worker can meet a job before its row: `unrecorded` (no row
- * yet; try again shortly), or `superseded` (another task holds its source event: the job of a duplicate).
+ * What starting a task found: started (running, with its attempt), or not: `ended`, `unrecorded` (no row
+ * yet: the job came before its record) or `superseded` (another task holds its source event: the job of a
+ * duplicate). The intake protocol (src/intake/task-intake.ts) explains when each happens.
  */
 export type StartResult =
   | { started: true; attempt: number }

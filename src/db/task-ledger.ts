@@ -151,22 +151,54 @@ export class TaskLedger {
     };
   }
 
-  /** Queued tasks not touched for a while: their enqueue may have been lost (Redis down at the time). */
-  async stale(olderThanSeconds: number, limit: number): Promise<Task[]> {
-    const rows = await this.#database.sql<{ payload: Task | string }>(
-      `select payload from tasks where status = 'queued' and updated_at < now() - make_interval(secs => $1)
+  /**
+   * Queued tasks not touched for a while: their enqueue may have been lost (Redis down at the time), or they
+   * can never run. The payload is handed back as stored, unchecked: the sweeper checks it.
+   */
+  async stale(olderThanSeconds: number, limit: number): Promise<StaleTask[]> {
+    const rows = await this.#database.sql<{ id: string; payload: unknown; requeues: number }>(
+      `select id, payload, requeues from tasks where status = 'queued'
+          and updated_at < now() - make_interval(secs => $1)
         order by updated_at limit $2`,
       [olderThanSeconds, limit],
     );
-    return rows.map((row) => parsePayload(row.payload));
+    return rows.map((row) => ({
+      id: String(row.id),
+      payload: typeof row.payload === 'string' ? (JSON.parse(row.payload) as unknown) : row.payload,
+      requeues: Number(row.requeues),
+    }));
   }
 
-  /** Marks a stale task as seen so the sweeper does not re-enqueue it on every pass. */
-  async touch(taskId: string): Promise<void> {
-    await this.#database.sql(`update tasks set updated_at = now() where id = $1 and status = 'queued'`, [
-      taskId,
-    ]);
+  /**
+   * Marks a stale task as seen so the sweeper does not look at it on every pass; `requeued` counts one more
+   * re-add of its job.
+   */
+  async touch(taskId: string, requeued = false): Promise<void> {
+    await this.#database.sql(
+      `update tasks set updated_at = now(), requeues = requeues + $2 where id = $1 and status = 'queued'`,
+      [taskId, requeued ? 1 : 0],
+    );
   }
+
+  /**
+   * Fails a queued task that can never run (its payload is invalid, or its job keeps vanishing). Only a task
+   * still queued changes, so of several sweepers one wins, and only it tells the person.
+   */
+  async abandon(taskId: string, error: { code: string; message: string; remedy?: string }): Promise<boolean> {
+    const rows = await this.#database.sql<{ id: string }>(
+      `update tasks set status = 'failed', error = $2::jsonb, finished_at = now(), updated_at = now()
+        where id = $1 and status = 'queued' returning id`,
+      [taskId, JSON.stringify(error)],
+    );
+    return rows.length > 0;
+  }
+}
+
+/** A queued task the sweeper looks at: its id, its stored payload (maybe not a valid Task) and its requeues. */
+export interface StaleTask {
+  id: string;
+  payload: unknown;
+  requeues: number;
 }
 
 // pg parses jsonb; PGlite too, but a driver may hand back text: accept both.

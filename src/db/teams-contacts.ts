@@ -40,6 +40,14 @@ export class TeamsContactStore {
     );
   }
 
+  async serviceUrlOf(tenantId: string): Promise<string | null> {
+    const rows = await this.#database.sql<{ service_url: string }>(
+      'select service_url from teams_contacts where tenant_id = $1 order by updated_at desc limit 1',
+      [tenantId],
+    );
+    return rows[0]?.service_url ?? null;
+  }
+
   async find(tenantId: string, userId: string): Promise<TeamsContactRow | null> {
     const rows = await this.#database.sql<Record<string, unknown>>(
       `select tenant_id, user_id, teams_user_id, service_url, bot_id, personal_conversation_id

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { ChatOpsError } from '../core/errors.ts';
 import type { Logger } from '../core/ports.ts';
 import { sendError } from './respond.ts';
-import type { RouteTable } from './router.ts';
+import type { RouteTable } from './route-table.ts';
 
 /**
  * The gateway's one HTTP server. It routes by the table, turns every thrown error into the API's error

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { CollectionAccess } from '../db/knowledge-store.ts';
+import type { CollectionAccess } from './domain.ts';
 
 /** Who may read a collection, as the CLI and REST take it; channels are `platform:channel`. */
 const ChannelKey = z

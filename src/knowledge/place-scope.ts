@@ -1,7 +1,7 @@
 import type { ChannelMembersPort } from '../core/channels.ts';
 import { ChatOpsError } from '../core/errors.ts';
 import { PlatformSchema } from '../core/task.ts';
-import type { ReaderScope } from '../db/knowledge-search.ts';
+import type { ReaderScope } from './domain.ts';
 
 /**
  * The reader scope of an operator's request (CLI, REST): every collection of the tenant, unless it names

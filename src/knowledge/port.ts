@@ -6,10 +6,10 @@ import type { Caller } from '../core/skill.ts';
 import type { Task, TaskFile } from '../core/task.ts';
 import type { Database } from '../db/database.ts';
 import { citedSources } from '../db/feedback-store.ts';
-import type { ReaderScope } from '../db/knowledge-search.ts';
-import type { Collection } from '../db/knowledge-store.ts';
 import type { MessageStore } from '../db/message-store.ts';
 import { threadFiles } from '../db/thread-files.ts';
+import type { Collection, ReaderScope } from './domain.ts';
+import { isIngestJob } from './jobs.ts';
 import type { KnowledgeService } from './service.ts';
 import type { SourceItem } from './sources/index.ts';
 import { safeFetch } from './sources/safe-fetch.ts';
@@ -68,7 +68,9 @@ export function knowledgePortFor(
             access: { visibility: 'restricted', channels: [channel], roles: [], editorRoles: [] },
           })
         : await service.collection(task.tenantId, name));
-    if (!existing || task.platform === 'api' || task.kind === 'schedule') return collection;
+    // Schedules and ingest jobs were authorised where they were set up (CLI, `knowledge`-scoped REST);
+    // everyone else, chat through the REST API included, needs an editor role or read access from here.
+    if (!existing || task.kind === 'schedule' || isIngestJob(task)) return collection;
     const editors = collection.access.editorRoles;
     const allowed =
       editors.length > 0

@@ -1,15 +1,21 @@
 import type { KnowledgeSource } from '../core/knowledge.ts';
 import type { Logger } from '../core/ports.ts';
-import type { KnowledgeSearch, ReaderScope, SearchMode, SearchRow } from '../db/knowledge-search.ts';
-import type { EmbeddingIdentity } from '../db/knowledge-store.ts';
-import { headingOf } from '../db/knowledge-store.ts';
+import type { KnowledgeSearch } from '../db/knowledge-search.ts';
+import {
+  type EmbeddingIdentity,
+  headingOf,
+  type ReaderScope,
+  type SearchMode,
+  type SearchRow,
+} from './domain.ts';
 import type { EmbeddingProvider } from './embed/provider.ts';
-import { coverage, pairQuery, textQuery } from './query.ts';
+import { coverage, queryTerms } from './query.ts';
 
 /**
  * Hybrid retrieval: the question is embedded once per embedding model among the readable collections,
- * each model's collections are searched in SQL (vector nearest neighbours and full-text ranking fused by
- * reciprocal rank), and the results are merged by fused score. Access filtering happens in that SQL.
+ * each model's collections are searched in SQL (vector nearest neighbours and BM25 full-text ranking,
+ * fused by scaled scores: src/db/knowledge-ranking.ts), and the results are merged by fused score. Access
+ * filtering happens in that SQL.
  */
 export interface RetrievalResult {
   sources: KnowledgeSource[];
@@ -67,8 +73,7 @@ export class Retriever {
           scope,
           embedding: identity,
           vector,
-          textQuery: textQuery(query),
-          pairQuery: pairQuery(query),
+          terms: queryTerms(query),
           mode,
           k,
           collections: readable.map((collection) => collection.name),

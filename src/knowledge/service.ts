@@ -6,16 +6,18 @@ import type { LanguageModel } from '../core/language-model.ts';
 import type { Logger } from '../core/ports.ts';
 import type { Database } from '../db/database.ts';
 import { FeedbackStore } from '../db/feedback-store.ts';
-import { KnowledgeSearch, type ReaderScope, type SearchMode } from '../db/knowledge-search.ts';
-import {
-  type Collection,
-  type CollectionAccess,
-  type CollectionSummary,
-  type EmbeddingIdentity,
-  KnowledgeStore,
-  type StoredDocument,
-} from '../db/knowledge-store.ts';
+import { KnowledgeSearch } from '../db/knowledge-search.ts';
+import { KnowledgeStore } from '../db/knowledge-store.ts';
 import { composeAnswer, MIN_CONFIDENCE } from './answer.ts';
+import type {
+  Collection,
+  CollectionAccess,
+  CollectionSummary,
+  EmbeddingIdentity,
+  ReaderScope,
+  SearchMode,
+  StoredDocument,
+} from './domain.ts';
 import { HashingEmbeddings } from './embed/hashing.ts';
 import {
   createEmbeddingProvider,

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -6,6 +7,7 @@ import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from '../core/ports.ts';
 import { VERSION } from '../version.ts';
 import type { McpServerDefinition } from './client-config.ts';
+import { commandLine, downloadsFirst, StderrTail } from './stdio-diagnostics.ts';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'closed';
 
@@ -33,10 +35,22 @@ export const DEFAULT_RECONNECT: ReconnectPolicy = {
   random: Math.random,
 };
 
+export interface McpConnectionOptions {
+  log: Logger;
+  onChange: () => void;
+  policy?: ReconnectPolicy;
+  /**
+   * Variables a stdio server inherits on top of the MCP SDK's minimal environment (proxy and CA settings,
+   * from MCP_STDIO_PASS_ENV); the server's own `env` in MCP_CONFIG overrides them.
+   */
+  inheritedEnvironment?: Readonly<Record<string, string>>;
+}
+
 /**
  * One MCP server: connects, lists its tools, follows list-changed notifications, and when the connection
  * drops (the process died, the HTTP server went away) reconnects with exponential backoff and jitter until
- * closed. Calls made while it is down fail at once with a clear message rather than hanging.
+ * closed. Calls made while it is down fail at once with a clear message rather than hanging. A stdio
+ * server that fails is reported with its command line and the tail of its stderr.
  */
 export class McpConnection {
   readonly definition: McpServerDefinition;
@@ -47,21 +61,19 @@ export class McpConnection {
   #failures = 0;
   #timer: NodeJS.Timeout | undefined;
   #closing = false;
-  #stderrTail: string[] = [];
+  /** The current attempt's stderr (stdio servers); a new attempt starts a new one. */
+  #stderr: StderrTail | null = null;
   readonly #log: Logger;
   readonly #policy: ReconnectPolicy;
   readonly #onChange: () => void;
+  readonly #inherited: Readonly<Record<string, string>>;
 
-  constructor(
-    definition: McpServerDefinition,
-    log: Logger,
-    onChange: () => void,
-    policy = DEFAULT_RECONNECT,
-  ) {
+  constructor(definition: McpServerDefinition, options: McpConnectionOptions) {
     this.definition = definition;
-    this.#log = log.child({ mcpServer: definition.name });
-    this.#policy = policy;
-    this.#onChange = onChange;
+    this.#log = options.log.child({ mcpServer: definition.name });
+    this.#policy = options.policy ?? DEFAULT_RECONNECT;
+    this.#onChange = options.onChange;
+    this.#inherited = options.inheritedEnvironment ?? {};
   }
 
   get name(): string {
@@ -135,10 +147,7 @@ export class McpConnection {
     let timer: NodeJS.Timeout | undefined;
     try {
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`no answer within ${this.#policy.connectTimeoutMs} ms`)),
-          this.#policy.connectTimeoutMs,
-        );
+        timer = setTimeout(() => reject(this.#timedOut()), this.#policy.connectTimeoutMs);
       });
       await Promise.race([client.connect(transport), timeout]);
       this.#tools = await listAllTools(client);
@@ -166,18 +175,29 @@ export class McpConnection {
     const transport = new StdioClientTransport({
       command: definition.command,
       args: definition.args,
-      env: { ...getDefaultEnvironment(), ...definition.env },
+      // The SDK's minimal set, then what the bot passes on (proxy, CA bundles), then the server's own env.
+      env: { ...getDefaultEnvironment(), ...this.#inherited, ...definition.env },
       cwd: definition.cwd,
       // Kept off our stdout/stderr (JSON logs, or the stdio MCP server's own channel), but remembered for errors.
       stderr: 'pipe',
     });
-    transport.stderr?.on('data', (chunk: Buffer) => {
-      for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
-        this.#stderrTail = [...this.#stderrTail.slice(-4), line.slice(0, 300)];
-        this.#log.debug('mcp-server-stderr', { line: line.slice(0, 300) });
-      }
-    });
+    const stderr = new StderrTail();
+    this.#stderr = stderr;
+    stderr.follow(transport.stderr as Readable | null, (line) =>
+      this.#log.debug('mcp-server-stderr', { line }),
+    );
     return transport;
+  }
+
+  /** The connect timeout, saying what was started (and, for package runners, the likely cause). */
+  #timedOut(): Error {
+    const definition = this.definition;
+    const waited = `no answer within ${this.#policy.connectTimeoutMs} ms`;
+    if (definition.transport === 'http') return new Error(`${waited} from ${definition.url}`);
+    const hint = downloadsFirst(definition.command, definition.args)
+      ? '; a server started by a package runner may be waiting for its registry: behind a proxy, give the bot HTTPS_PROXY (and NODE_EXTRA_CA_CERTS for a TLS-inspecting one), which MCP_STDIO_PASS_ENV passes on'
+      : '';
+    return new Error(`${waited} from \`${commandLine(definition.command, definition.args)}\`${hint}`);
   }
 
   #dropped(client: Client): void {
@@ -189,8 +209,7 @@ export class McpConnection {
 
   #failed(error: unknown): void {
     this.#failures += 1;
-    const tail = this.#stderrTail.length > 0 ? ` (stderr: ${this.#stderrTail.join(' | ')})` : '';
-    this.#error = `${error instanceof Error ? error.message : String(error)}${tail}`;
+    this.#error = this.#explain(error instanceof Error ? error.message : String(error));
     if (this.#closing) return;
     const ceiling = Math.min(this.#policy.maxDelayMs, this.#policy.baseDelayMs * 2 ** (this.#failures - 1));
     const delay = Math.round(ceiling * (0.5 + this.#policy.random() * 0.5));
@@ -202,6 +221,16 @@ export class McpConnection {
     });
     this.#timer = setTimeout(() => void this.#connect(), delay);
     this.#timer.unref();
+  }
+
+  /** A stdio failure names what was started and what it said on stderr: the operator's first two questions. */
+  #explain(message: string): string {
+    const definition = this.definition;
+    if (definition.transport !== 'stdio') return message;
+    const line = commandLine(definition.command, definition.args);
+    const started = message.includes(line) ? '' : ` (\`${line}\`)`;
+    const lines = this.#stderr?.lines() ?? [];
+    return `${message}${started}; ${lines.length > 0 ? `its stderr ended with: ${lines.join(' | ')}` : 'it wrote nothing to stderr'}`;
   }
 
   #setStatus(status: ConnectionStatus): void {

@@ -29,6 +29,8 @@ export interface McpClientPoolOptions {
   /** Told whenever a server's health changes (the worker records it for the gateway's /health). */
   onHealth?: (server: string, health: ServerHealth) => void;
   reconnect?: Partial<ReconnectPolicy>;
+  /** Variables stdio servers inherit (proxy and CA settings: config.agent.mcpStdioEnvironment). */
+  stdioEnvironment?: Readonly<Record<string, string>>;
 }
 
 /** Every configured MCP server, one connection each, and their tools in one namespace. */
@@ -41,7 +43,12 @@ export class McpClientPool {
     const policy = { ...DEFAULT_RECONNECT, ...options.reconnect };
     this.#connections = definitions.map(
       (definition) =>
-        new McpConnection(definition, options.log, () => this.#changed(definition.name), policy),
+        new McpConnection(definition, {
+          log: options.log,
+          onChange: () => this.#changed(definition.name),
+          policy,
+          ...(options.stdioEnvironment ? { inheritedEnvironment: options.stdioEnvironment } : {}),
+        }),
     );
   }
 

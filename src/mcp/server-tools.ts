@@ -16,8 +16,10 @@ import {
 } from '../agent/skill-tools.ts';
 import { uuidv7 } from '../core/ids.ts';
 import type { Intake, Logger } from '../core/ports.ts';
+import type { SkillManifest } from '../core/skill.ts';
 import type { SkillCatalog } from '../core/skill-catalog.ts';
 import { type Platform, TASK_VERSION, type Task } from '../core/task.ts';
+import { isInputLimitError } from '../core/task-check.ts';
 import { WORKFLOWS_SKILL } from '../core/workflows.ts';
 import type { MessageStore } from '../db/message-store.ts';
 import type { TaskLedger } from '../db/task-ledger.ts';
@@ -26,7 +28,7 @@ import type { TaskLedger } from '../db/task-ledger.ts';
  * The bot's own skills as MCP tools, for Claude Desktop, IDE agents and other MCP clients. A call becomes
  * a Task (`platform: mcp`) on the same queue and supervisor path as a chat message; the answer is the
  * text the skill replied. Replies (approval requests included) are posted to the configured channel, so
- * a deployment requested through MCP waits for people to approve it there: it never runs directly.
+ * a side effect requested through MCP waits for people to approve it there: it never runs directly.
  */
 export interface SkillServerDependencies {
   catalog: SkillCatalog;
@@ -51,18 +53,27 @@ export const CHAT_TOOL = 'chat';
 const HIDDEN = ['run', WORKFLOWS_SKILL];
 const POLL_MS = 150;
 
+/** The skill tools the server offers besides `chat`: one per installed command (`run` stays in chat). */
+export function serverToolSpecs(manifests: readonly SkillManifest[]): SkillToolSpec[] {
+  return skillTools(manifests, HIDDEN).filter((spec) => spec.name !== CHAT_TOOL);
+}
+
+/** What an MCP client reads about the server, generated from the installed skills so it names only those. */
+export function serverInstructions(manifests: readonly SkillManifest[]): string {
+  const names = serverToolSpecs(manifests).map((spec) => spec.name);
+  const commands = names.length > 0 ? `one per installed command (${names.join(', ')}) and ` : '';
+  return `Tools of the chat-ops bot: ${commands}"${CHAT_TOOL}" for anything a person would type in chat. Each runs a skill as if a person used it in chat. Tools that change things (destructiveHint) only request an approval from people in chat.`;
+}
+
 export function createSkillServer(deps: SkillServerDependencies, principal: McpPrincipal): Server {
   const server = new Server(
     { name: 'chatops', title: 'chatops bot', version: deps.version },
-    {
-      capabilities: { tools: {} },
-      instructions:
-        'Tools of the chat-ops bot. Each runs a skill as if a person used it in chat. Tools that change things (destructiveHint) only request an approval from people in chat.',
-    },
+    { capabilities: { tools: {} }, instructions: serverInstructions(deps.catalog.manifests) },
   );
-  const specs = () => skillTools(deps.catalog.manifests, HIDDEN).filter((spec) => spec.name !== CHAT_TOOL);
+  const specs = () => serverToolSpecs(deps.catalog.manifests);
+  const chat = chatTool(deps.catalog.manifests);
   server.setRequestHandler(ListToolsRequestSchema, async () => ({
-    tools: [chatTool(), ...specs().map(toMcpTool)],
+    tools: [chat, ...specs().map(toMcpTool)],
   }));
   server.setRequestHandler(CallToolRequestSchema, async (request) => {
     const input = (request.params.arguments ?? {}) as Record<string, unknown>;
@@ -97,7 +108,9 @@ export function createSkillServer(deps: SkillServerDependencies, principal: McpP
   return server;
 }
 
-function chatTool(): Tool {
+/** The free-text tool; its example request is one an installed skill lists, so it never promises more. */
+function chatTool(manifests: readonly SkillManifest[]): Tool {
+  const example = manifests.flatMap((skill) => skill.examples)[0];
   return {
     name: CHAT_TOOL,
     title: 'Ask the bot',
@@ -108,7 +121,7 @@ function chatTool(): Tool {
       properties: {
         [REQUEST_FIELD]: {
           type: 'string',
-          description: 'The message, e.g. "how many bugs are open in PAY?"',
+          description: example ? `The message, e.g. "${example}"` : 'The message.',
         },
       },
       required: [REQUEST_FIELD],
@@ -157,7 +170,14 @@ async function run(
     sourceEventId: thread,
     receivedAt: new Date().toISOString(),
   };
-  const accepted = await deps.intake.accept(task, { id: uuidv7(), text: shown });
+  let accepted: Awaited<ReturnType<SkillServerDependencies['intake']['accept']>>;
+  try {
+    accepted = await deps.intake.accept(task, { id: uuidv7(), text: shown });
+  } catch (error) {
+    // Too large to become a task: the caller is told the limit, and nothing is queued.
+    if (isInputLimitError(error)) return failure(error.explanation);
+    throw error;
+  }
   deps.log.info('mcp-tool-called', {
     taskId: accepted.task.id,
     command: task.command ?? null,

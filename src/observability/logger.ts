@@ -1,5 +1,5 @@
 import type { LogFields, Logger } from '../core/ports.ts';
-import { redactDeep, redactSecrets } from '../core/redact.ts';
+import { redactSecrets } from '../core/redact.ts';
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
 const RANK: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -18,9 +18,10 @@ export interface LoggerOptions {
 export function createLogger(options: LoggerOptions, bound: LogFields = {}): Logger {
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
   const threshold = RANK[options.level];
+  const context = flatten(bound);
   const emit = (level: Level, event: string, fields: LogFields = {}) => {
     if (RANK[level] < threshold) return;
-    const record = { time: new Date().toISOString(), level, event, ...bound, ...flatten(fields) };
+    const record = { time: new Date().toISOString(), level, event, ...context, ...flatten(fields) };
     write(options.format === 'json' ? JSON.stringify(record) : pretty(record));
   };
   return {
@@ -32,13 +33,22 @@ export function createLogger(options: LoggerOptions, bound: LogFields = {}): Log
   };
 }
 
+// Secrets never reach a log shipper, whatever a caller passes in: bound fields, nested objects and errors
+// at any depth are redacted (an error's own fields, such as a ChatOpsError's details, are not logged).
 function flatten(fields: LogFields): LogFields {
   const out: LogFields = {};
-  for (const [key, value] of Object.entries(fields)) {
-    // Secrets never reach a log shipper, whatever a caller passes in.
-    out[key] = value instanceof Error ? describeError(value) : redactDeep(value);
-  }
+  for (const [key, value] of Object.entries(fields)) out[key] = safeValue(value);
   return out;
+}
+
+function safeValue(value: unknown): unknown {
+  if (value instanceof Error) return describeError(value);
+  if (typeof value === 'string') return redactSecrets(value);
+  if (Array.isArray(value)) return value.map(safeValue);
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, safeValue(entry)]));
+  }
+  return value;
 }
 
 function describeError(error: Error): LogFields {

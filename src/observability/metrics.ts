@@ -10,10 +10,13 @@ export interface Metrics {
   readonly registry: Registry;
   readonly tasksReceived: Counter<'platform' | 'kind'>;
   readonly tasksDuplicate: Counter<'platform'>;
+  readonly tasksRefused: Counter<'platform'>;
   readonly tasksCompleted: Counter<'platform' | 'skill'>;
   readonly tasksFailed: Counter<'platform' | 'skill' | 'code'>;
   readonly taskDuration: Histogram<'platform' | 'skill'>;
   readonly ackLatency: Histogram<'platform'>;
+  readonly digests: Counter<'platform' | 'kind' | 'outcome'>;
+  readonly digestDelay: Histogram<'platform'>;
 }
 
 export function createMetrics(
@@ -32,6 +35,12 @@ export function createMetrics(
     tasksDuplicate: new Counter({
       name: 'chatops_tasks_duplicate_total',
       help: 'Deliveries of an already recorded source event (platform retries, double clicks).',
+      labelNames: ['platform'],
+      registers: [registry],
+    }),
+    tasksRefused: new Counter({
+      name: 'chatops_tasks_refused_total',
+      help: 'Requests refused where they arrived because they break a limit of the Task schema (answered, never queued).',
       labelNames: ['platform'],
       registers: [registry],
     }),
@@ -59,6 +68,19 @@ export function createMetrics(
       help: 'Time from a request arriving to its acknowledgement (verify, record, enqueue).',
       labelNames: ['platform'],
       buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 3],
+      registers: [registry],
+    }),
+    digests: new Counter({
+      name: 'chatops_digests_total',
+      help: 'Digest runs by outcome: posted, already-posted, skipped (nothing new), held (outcome unknown), not-due.',
+      labelNames: ['platform', 'kind', 'outcome'],
+      registers: [registry],
+    }),
+    digestDelay: new Histogram({
+      name: 'chatops_digest_delay_seconds',
+      help: 'Time from a digest fire time to its post being taken by the platform.',
+      labelNames: ['platform'],
+      buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800, 3600],
       registers: [registry],
     }),
   };

@@ -16,7 +16,7 @@ export function expiryJobId(approvalId: string): string {
 
 /**
  * Approval expiry as delayed BullMQ jobs on their own small queue: each approval's job fires at its expiry
- * time (deterministic job id). The periodic sweep in src/agent/approvals-expiry.ts is the safety net for a
+ * time (deterministic job id). The periodic sweep in src/agent/approvals/expiry.ts is the safety net for a
  * job that was lost with Redis; expiring twice is harmless (compare-and-set).
  */
 export class BullApprovalTimers {

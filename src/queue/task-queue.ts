@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { Batcher } from '../core/batcher.ts';
 import { ChatOpsError } from '../core/errors.ts';
 import { toJobId } from '../core/ids.ts';
-import type { QueueDepth, TaskQueue } from '../core/ports.ts';
+import type { JobState, QueueDepth, TaskQueue } from '../core/ports.ts';
 import type { Task } from '../core/task.ts';
 import { RETRY_AFTER_BACKOFF } from './retry-after.ts';
 
@@ -72,6 +72,23 @@ export class BullTaskQueue implements TaskQueue {
   async withdraw(task: Task): Promise<void> {
     // 0 when a worker holds the job (it skips a task it finds superseded): nothing more to do then.
     await this.queue.remove(jobIdOf(task));
+  }
+
+  async jobState(taskId: string): Promise<JobState> {
+    try {
+      const job = await this.queue.getJob(toJobId(taskId));
+      if (!job) return { state: 'missing' };
+      const state = await job.getState();
+      if (state === 'failed') return { state: 'failed', reason: job.failedReason || 'no reason recorded' };
+      // Completed jobs are removed at once; one still here has ended, so the task is not waiting on it.
+      if (state === 'completed' || state === 'unknown') return { state: 'missing' };
+      return { state: 'pending' };
+    } catch (error) {
+      throw new ChatOpsError('DEPENDENCY_UNAVAILABLE', 'The task queue (Redis) is unavailable.', {
+        remedy: 'Check REDIS_URL and that Redis runs; the sweeper tries again on its next pass.',
+        cause: error,
+      });
+    }
   }
 
   /** Queue depth, cached for a second: `status` and `/metrics` may ask often. */

@@ -1,10 +1,14 @@
 import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { TaskNotRecordedError } from '../agent/claim-task.ts';
-import { type Attempt, RetryLaterError, type TaskOutcome } from '../agent/process-task.ts';
 import { toChatOpsError } from '../core/errors.ts';
 import type { Logger } from '../core/ports.ts';
 import { type Task, TaskSchema } from '../core/task.ts';
+import {
+  type Attempt,
+  RetryLaterError,
+  TaskNotRecordedError,
+  type TaskOutcome,
+} from '../core/task-outcome.ts';
 import { retryDelayMs } from './retry-after.ts';
 
 export interface TaskWorkerSettings {
@@ -88,9 +92,9 @@ export function startTaskWorker(
 const DEFAULT_RECORD_WAIT_MS = 60_000;
 
 /**
- * A job whose record is not in the ledger yet (see claimTask) goes back to the queue, delayed by its age
- * (50 ms to 2 s), without using up an attempt; past `waitMs` it ends without running. The record failed
- * then: the receiver answered with an error and the platform's retry became a task of its own.
+ * A job whose record is not in the ledger yet goes back to the queue, delayed by its age (50 ms to 2 s),
+ * without using up an attempt; past `waitMs` it ends without running (the intake protocol,
+ * src/intake/task-intake.ts, says why that is safe).
  */
 async function waitForRecord(job: Job<Task>, token: string | undefined, waitMs: number, log: Logger) {
   const age = Date.now() - job.timestamp;

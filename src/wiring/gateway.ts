@@ -1,15 +1,15 @@
 // The gateway part of the composition root: health checks, the REST API, MCP, Slack and Teams receivers,
 // the web chat, all on one HTTP server.
 import type { Server } from 'node:http';
-import { presentMessage } from '../../adapters/web/present.ts';
-import { webChatHandler } from '../../adapters/web/static-files.ts';
+import { presentMessage, WebReceiver, webChatHandler } from '../../adapters/web/index.ts';
 import { createModel, mcpHealthCheck } from '../agent/agent-setup.ts';
 import type { Intake } from '../core/ports.ts';
 import { RedisRateLimiter } from '../http/rate-limit.ts';
-import { RouteTable } from '../http/router.ts';
+import { RouteTable } from '../http/route-table.ts';
 import { actionRoutes } from '../http/routes/api-actions.ts';
 import { approvalRoutes } from '../http/routes/api-approvals.ts';
 import type { ApiDependencies } from '../http/routes/api-dependencies.ts';
+import { digestRoutes } from '../http/routes/api-digests.ts';
 import { knowledgeRoutes } from '../http/routes/api-knowledge.ts';
 import { messageRoutes } from '../http/routes/api-messages.ts';
 import { streamRoutes } from '../http/routes/api-stream.ts';
@@ -24,6 +24,7 @@ import type { Runtime } from '../main.ts';
 import { mcpMount } from '../mcp/server-http.ts';
 import type { SkillServerDependencies } from '../mcp/server-tools.ts';
 import { VERSION } from '../version.ts';
+import { digestDependencies, operatorDigests } from './digests.ts';
 import { slackDescription, slackReceiver } from './slack.ts';
 import { teamsRoute } from './teams.ts';
 
@@ -58,8 +59,10 @@ function gatewayParts(runtime: Runtime): {
   slack: { start(): Promise<void>; stop(): Promise<void> } | null;
 } {
   const { config } = runtime;
+  const intake = new TaskIntake(runtime.ledger, runtime.queue, runtime.metrics, runtime.log);
   const api: ApiDependencies = {
-    intake: new TaskIntake(runtime.ledger, runtime.queue, runtime.metrics, runtime.log),
+    intake,
+    web: new WebReceiver({ intake, messages: runtime.messages, live: runtime.live }),
     ledger: runtime.ledger,
     messages: runtime.messages,
     live: runtime.live,
@@ -73,15 +76,18 @@ function gatewayParts(runtime: Runtime): {
       defaultTenant: config.tenant.defaultId,
       keys: runtime.apiKeys,
     },
+    audit: runtime.audit,
     metrics: runtime.metrics,
     maxBodyBytes: config.http.maxBodyBytes,
     log: runtime.log,
     present: presentMessage,
   };
+  const digests = digestDependencies(runtime, api.intake);
   const table = new RouteTable()
     .add(...healthRoutes(VERSION, healthChecks(runtime)), ...metricsRoutes(runtime.metrics.registry))
     .add(...messageRoutes(api), ...taskRoutes(api), ...actionRoutes(api), ...streamRoutes(api))
     .add(...approvalRoutes(api, runtime.approvalsEngine.query))
+    .add(...digestRoutes(api, (operator) => operatorDigests(digests, operator)))
     .add(
       ...workflowRoutes(api, {
         list: (tenantId, filter) => runtime.workflows.list(tenantId, filter),
@@ -103,6 +109,7 @@ function gatewayParts(runtime: Runtime): {
       ...skillServerDependencies(runtime, api.intake),
       auth: api.auth,
       maxBodyBytes: config.http.maxBodyBytes,
+      rateLimiter: api.rateLimiter,
     }),
   );
   if (config.deploy.webhookSecret) {

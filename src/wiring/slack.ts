@@ -5,11 +5,12 @@ import type { ApprovalsQuery } from '../core/approvals.ts';
 import type { Intake, Logger, Sender } from '../core/ports.ts';
 import type { SchedulesPort } from '../core/schedules.ts';
 import type { SkillCatalog } from '../core/skill-catalog.ts';
+import { PLATFORM_EVENT_MAX_BYTES } from '../core/task-limits.ts';
 import type { Database } from '../db/database.ts';
 import type { Directory } from '../db/directory.ts';
 import type { MessageStore } from '../db/message-store.ts';
 import { recentTasksOf, SlackInstallationStore, SlackThreadStore } from '../db/slack-store.ts';
-import type { Route } from '../http/router.ts';
+import type { Route } from '../http/route-table.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { RedisChannelPacer, RedisRecentClicks } from '../queue/channel-pacer.ts';
 
@@ -101,6 +102,7 @@ export function slackReceiver(dependencies: SlackRouteDependencies): {
     users: new adapter.SlackUserNames(clients, people, slackLog),
     home: new adapter.AppHome(
       {
+        commands: dependencies.catalog.commandNames(),
         tasks: {
           recentFor: (tenantId, platform, userId, limit) =>
             recentTasksOf(database, tenantId, platform, userId, limit),
@@ -113,7 +115,7 @@ export function slackReceiver(dependencies: SlackRouteDependencies): {
     ),
     sender: slack.sender,
     ...(slack.installations ? { installations: slack.installations } : {}),
-    maxBodyBytes: config.http.maxBodyBytes,
+    maxBodyBytes: Math.max(config.http.maxBodyBytes, PLATFORM_EVENT_MAX_BYTES),
     log: slackLog,
     onAcknowledged: (seconds) => dependencies.metrics.ackLatency.observe({ platform: 'slack' }, seconds),
   });

@@ -3,9 +3,10 @@ import type * as TeamsAdapter from '../../adapters/teams/index.ts';
 import type { Config } from '../config/load-config.ts';
 import type { Intake, Logger, Sender } from '../core/ports.ts';
 import type { Platform } from '../core/task.ts';
+import { PLATFORM_EVENT_MAX_BYTES } from '../core/task-limits.ts';
 import type { Database } from '../db/database.ts';
 import { TeamsContactStore } from '../db/teams-contacts.ts';
-import type { Route } from '../http/router.ts';
+import type { Route } from '../http/route-table.ts';
 import type { Runtime } from '../main.ts';
 
 export function teamsSender(
@@ -30,7 +31,7 @@ export function teamsRoute(teams: typeof TeamsAdapter, runtime: Runtime, intake:
     sender,
     contacts: new TeamsContactStore(runtime.database),
     defaultTenantId: runtime.config.tenant.defaultId,
-    maxBodyBytes: runtime.config.http.maxBodyBytes,
+    maxBodyBytes: Math.max(runtime.config.http.maxBodyBytes, PLATFORM_EVENT_MAX_BYTES),
     log: runtime.log.child({ platform: 'teams' }),
     onAcknowledged: (seconds) => runtime.metrics.ackLatency.observe({ platform: 'teams' }, seconds),
   });

@@ -1,14 +1,14 @@
 // The worker part of the composition root: the services a task runs with, the queue worker and its sweepers,
 // the scheduler, and the worker's own /health and /metrics.
-import type { Agent } from '../agent/agent.ts';
+
 import { createAgentParts } from '../agent/agent-setup.ts';
-import { processTask, type WorkerServices } from '../agent/process-task.ts';
-import { KeywordRouter } from '../agent/router.ts';
-import { RouteTable } from '../http/router.ts';
+import type { Agent } from '../agent/supervisor/agent.ts';
+import { RouteTable } from '../http/route-table.ts';
 import { healthRoutes } from '../http/routes/health.ts';
 import { metricsRoutes } from '../http/routes/metrics.ts';
 import { closeServer, createGatewayServer, listen } from '../http/server.ts';
 import { TaskIntake } from '../intake/task-intake.ts';
+import { jiraPortFor } from '../integrations/jira/port.ts';
 import { knowledgePortFor } from '../knowledge/port.ts';
 import type { Runtime } from '../main.ts';
 import { startApprovalTimerWorker } from '../queue/approval-timers.ts';
@@ -17,13 +17,22 @@ import { startStaleTaskSweeper } from '../queue/stale-task-sweeper.ts';
 import { startTaskWorker } from '../queue/task-worker.ts';
 import { Scheduler } from '../scheduler/scheduler.ts';
 import { VERSION } from '../version.ts';
+import { abandonTask } from '../worker/abandon-task.ts';
+import { processTask, type WorkerServices } from '../worker/process-task.ts';
 import { workflowsPortFor } from '../workflows/port.ts';
+import { digestDependencies, digestsForTask } from './digests.ts';
 import { healthChecks } from './gateway.ts';
 import { startWorkflowWorkers } from './workflows.ts';
 
-export function workerServices(runtime: Runtime, agent?: Agent): WorkerServices {
+export function workerServices(runtime: Runtime, agent: Agent): WorkerServices {
+  const jira = runtime.jira;
+  const digests = digestDependencies(
+    runtime,
+    new TaskIntake(runtime.ledger, runtime.queue, runtime.metrics, runtime.log),
+  );
   return {
-    ...(agent ? { agent } : {}),
+    digests: (task) => digestsForTask(runtime, digests, task),
+    agent,
     approvals: runtime.approvals,
     continuations: runtime.approvalsEngine.continuations,
     knowledge: (task, caller, llm) =>
@@ -42,13 +51,12 @@ export function workerServices(runtime: Runtime, agent?: Agent): WorkerServices 
       ),
     workflows: (task, caller) => workflowsPortFor(runtime.workflows, task, caller),
     deployments: (task) => runtime.deployments.portFor(task.tenantId),
+    ...(jira ? { jira: (task) => jiraPortFor(jira, task) } : {}),
     ledger: runtime.ledger,
     messages: runtime.messages,
     directory: runtime.directory,
     senders: runtime.senders,
     catalog: runtime.catalog,
-    router: new KeywordRouter(),
-    llm: null,
     system: runtime.system,
     live: runtime.live,
     metrics: runtime.metrics,
@@ -87,10 +95,15 @@ export function startWorker(runtime: Runtime): { close(): Promise<void>; ready: 
     (task, attempt) => processTask(task, services, attempt),
     runtime.log,
   );
-  const stopSweeper = startStaleTaskSweeper(runtime.ledger, runtime.queue, runtime.log, {
-    intervalMs: 30_000,
-    olderThanSeconds: 60,
-  });
+  const stopSweeper = startStaleTaskSweeper(
+    {
+      ledger: runtime.ledger,
+      queue: runtime.queue,
+      log: runtime.log,
+      abandon: (stale, error) => abandonTask(runtime, stale, error),
+    },
+    { intervalMs: 30_000, olderThanSeconds: 60 },
+  );
   const timerConnection = createRedis(config.redis.url, 'worker');
   timerConnection.on('error', (error) => runtime.log.debug('redis-error', { error: error.message }));
   const { expiry } = runtime.approvalsEngine;
@@ -131,6 +144,7 @@ export async function startScheduler(runtime: Runtime): Promise<{ close(): Promi
     intake: new TaskIntake(runtime.ledger, runtime.queue, runtime.metrics, runtime.log),
     log: runtime.log.child({ component: 'scheduler' }),
     reloadIntervalMs: runtime.config.scheduler.reloadIntervalMs,
+    catchUpWindowMs: runtime.config.scheduler.catchUpWindowMs,
   });
   await scheduler.start();
   runtime.log.info('scheduler-started', { schedules: scheduler.armedCount });

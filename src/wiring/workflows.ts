@@ -1,7 +1,7 @@
 // The workflows part of the composition root: the engine every process shares (start, cancel, signal,
 // read), its approval gate on the approvals engine, and the queue worker and sweeper workers run.
 import type { Redis } from 'ioredis';
-import type { ApprovalsEngine } from '../agent/approvals-engine.ts';
+import type { ApprovalsEngine } from '../agent/approvals/engine.ts';
 import type { Config } from '../config/load-config.ts';
 import type { ChannelMembersPort } from '../core/channels.ts';
 import type { LanguageModel } from '../core/language-model.ts';

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ExecutionRequest } from '../../src/core/deployments.ts';
-import { RouteTable } from '../../src/http/router.ts';
+import { RouteTable } from '../../src/http/route-table.ts';
 import { githubWebhookRoutes } from '../../src/http/routes/github-webhook.ts';
 import { closeServer, createGatewayServer, listen } from '../../src/http/server.ts';
 import { silentLogger } from '../../src/observability/logger.ts';

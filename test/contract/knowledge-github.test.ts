@@ -7,7 +7,7 @@ import { contractNock } from '../support/contract/index.ts';
 import { knowledgeDatabase, scope } from '../support/knowledge.ts';
 
 // GitHub repository sources through @octokit/rest, against nock fixtures held to GitHub's OpenAPI
-// description (../shared/specs/github): the recursive tree of a ref, then each matching file's blob.
+// description (test/fixtures/specs/github): the recursive tree of a ref, then each matching file's blob.
 const sha = (seed: string) => seed.repeat(40).slice(0, 40);
 const API = 'https://api.github.com';
 

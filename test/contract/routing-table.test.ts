@@ -2,14 +2,14 @@ import nock from 'nock';
 import { Registry } from 'prom-client';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { skills as installedSkills } from '../../skills/index.ts';
-import { Agent } from '../../src/agent/agent.ts';
 import { ClaudeClient } from '../../src/agent/llm/claude-client.ts';
 import { createLlmMetrics } from '../../src/agent/llm/llm-metrics.ts';
 import { PriceTable } from '../../src/agent/llm/prices.ts';
 import { UsageRecorder } from '../../src/agent/llm/usage-recorder.ts';
 import { Policy } from '../../src/agent/policy.ts';
-import { OfflineRouter } from '../../src/agent/routing/offline-router.ts';
-import { ThreadMemory, type ThreadSource } from '../../src/agent/supervisor-memory.ts';
+import { Agent } from '../../src/agent/supervisor/agent.ts';
+import { ThreadMemory, type ThreadSource } from '../../src/agent/supervisor/memory.ts';
+import { OfflineRouter } from '../../src/agent/supervisor/offline-router.ts';
 import { manifestOf } from '../../src/core/skill.ts';
 import { SkillCatalog } from '../../src/core/skill-catalog.ts';
 import { silentLogger } from '../../src/observability/logger.ts';
@@ -97,10 +97,10 @@ describe('routing table', () => {
           'kb',
           'deploy-cluster',
           'jira',
+          'digest',
           'rfp',
           'hr',
           'deploy-service',
-          'digest',
         ]);
         expect(JSON.stringify(sent?.messages.at(-1))).toContain(`alice: ${text}`);
       },

@@ -321,6 +321,7 @@ describe('Slack Web API calls (contract)', () => {
     expect(remembered).toEqual(['alice.e']);
     const home = new AppHome(
       {
+        commands: ['help', 'approvals'],
         tasks: { recentFor: async () => [] },
         approvals: {
           pendingFor: async () => [

@@ -222,9 +222,10 @@ describe('Teams sender against the Bot Connector spec', () => {
   });
 
   it('posts where the bot was never spoken to (schedules, MCP requests) through the default service URL', async () => {
+    // A post at the top of a channel starts a thread there: the Connector's CreateConversation.
     connector('https://smba.trafficmanager.net/teams')
-      .post(`/v3/conversations/${CHANNEL_ID}/activities`)
-      .reply(200, { id: '1' });
+      .post('/v3/conversations')
+      .reply(200, { id: `${CHANNEL_ID};messageid=1`, activityId: '1' });
     const address: ReplyAddress = {
       platform: 'teams',
       tenantId: TENANT_ID,

@@ -102,7 +102,6 @@ describe('supervisor end to end (real processes)', () => {
     );
     const posted = await api('POST', '/api/v1/messages', {
       channel: 'ops',
-      user: 'alice',
       text: 'how do I restart payments? the runbook is payments-runbook.md',
     });
     expect(posted.status).toBe(202);

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/services.ts';
+import { createTestDatabase, REDIS_URL, type TestDatabase, uniqueName } from '../support/services.ts';
 
 // The `chatops` binary as an operator runs it.
 const BIN = new URL('../../bin/chatops.js', import.meta.url).pathname;
@@ -80,7 +80,7 @@ describe('chatops CLI', () => {
     }
   });
 
-  it('migrates, manages roles and API keys on PostgreSQL', () => {
+  it('migrates and manages roles on PostgreSQL', () => {
     const env = { DATABASE_URL: database.url };
     expect(chatops(['migrate'], env).stdout).toContain(
       'Applied: Migration20261122000000_enable_vector, Migration20261122000100_core_tables',
@@ -101,15 +101,32 @@ describe('chatops CLI', () => {
       'Revoked approver from api:alice.',
     );
     expect(chatops(['role', 'grant', 'alice', 'Bad Role'], env).code).toBe(2);
+  });
 
+  it('creates service keys and personal tokens with scopes, changes scopes, lists and revokes', () => {
+    const env = { DATABASE_URL: database.url };
     const created = chatops(['api-key', 'create', '--name', 'ci'], env);
     expect(created.code).toBe(0);
     expect(created.stdout.trim()).toMatch(/^cok_[A-Za-z0-9_-]{43}$/);
     expect(created.stderr).toContain('not shown again');
     expect(chatops(['api-key', 'create', '--name', 'ci'], env).stderr).toContain('exists already');
-    expect(chatops(['api-key', 'list'], env).stdout).toMatch(/^ci\tcok_\S{6}…/m);
-    expect(chatops(['api-key', 'revoke', '--name', 'ci'], env).stdout).toContain('Revoked ci.');
-  });
+    expect(created.stderr).toContain('a service key (acts as key:ci), scopes chat');
+    const personal = chatops(['api-key', 'create', '--name', 'alice-laptop', '--user', 'alice'], env);
+    expect(personal.stderr).toContain('a personal token of alice, scopes chat');
+    const unknown = chatops(['api-key', 'create', '--name', 'x', '--scopes', 'chat,root'], env);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('Unknown API key scope: root');
+    expect(
+      chatops(['api-key', 'update', '--name', 'ci', '--scopes', 'chat,knowledge'], env).stdout,
+    ).toContain('ci now has the scopes chat,knowledge.');
+    const listed = chatops(['api-key', 'list'], env).stdout;
+    expect(listed).toMatch(/^ci\tcok_\S{6}…\t\S+\tchat,knowledge\tservice$/m);
+    expect(listed).toMatch(/^alice-laptop\tcok_\S{6}…\t\S+\tchat\tuser:alice$/m);
+    expect(chatops(['api-key', 'revoke', '--name', 'ci'], env).stdout).toContain('Revoked ci');
+    expect(chatops(['api-key', 'list'], env).stdout).toMatch(/^ci\t.*\trevoked$/m);
+    expect(chatops(['api-key', 'create', '--help']).stdout).toContain('decide-as');
+    // Nine process starts: generous on a loaded machine.
+  }, 180_000);
 
   it('adds, lists and removes schedules, and explains a bad one', () => {
     const env = { DATABASE_URL: database.url };
@@ -163,17 +180,61 @@ describe('chatops CLI', () => {
       env,
     );
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/25 is a invalid expression for hour/);
+    expect(bad.stderr).toMatch(/hour "25" is outside 0-23/);
     expect(bad.stderr).toMatch(/"Nowhere\/City": not an IANA time zone/);
     expect(bad.stderr).toContain('Use five fields');
     expect(
       chatops(['schedule', 'add', 'no-cron', '--channel', 'ops', '--command', 'status'], env).stderr,
     ).toContain('needs --cron');
+    // A command nobody installed would fail at every fire: refused now, with the installed ones.
+    const unknown = chatops(
+      ['schedule', 'add', 'ops-rfp', '--cron', '0 8 * * 1-5', '--channel', 'ops', '--command', 'rfp'],
+      env,
+    );
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('/rfp is not an installed command');
+    expect(unknown.stderr).toMatch(/Schedule one of the installed commands: .*\/status/);
+    expect(chatops(['schedule', 'list'], env).stdout).not.toContain('ops-rfp');
     expect(chatops(['schedule', 'remove', 'weekly-status'], env).stdout).toContain(
       'Removed schedule weekly-status.',
     );
     expect(chatops(['schedule', 'remove', 'weekly-status'], env).code).toBe(1);
   });
+
+  it('adds, lists, runs, pauses and removes digests, with the next runs and a sample', () => {
+    const env = { DATABASE_URL: database.url, REDIS_URL, QUEUE_PREFIX: uniqueName('cli') };
+    const added = chatops(
+      ['digest', 'add', 'usage', 'every', 'monday', '9:00', '--channel', 'ops', '--tz', 'Europe/Berlin'],
+      env,
+    );
+    expect(added.code, added.stderr).toBe(0);
+    const lines = added.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(
+      /^Saved dg-[a-z2-9]{6}: usage every Monday at 09:00 \(Europe\/Berlin, cron "0 9 \* \* 1"\) in api:ops\.$/,
+    );
+    expect(lines[1]).toMatch(/^Next runs: Mon \d{1,2} [A-Z][a-z]{2} 09:00 · Mon .* · Mon .*09:00$/);
+    expect(lines[2]).toBe('Now it would say: No tasks ran and no model was called.');
+    const id = /dg-[a-z2-9]{6}/.exec(lines[0] ?? '')?.[0] ?? '';
+    const listed = JSON.parse(chatops(['digest', 'list', '--channel', 'ops', '--json'], env).stdout);
+    expect(listed).toEqual([
+      expect.objectContaining({
+        id,
+        kind: 'usage',
+        cron: '0 9 * * 1',
+        timeZone: 'Europe/Berlin',
+        enabled: true,
+      }),
+    ]);
+    expect(chatops(['digest', 'run', id], env).stdout).toMatch(new RegExp(`^Queued a run of ${id} now`));
+    expect(chatops(['digest', 'pause', id], env).stdout).toContain(`Paused: ${id}\tusage`);
+    expect(chatops(['digest', 'remove', id], env).stdout).toContain(`Removed: ${id}`);
+    const gone = chatops(['digest', 'remove', id], env);
+    expect(gone.code).toBe(1);
+    expect(gone.stderr).toContain(`There is no digest ${id} here.`);
+    const bad = chatops(['digest', 'add', 'usage', 'every', '7', 'minutes', '--channel', 'ops'], env);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('does not divide the hour evenly');
+  }, 180_000);
 
   it('refuses to open the embedded database while another process holds it', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'chatops-lock-'));

@@ -79,7 +79,7 @@ describe('chatops kb', () => {
     expect(metadata.stderr).toMatch(/link-local/);
     const badCron = kb('schedule', 'handbook', '--cron', '0 25 * * *');
     expect(badCron.code).toBe(1);
-    expect(badCron.stderr).toMatch(/25 is a invalid expression for hour/);
+    expect(badCron.stderr).toMatch(/hour "25" is outside 0-23/);
     const schedule = kb('schedule', 'handbook', '--cron', '0 3 * * *', '--timezone', 'Europe/Berlin');
     expect(schedule.stderr).toBe('');
     expect(schedule.stdout).toMatch(/^Scheduled \S+: 0 3 \* \* \* \(Europe\/Berlin\); next 20\d\d-/);

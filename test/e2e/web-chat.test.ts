@@ -64,6 +64,20 @@ describe('local web chat in a real browser', () => {
     await expect.poll(() => replies.nth(1).textContent()).toContain('is up');
   });
 
+  it('schedules a digest from the chat and shows the preview: the next three runs and a sample', async () => {
+    await send('/digest add approvals every day at 9:00');
+    const thread = threadOf('/digest add approvals every day at 9:00');
+    const reply = thread.locator('.replies .message.bot');
+    await expect.poll(() => reply.count(), { timeout: 30_000 }).toBe(1);
+    const text = (await reply.first().textContent()) ?? '';
+    expect(text).toMatch(/Digest dg-[a-z2-9]{6} scheduled: approvals every day at 09:00/);
+    expect(text).toContain('Next runs');
+    expect(text.match(/[A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2} 09:00/g)).toHaveLength(3);
+    expect(text).toContain('Sample, as it would read now:');
+    expect(text).toContain('No approvals are waiting.');
+    expect(await reply.first().locator('.skill').textContent()).toBe('via digest');
+  });
+
   it('shows text from people literally, never as markup', async () => {
     await send('<img src=x onerror="window.pwned=1"> <b>bold</b>');
     const thread = threadOf('<b>bold</b>');

@@ -172,10 +172,21 @@ describe('REST API outside dev', () => {
       'select key_hash from api_keys',
     );
     expect(stored?.key_hash).not.toContain(key.slice(4));
-    const accepted = await harness.request('POST', '/api/v1/messages', body, {
+    // A key acts as itself: naming a person in "user" needs the act-as scope, which this key lacks.
+    const asAlice = await harness.request('POST', '/api/v1/messages', body, {
+      authorization: `Bearer ${key}`,
+    });
+    expect(asAlice.status).toBe(403);
+    expect(asAlice.body.error.code).toBe('SCOPE_REQUIRED');
+    const { user: _named, ...asItself } = body;
+    const accepted = await harness.request('POST', '/api/v1/messages', asItself, {
       authorization: `Bearer ${key}`,
     });
     expect(accepted.status).toBe(202);
+    expect((await harness.runtime.ledger.get(accepted.body.taskId))?.payload.user).toEqual({
+      id: 'key:integration',
+      name: 'integration (API key)',
+    });
     expect(
       (
         await harness.request('GET', `/api/v1/tasks/${accepted.body.taskId}`, undefined, {
@@ -186,7 +197,8 @@ describe('REST API outside dev', () => {
 
     await harness.runtime.apiKeys.revoke('integration', 'default');
     expect(
-      (await harness.request('POST', '/api/v1/messages', body, { authorization: `Bearer ${key}` })).status,
+      (await harness.request('POST', '/api/v1/messages', asItself, { authorization: `Bearer ${key}` }))
+        .status,
     ).toBe(401);
   });
 

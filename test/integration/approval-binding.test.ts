@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { skills as installedSkills } from '../../skills/index.ts';
-import { continuationTaskId } from '../../src/agent/approvals-binding.ts';
-import { processTask } from '../../src/agent/process-task.ts';
+import { type AgentParts, createAgentParts } from '../../src/agent/agent-setup.ts';
+import { continuationTaskId } from '../../src/agent/approvals/binding.ts';
 import { APPROVAL_EXECUTE_ACTION, type Task } from '../../src/core/index.ts';
 import { workerServices } from '../../src/main.ts';
+import { processTask } from '../../src/worker/process-task.ts';
 import { executions, releaseSkill } from '../fixtures/skills/approval-fixtures.ts';
 import { type Harness, startHarness } from '../support/harness.ts';
 
@@ -11,6 +12,7 @@ import { type Harness, startHarness } from '../support/harness.ts';
 // changed arguments, a hand-made "execute" click and a run interrupted mid-execution never run the action.
 describe('approval binding (postgresql)', () => {
   let harness: Harness;
+  let agent: AgentParts;
   let services: ReturnType<typeof workerServices>;
   const attempt = (number: number) => ({ number, max: 5 });
 
@@ -20,7 +22,16 @@ describe('approval binding (postgresql)', () => {
       worker: false,
       skills: [...installedSkills, releaseSkill],
     });
-    services = workerServices(harness.runtime);
+    // The worker's own supervisor (no model: commands and clicks are table look-ups), without MCP servers.
+    agent = createAgentParts({
+      config: harness.runtime.config,
+      database: harness.runtime.database,
+      catalog: harness.runtime.catalog,
+      registry: harness.runtime.metrics.registry,
+      log: harness.runtime.log,
+      connectMcp: false,
+    });
+    services = workerServices(harness.runtime, agent.agent);
     await harness.runtime.directory.grantRole(
       { tenantId: 'default', platform: 'api', externalId: 'bob' },
       'approver',
@@ -28,6 +39,7 @@ describe('approval binding (postgresql)', () => {
     );
   });
   afterAll(async () => {
+    await agent?.close();
     await harness?.close();
   });
   beforeEach(() => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scopedSourceEventId } from '../../src/http/api-identity.ts';
 import type { Harness } from '../support/harness.ts';
 import { startHarness } from '../support/harness.ts';
 import { eventually } from '../support/services.ts';
@@ -48,7 +49,8 @@ describe('duplicate deliveries', () => {
     expect(late.status).toBe(202);
     expect(late.body).toMatchObject({ taskId, duplicate: true });
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(await count('select count(*) from tasks where source_event_id = $1', ['delivery-42'])).toBe(1);
+    const source = scopedSourceEventId('messages', 'default', 'user:alice', 'delivery-42');
+    expect(await count('select count(*) from tasks where source_event_id = $1', [source])).toBe(1);
     expect(
       await count(`select count(*) from messages where task_id = $1 and author_kind = 'user'`, [taskId]),
     ).toBe(1);

@@ -179,6 +179,23 @@ describe.each<DatabaseKind>(['postgresql', 'pglite'])('knowledge in chat (%s)', 
       'random',
     );
     expect(JSON.stringify(elsewhere.replies.at(-1).reply)).not.toContain('60 euros');
+    // Chat through the REST API is chat like any other: from a channel that may not read the collection,
+    // nobody adds to it (the API used to count as an operator here).
+    const intruder = await say(
+      'mallory',
+      `/kb ingest http://localhost:${files.port}/files/guide.html collection=finance-docs`,
+      {},
+      'random',
+    );
+    expect(intruder).toMatchObject({ status: 'failed', error: { code: 'FORBIDDEN' } });
+    expect(intruder.replies.at(-1).text).toContain('may not add documents to "finance-docs"');
+    // An operator's queued ingest (POST /api/v1/kb/ingest) was authorised where it was accepted.
+    const operator = await harness.request('POST', '/api/v1/kb/ingest', {
+      collection: 'finance-docs',
+      source: `http://localhost:${files.port}/files/guide.html`,
+    });
+    expect(operator.status).toBe(202);
+    expect(await finished(operator.body.taskId)).toMatchObject({ status: 'succeeded' });
   });
 
   it('searches and answers over REST, as an operator or as a place', async () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scopedSourceEventId } from '../../src/http/api-identity.ts';
 import { silentLogger } from '../../src/observability/logger.ts';
 import { startStaleTaskSweeper } from '../../src/queue/stale-task-sweeper.ts';
 import { type Harness, startHarness } from '../support/harness.ts';
@@ -63,11 +64,13 @@ describe('Redis outage', () => {
       source_event_id: string;
       status: string;
     }>(
-      `select id, source_event_id, status from tasks where source_event_id like 'during-outage-%' order by source_event_id`,
+      `select id, source_event_id, status from tasks where source_event_id like '%.during-outage-%' order by source_event_id`,
     );
+    // The Idempotency-Key is stored scoped to its tenant, caller and endpoint.
+    const scoped = (key: string) => scopedSourceEventId('messages', 'default', 'user:alice', key);
     expect(recorded.map((row) => [row.source_event_id, row.status])).toEqual([
-      ['during-outage-1', 'queued'],
-      ['during-outage-2', 'queued'],
+      [scoped('during-outage-1'), 'queued'],
+      [scoped('during-outage-2'), 'queued'],
     ]);
 
     await redis.start();
@@ -90,10 +93,10 @@ describe('Redis outage', () => {
     );
 
     // The client that gave up is covered by the sweeper.
-    const stop = startStaleTaskSweeper(harness.runtime.ledger, harness.runtime.queue, silentLogger, {
-      intervalMs: 100,
-      olderThanSeconds: 0,
-    });
+    const stop = startStaleTaskSweeper(
+      { ledger: harness.runtime.ledger, queue: harness.runtime.queue, log: silentLogger },
+      { intervalMs: 100, olderThanSeconds: 0 },
+    );
     try {
       await eventually(
         async () => (await status(String(recorded[1]?.id))) === 'succeeded',
@@ -104,7 +107,7 @@ describe('Redis outage', () => {
       stop();
     }
     const [replies] = await harness.runtime.database.sql<{ count: string }>(
-      `select count(*) from messages m join tasks t on t.id = m.task_id where t.source_event_id like 'during-outage-%' and m.author_kind = 'bot'`,
+      `select count(*) from messages m join tasks t on t.id = m.task_id where t.source_event_id like '%.during-outage-%' and m.author_kind = 'bot'`,
     );
     expect(Number(replies?.count)).toBe(2);
   });

@@ -27,6 +27,7 @@ describe.each<DatabaseKind>(['postgresql', 'pglite'])('scheduler on %s', (databa
       intake: new TaskIntake(runtime.ledger, runtime.queue, runtime.metrics, silentLogger),
       log: silentLogger,
       reloadIntervalMs: 60_000,
+      catchUpWindowMs: 6 * 3_600_000,
       onFired: (_schedule, fireTime) => fired.push(fireTime.toISOString()),
     });
     replicas.push(scheduler);
@@ -34,7 +35,7 @@ describe.each<DatabaseKind>(['postgresql', 'pglite'])('scheduler on %s', (databa
   }
 
   it('runs each fire time once across two replicas, in a thread of its own', async () => {
-    const port = schedulesPort(harness.runtime.schedules);
+    const port = schedulesPort(harness.runtime.schedules, harness.runtime.catalog);
     const saved = await port.upsert({
       name: 'every-second-status',
       tenantId: 'default',
@@ -94,7 +95,7 @@ describe.each<DatabaseKind>(['postgresql', 'pglite'])('scheduler on %s', (databa
   });
 
   it('re-arms a schedule whose cron changed and drops one that was removed', async () => {
-    const port = schedulesPort(harness.runtime.schedules);
+    const port = schedulesPort(harness.runtime.schedules, harness.runtime.catalog);
     const scheduler = replica([]);
     await port.upsert({
       name: 'nightly',

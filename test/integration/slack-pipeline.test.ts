@@ -168,7 +168,9 @@ describe('Slack pipeline', () => {
     expect(sub.body.text).toMatch(/`\/chatops frobnicate` is not a subcommand.*Usage: `\/chatops /);
     const malformed = await deliver(slashCommand('/jira', 'report=nope project=PAY'));
     expect(malformed.body).toMatchObject({ response_type: 'ephemeral' });
-    expect(malformed.body.text).toContain('`report` must be one of velocity, bugs, cycle-time, blocked');
+    expect(malformed.body.text).toContain(
+      '`report` must be one of sprint, velocity, cycle-time, blockers, workload, forecast, config, sync',
+    );
     expect(await taskCount()).toBe(before);
   });
 
@@ -422,7 +424,7 @@ describe('Slack pipeline', () => {
     await eventually(
       async () => (await harness.runtime.approvalsEngine.query.pendingFor(TEAM, 'slack', ALICE)).length === 1,
     );
-    await schedulesPort(harness.runtime.schedules).upsert({
+    await schedulesPort(harness.runtime.schedules, harness.runtime.catalog).upsert({
       name: 'morning-status',
       tenantId: TEAM,
       cron: '0 9 * * 1-5',

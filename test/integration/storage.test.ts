@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrations } from '../../migrations/index.ts';
+import { ApiKeys } from '../../src/db/api-keys.ts';
 import { AuditLog } from '../../src/db/audit-log.ts';
 import { type Database, openDatabase } from '../../src/db/database.ts';
 import { Directory } from '../../src/db/directory.ts';
@@ -49,9 +50,12 @@ describe.each(['postgresql', 'pglite'] as const)('storage on %s', (kind) => {
         'feedback',
         'kb_answers',
         'kb_chunks',
+        'kb_collection_stats',
         'kb_collections',
         'kb_documents',
         'kb_embeddings',
+        'kb_postings',
+        'kb_term_stats',
         'llm_usage',
         'mcp_servers',
         'messages',
@@ -75,6 +79,41 @@ describe.each(['postgresql', 'pglite'] as const)('storage on %s', (kind) => {
     await expect(database.sql('truncate audit_log')).rejects.toThrow(/append-only/);
     expect(await audit.recent('default')).toEqual([
       { tenantId: 'default', actor: 'test', action: 'thing-done', details: { n: 1 } },
+    ]);
+  });
+
+  it('appends audit entries in batches, each as written', async () => {
+    const audit = new AuditLog(database);
+    const entries = ['one', 'two', 'three'].map((target) => ({
+      tenantId: 'batch-tenant',
+      actor: 'key:relay',
+      action: 'api-key-acted-on-behalf',
+      target,
+      details: { summary: `key relay on behalf of ${target}` },
+    }));
+    await Promise.all(entries.map((entry) => audit.appendBatched(entry)));
+    expect((await audit.recent('batch-tenant')).reverse()).toEqual(entries);
+  });
+
+  it('looks API keys up alone and batched, and a revoke or a change of scopes holds at once', async () => {
+    await new Directory(database, new AuditLog(database)).ensureTenant('keys', 'keys', 'api');
+    const keys = new ApiKeys(database, new AuditLog(database));
+    const { key } = await keys.create('laptop', 'keys', { userId: 'alice', scopes: ['chat', 'act-as'] });
+    expect(await keys.verify(key)).toMatchObject({
+      name: 'laptop',
+      userId: 'alice',
+      scopes: ['chat', 'act-as'],
+    });
+    // A lookup stamps last_used_at (at most once a minute, so lookups stay reads).
+    expect((await keys.list('keys'))[0]?.lastUsedAt).toBeInstanceOf(Date);
+    const together = await Promise.all([keys.verify(key), keys.verify('cok_unknown'), keys.verify(key)]);
+    expect(together.map((owner) => owner?.name ?? null)).toEqual(['laptop', null, 'laptop']);
+    expect(await keys.setScopes('laptop', 'keys', ['chat'])).toBe(true);
+    expect((await keys.verify(key))?.scopes).toEqual(['chat']);
+    expect(await keys.revoke('laptop', 'keys')).toBe(true);
+    expect(await keys.verify(key)).toBeNull();
+    expect((await keys.list('keys')).map((entry) => [entry.name, entry.userId, entry.revoked])).toEqual([
+      ['laptop', 'alice', true],
     ]);
   });
 

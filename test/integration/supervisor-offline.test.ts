@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RecordingApprovals } from '../fakes/recording-approvals.ts';
 import { fixtureSkills } from '../fixtures/skills/manifests.ts';
+import type { FakeJira } from '../support/fake-jira/server.ts';
 import { allSkills, type DatabaseKind, type Harness, startHarness } from '../support/harness.ts';
+import { fakeJiraWith, jiraEnv } from '../support/jira.ts';
 import { type McpWorkspace, mcpWorkspace } from '../support/mcp-servers.ts';
 import { eventually } from '../support/services.ts';
 
@@ -13,9 +15,11 @@ describe.each<DatabaseKind>(['postgresql', 'pglite'])('supervisor without a mode
   let harness: Harness;
   let workspace: McpWorkspace;
   const approvals = new RecordingApprovals();
+  let jira: FakeJira;
 
   beforeAll(async () => {
     workspace = mcpWorkspace();
+    jira = await fakeJiraWith({ issues: 200 });
     const allowlist = join(workspace.root, '..', 'allowlist.json');
     writeFileSync(
       allowlist,
@@ -32,11 +36,12 @@ describe.each<DatabaseKind>(['postgresql', 'pglite'])('supervisor without a mode
       database,
       skills: [...allSkills, ...fixtureSkills],
       approvals: approvals.port,
-      env: { MCP_CONFIG: workspace.configPath, ALLOWLIST_CONFIG: allowlist },
+      env: { MCP_CONFIG: workspace.configPath, ALLOWLIST_CONFIG: allowlist, ...jiraEnv(jira) },
     });
   });
   afterAll(async () => {
     await harness?.close();
+    await jira?.close();
     workspace?.remove();
   });
 
@@ -62,13 +67,12 @@ describe.each<DatabaseKind>(['postgresql', 'pglite'])('supervisor without a mode
 
   it('keeps a thread with its skill for follow-ups, and switches when the request clearly changes', async () => {
     const first = await say('what was our velocity last sprint?');
-    expect(first).toMatchObject({ status: 'succeeded', skill: 'jira-analytics' });
-    expect(lastContext(first)).toMatch(
-      /^Answered by \*jira-analytics\* \(keywords .*No language model is configured/,
-    );
+    expect(first).toMatchObject({ status: 'succeeded', skill: 'jira' });
+    expect(first.replies[0].text).toMatch(/^Velocity of OPS board: [\d.]+ points per sprint/);
+    expect(lastContext(first)).toMatch(/^Answered by \*jira\* \(keywords .*No language model is configured/);
 
     const followUp = await say('and the one before that?', { threadId: first.threadId });
-    expect(followUp).toMatchObject({ status: 'succeeded', skill: 'jira-analytics' });
+    expect(followUp).toMatchObject({ status: 'succeeded', skill: 'jira' });
     expect(lastContext(followUp)).toContain('the skill this thread is with');
 
     const switched = await say('how many vacation days do I have left?', { threadId: first.threadId });
@@ -93,6 +97,16 @@ describe.each<DatabaseKind>(['postgresql', 'pglite'])('supervisor without a mode
     expect(typed.replies[0].text).toContain('Usage: /run everything__get-sum a=<number> b=<number>');
     const unknown = await say('/run filesystem__format_disk');
     expect(unknown.replies[0].text).toContain('There is no tool called filesystem__format_disk');
+  });
+
+  it('ends a /run whose tool reports an error as failed, with one reply naming the tool and the error', async () => {
+    const task = await say('/run filesystem__read_text_file path=/etc/hostname');
+    expect(task).toMatchObject({ status: 'failed', skill: 'run', error: { code: 'SKILL_FAILED' } });
+    expect(task.error.message).toContain('The tool filesystem__read_text_file reported an error');
+    const last = task.replies.at(-1).text;
+    expect(last).toContain('The tool filesystem__read_text_file reported an error');
+    expect(last).toMatch(/Access denied|outside allowed directories/);
+    expect(last).toContain('Check the arguments (/run filesystem__read_text_file path=<string>');
   });
 
   it('requests an approval for a tool with side effects instead of running it', async () => {
@@ -120,7 +134,7 @@ describe.each<DatabaseKind>(['postgresql', 'pglite'])('supervisor without a mode
   it('applies the per-channel and per-role allowlists to skills and tools', async () => {
     const skill = await say('what was our velocity last sprint?', { channel: 'lobby' });
     expect(skill).toMatchObject({ status: 'failed', error: { code: 'FORBIDDEN' } });
-    expect(skill.replies[0].text).toContain('The skill jira-analytics is not allowed in #lobby');
+    expect(skill.replies[0].text).toContain('The skill jira is not allowed in #lobby');
     const tool = await say(`/run filesystem__write_file path=${workspace.root}/x content=y`, {
       channel: 'lobby',
     });

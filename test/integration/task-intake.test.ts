@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { claimTask } from '../../src/agent/claim-task.ts';
 import { ChatOpsError } from '../../src/core/errors.ts';
 import type { LogFields, Logger, TaskQueue } from '../../src/core/ports.ts';
 import { TaskIntake } from '../../src/intake/task-intake.ts';
 import { silentLogger } from '../../src/observability/logger.ts';
 import { createRedis } from '../../src/queue/redis.ts';
 import { startTaskWorker } from '../../src/queue/task-worker.ts';
+import { claimTask } from '../../src/worker/claim-task.ts';
 import { apiTask } from '../fixtures/tasks.ts';
 import { type Harness, startHarness } from '../support/harness.ts';
 import { eventually } from '../support/services.ts';
@@ -117,6 +117,7 @@ describe('recording and enqueueing at once', () => {
     const down: TaskQueue = {
       depth: () => harness.runtime.queue.depth(),
       withdraw: async () => {},
+      jobState: async () => ({ state: 'missing' }),
       enqueue: async () => {
         throw new ChatOpsError('DEPENDENCY_UNAVAILABLE', 'The task queue (Redis) is unavailable.');
       },

@@ -92,6 +92,31 @@ describe('approved tool calls', () => {
     ]);
   });
 
+  it('fails the approved run when the tool reports an error, naming the tool and the error', async () => {
+    const ctx = continuation({
+      approvalId: 'approval-9',
+      action: {
+        kind: 'tool',
+        name: 'filesystem__write_file',
+        args: { path: '/etc/chatops-not-allowed.txt', content: 'x' },
+        executor: 'run',
+      },
+      approvers: ['carol'],
+    });
+    const failure = await runSkill.handle(ctx).then(
+      () => null,
+      (error: unknown) => error as { code: string; message: string; remedy: string; retryable: boolean },
+    );
+    expect(failure).toMatchObject({ code: 'SKILL_FAILED', retryable: false });
+    expect(failure?.message).toContain('The tool filesystem__write_file reported an error');
+    expect(failure?.message).toMatch(/Access denied|outside allowed directories/);
+    expect(failure?.remedy).toContain('request it again with /run');
+    expect(ctx.replies).toEqual([]);
+    expect(recorded).toEqual([
+      expect.objectContaining({ tool: 'filesystem__write_file', origin: 'approval', status: 'failed' }),
+    ]);
+  });
+
   it('runs nothing when the continuation carries no approval', async () => {
     const ctx = continuation(undefined);
     await expect(runSkill.handle(ctx)).rejects.toMatchObject({ code: 'FORBIDDEN' });

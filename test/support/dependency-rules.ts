@@ -5,7 +5,11 @@ import { dirname, join, normalize, relative } from 'node:path';
  * DESIGN.md's dependency rule as code: `src/core` imports nothing else of ours; adapters and skills import
  * `src/core`, never each other; only `src/main.ts` (and its parts in `src/wiring/`, which keep
  * it short) wires concrete things (adapters, skills) together; no
- * `process.env` outside `src/config`; skills never touch the ORM, the queue or a platform SDK.
+ * `process.env` outside `src/config`; skills never touch the ORM, the queue or a platform SDK. And, so the
+ * layers stay where docs/architecture.md draws them: adapters never touch the queue or the ORM (they reach
+ * storage through ports) nor another platform's SDK; `src/queue` sits below the agent and the worker and
+ * imports neither; `src/knowledge` owns its domain types, so it imports from `src/db` stores and queries,
+ * never a type declared there.
  */
 export interface SourceFile {
   path: string;
@@ -16,6 +20,15 @@ const IMPORT =
   /(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|import\s+['"]([^'"]+)['"]/g;
 const INFRASTRUCTURE =
   /^(@mikro-orm\/|bullmq|ioredis|kysely|pg$|@electric-sql\/|@slack\/|@microsoft\/|botbuilder)/;
+const QUEUE_OR_ORM = /^(bullmq|ioredis|@mikro-orm\/|kysely|pg$|pg\/|@electric-sql\/)/;
+const PLATFORM_SDKS: Readonly<Record<string, RegExp>> = {
+  'adapters/slack': /^(@microsoft\/|botbuilder)/,
+  'adapters/teams': /^@slack\//,
+  'adapters/web': /^(@slack\/|@microsoft\/|botbuilder)/,
+};
+/** The database connection is infrastructure a store is built with, not a domain type. */
+const CONNECTION_TYPES = new Set(['Database', 'SqlFunction']);
+const NAMED_IMPORT = /import\s+(type\s+)?\{([^}]*)\}\s*from\s+['"]([^'"]+)['"]/g;
 
 export function importsOf(file: SourceFile): string[] {
   const specifiers: string[] = [];
@@ -38,8 +51,34 @@ function area(path: string): string {
   return top ?? '';
 }
 
+/** The names a file imports by name from each specifier (`import { a, type B } from '…'`). */
+function namedImports(file: SourceFile): { specifier: string; names: string[] }[] {
+  return [...file.text.matchAll(NAMED_IMPORT)].map((match) => ({
+    specifier: match[3] ?? '',
+    names: (match[2] ?? '')
+      .split(',')
+      .map(
+        (entry) =>
+          entry
+            .trim()
+            .replace(/^type\s+/, '')
+            .split(/\s+as\s+/)[0] ?? '',
+      )
+      .filter(Boolean),
+  }));
+}
+
+/** True when `text` declares `name` as a type or interface (or re-exports it as a type). */
+function declaresType(text: string, name: string): boolean {
+  const declared = new RegExp(`export\\s+(declare\\s+)?(interface|type)\\s+${name}\\b`);
+  const reexported = new RegExp(`export\\s+type\\s*\\{[^}]*\\b${name}\\b[^}]*\\}`);
+  const reexportedAsType = new RegExp(`export\\s*\\{[^}]*\\btype\\s+${name}\\b[^}]*\\}`);
+  return declared.test(text) || reexported.test(text) || reexportedAsType.test(text);
+}
+
 export function violations(files: SourceFile[]): string[] {
   const problems: string[] = [];
+  const byPath = new Map(files.map((file) => [file.path, file.text]));
   for (const file of files) {
     const from = area(file.path);
     if (
@@ -67,6 +106,23 @@ export function violations(files: SourceFile[]): string[] {
         say('skills/index.ts lists skills only');
       if (['runtime', 'config', 'core'].includes(from) && to && /^(adapters|skills)/.test(to))
         say('only src/main.ts wires adapters and skills in');
+      if (from.startsWith('adapters/') && !target && QUEUE_OR_ORM.test(specifier))
+        say('an adapter never uses the queue or the ORM (storage reaches it through its ports)');
+      if (!target && PLATFORM_SDKS[from]?.test(specifier))
+        say(`${from} never imports another platform's SDK`);
+      if (file.path.startsWith('src/queue/') && target && /^src\/(agent|worker)\//.test(target))
+        say('src/queue sits below the agent and the worker: it imports neither');
+    }
+    if (!file.path.startsWith('src/knowledge/')) continue;
+    for (const { specifier, names } of namedImports(file)) {
+      const target = specifier.startsWith('.') ? normalize(join(dirname(file.path), specifier)) : '';
+      const text = target.startsWith('src/db/') ? byPath.get(target) : undefined;
+      for (const name of names) {
+        if (text === undefined || CONNECTION_TYPES.has(name) || !declaresType(text, name)) continue;
+        problems.push(
+          `${file.path} imports ${name} from ${specifier}: a knowledge domain type lives in src/knowledge (src/db imports it from there)`,
+        );
+      }
     }
   }
   return problems;

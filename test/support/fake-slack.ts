@@ -18,6 +18,13 @@ export interface SlackCall {
   at: number;
 }
 
+export interface PostedMessage {
+  ts: string;
+  text: string;
+  blocks: unknown[];
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
+}
+
 export interface FakeSlack {
   url: string;
   calls: SlackCall[];
@@ -28,12 +35,19 @@ export interface FakeSlack {
   fail(method: string, error: string, count?: number): void;
   /** Channel members conversations.members returns, in pages of `pageSize`. */
   members: Map<string, string[]>;
+  /** What each channel holds: every posted message, newest last (what conversations.history reads). */
+  history: Map<string, PostedMessage[]>;
+  /** Takes the next `count` calls of `method` (a post lands in the channel) but drops the answer. */
+  dropResponses(method: string, count?: number): void;
+  /** Drops the next `count` calls of `method` before they take effect (the connection breaks). */
+  dropRequests(method: string, count?: number): void;
   /** Socket Mode: apps.connections.open points here. */
   socket: FakeSocketMode;
   close(): Promise<void>;
 }
 
-let nextTs = 1_765_000_000_000;
+/** Message timestamps as Slack makes them: the time of posting in seconds, six decimals, never repeated. */
+let lastMicros = 0;
 
 export async function startFakeSlack(): Promise<FakeSlack> {
   registerNewerSlackMethods();
@@ -41,6 +55,9 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const throttles = new Map<string, { count: number; retryAfter: number }>();
   const failures = new Map<string, { error: string; count: number }>();
   const members = new Map<string, string[]>();
+  const history = new Map<string, PostedMessage[]>();
+  const drops = new Map<string, number>();
+  const lost = new Map<string, number>();
   let base = '';
   const server: Server = createServer((req, res) => {
     void readBody(req).then((raw) => {
@@ -54,6 +71,12 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       const args = argumentsOf(req, raw, url);
       calls.push({ method, args, authorization: req.headers.authorization ?? null, at: Date.now() });
       for (const problem of checkSlackArguments(method, args)) reportProblem(problem);
+      const losing = lost.get(method) ?? 0;
+      if (losing > 0) {
+        lost.set(method, losing - 1);
+        res.socket?.destroy();
+        return;
+      }
       const throttle = throttles.get(String(args.channel ?? args.channel_id ?? ''));
       if (throttle && throttle.count > 0 && POSTS.has(method)) {
         throttle.count -= 1;
@@ -70,9 +93,16 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         failure.count -= 1;
         body = { ok: false, error: failure.error };
       } else {
-        body = answer(method, args, members, base);
+        body = answer(method, args, members, base, history);
       }
       for (const problem of checkSlackResponse(method, 200, body)) reportProblem(problem);
+      const dropping = drops.get(method) ?? 0;
+      if (dropping > 0) {
+        // The call took effect; the answer is lost on the way back (a timeout or a reset, for the client).
+        drops.set(method, dropping - 1);
+        res.socket?.destroy();
+        return;
+      }
       res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
       res.end(JSON.stringify(body));
     });
@@ -91,6 +121,13 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       failures.set(method, { error, count });
     },
     members,
+    history,
+    dropResponses(method, count = 1) {
+      drops.set(method, count);
+    },
+    dropRequests(method, count = 1) {
+      lost.set(method, count);
+    },
     socket,
     close: () =>
       new Promise((resolve) => {
@@ -108,14 +145,30 @@ function answer(
   args: Record<string, any>,
   members: Map<string, string[]>,
   base: string,
+  history: Map<string, PostedMessage[]>,
 ): Record<string, unknown> {
   const ts = () => {
-    nextTs += 1;
-    return `${Math.floor(nextTs / 1000)}.${String(nextTs % 1_000_000).padStart(6, '0')}`;
+    lastMicros = Math.max(lastMicros + 1, Date.now() * 1000);
+    return `${Math.floor(lastMicros / 1_000_000)}.${String(lastMicros % 1_000_000).padStart(6, '0')}`;
   };
   switch (method) {
     case 'chat.postMessage': {
       const posted = ts();
+      const channel = String(args.channel);
+      const metadata = typeof args.metadata === 'string' ? JSON.parse(args.metadata) : args.metadata;
+      const blocks = typeof args.blocks === 'string' ? JSON.parse(args.blocks) : (args.blocks ?? []);
+      history.set(channel, [
+        ...(history.get(channel) ?? []),
+        {
+          ts: posted,
+          text: String(args.text ?? ''),
+          // Slack stores blocks without `verbatim` (its samples of stored messages have none).
+          blocks: JSON.parse(
+            JSON.stringify(blocks, (key, value) => (key === 'verbatim' ? undefined : value)),
+          ),
+          ...(metadata ? { metadata } : {}),
+        },
+      ]);
       return {
         ok: true,
         channel: args.channel,
@@ -146,6 +199,30 @@ function answer(
     case 'chat.appendStream':
     case 'chat.stopStream':
       return { ok: true, channel: args.channel, ts: args.ts };
+    case 'conversations.history': {
+      const oldest = Number(args.oldest ?? 0);
+      const withMetadata = String(args.include_all_metadata) === 'true';
+      const messages = [...(history.get(String(args.channel)) ?? [])]
+        .filter((message) => Number(message.ts) >= oldest)
+        .reverse()
+        .slice(0, Number(args.limit ?? 100))
+        .map(({ metadata, ...message }) => ({
+          type: 'message',
+          user: 'U0BOTUSER01',
+          bot_id: 'B0CHATOPS01',
+          ...message,
+          ...(withMetadata && metadata ? { metadata } : {}),
+        }));
+      return {
+        ok: true,
+        messages,
+        has_more: false,
+        pin_count: 0,
+        channel_actions_ts: null,
+        channel_actions_count: 0,
+        response_metadata: { next_cursor: '' },
+      };
+    }
     case 'conversations.open':
       return { ok: true, channel: { id: `D0${String(args.users).slice(2, 11).padEnd(9, '0')}` } };
     case 'conversations.members': {
@@ -164,6 +241,7 @@ function answer(
           team_id: 'T0TESTTEAM1',
           name: 'alice',
           real_name: 'Alice Example',
+          tz: 'America/Los_Angeles',
           profile: { real_name: 'Alice Example', display_name: 'alice.e' },
         },
       };

@@ -1,6 +1,6 @@
 import { loadConfig } from '../../src/config/load-config.ts';
 import { type Database, openDatabase } from '../../src/db/database.ts';
-import type { ReaderScope } from '../../src/db/knowledge-search.ts';
+import type { ReaderScope } from '../../src/knowledge/domain.ts';
 import type { EmbeddingProvider } from '../../src/knowledge/embed/provider.ts';
 import { KnowledgeService } from '../../src/knowledge/service.ts';
 import type { SafeFetchOptions } from '../../src/knowledge/sources/safe-fetch.ts';

@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
+import { specPath } from './contract/spec-files.ts';
+import { recordUsage } from './contract/usage.ts';
 
 /**
- * Checks JSON-RPC messages against the official MCP JSON Schema in ../shared/specs/mcp/<version>: every
+ * Checks JSON-RPC messages against the official MCP JSON Schema (test/fixtures/specs/mcp/<version>): every
  * request and notification the client sends, and every response our server returns, by method.
  */
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => void;
@@ -22,7 +24,9 @@ const REQUESTS: Record<string, [request: string, result: string]> = {
 const NOTIFICATIONS: Record<string, string> = { 'notifications/initialized': 'InitializedNotification' };
 
 export function mcpSchemaChecker(version: string) {
-  const path = new URL(`../../../shared/specs/mcp/${version}/schema.json`, import.meta.url);
+  const file = `mcp/${version}/schema.json`;
+  recordUsage({ kind: 'json-schema', file });
+  const path = specPath(file);
   const ajv = new Ajv2020({ strict: false, allErrors: true });
   addFormats(ajv);
   ajv.addSchema(JSON.parse(readFileSync(path, 'utf8')), 'mcp');

@@ -12,6 +12,8 @@ afterEach(async () => {
   const problems = await settleContractProblems();
   resetContractOrigins();
   if (problems.length > 0) {
-    throw new Error(`Contract problems (checked against ../shared/specs):\n  - ${problems.join('\n  - ')}`);
+    throw new Error(
+      `Contract problems (checked against the vendors' specs in test/fixtures/specs):\n  - ${problems.join('\n  - ')}`,
+    );
   }
 });

@@ -21,6 +21,13 @@ export function registerNewerSlackMethods(): void {
     optional: ['channel_id', 'channels', 'thread_ts', 'initial_comment', 'blocks'],
     responseSample: 'files.completeUploadExternal.json',
   });
+  // In the 2020 spec, but its message schema forbids `metadata` (and wants at least one message), and
+  // `include_all_metadata` is newer: the documented arguments, and Slack's own response sample.
+  registerSlackMethod('conversations.history', {
+    required: ['channel'],
+    optional: ['cursor', 'include_all_metadata', 'inclusive', 'latest', 'limit', 'oldest'],
+    responseSample: 'conversations.history.json',
+  });
   registerSlackMethod('apps.connections.open', {
     required: [],
     optional: [],

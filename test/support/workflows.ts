@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { storedDeliverySender } from '../../src/agent/stored-delivery-sender.ts';
+import { storedDeliverySender } from '../../adapters/web/sender.ts';
 import type { ApprovalRequest, ApprovalTicket } from '../../src/core/approvals.ts';
 import type { Task } from '../../src/core/task.ts';
 import type { WorkflowDefinition, WorkflowRunView } from '../../src/core/workflow-definition.ts';

@@ -4,8 +4,8 @@ import {
   continuationMismatch,
   continuationTask,
   continuationTaskId,
-} from '../../src/agent/approvals-binding.ts';
-import { approvalCard, statusLine } from '../../src/agent/approvals-card.ts';
+} from '../../src/agent/approvals/binding.ts';
+import { approvalCard, statusLine } from '../../src/agent/approvals/card.ts';
 import { APPROVAL_EXECUTE_ACTION, stableHash } from '../../src/core/index.ts';
 import type { ApprovalRow } from '../../src/db/approval-store.ts';
 import { isUuid } from '../../src/db/message-store.ts';

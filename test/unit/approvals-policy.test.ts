@@ -8,8 +8,8 @@ import {
   eligibility,
   mayCancel,
   nobodyMayApprove,
-} from '../../src/agent/approvals-policy.ts';
-import type { ApprovalsFile } from '../../src/agent/approvals-policy-file.ts';
+} from '../../src/agent/approvals/policy.ts';
+import type { ApprovalsFile } from '../../src/agent/approvals/policy-file.ts';
 import { isChatOpsError } from '../../src/core/index.ts';
 
 const deploy = (args: Record<string, unknown>) => ({

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { claimTask, TaskNotRecordedError } from '../../src/agent/claim-task.ts';
 import type { Task } from '../../src/core/task.ts';
+import { TaskNotRecordedError } from '../../src/core/task-outcome.ts';
 import type { StartResult } from '../../src/db/task-ledger.ts';
+import { claimTask } from '../../src/worker/claim-task.ts';
 
 const task: Task = {
   v: 1,

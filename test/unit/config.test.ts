@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load-config.ts';
+import { loadConfig, readVariables } from '../../src/config/load-config.ts';
+import type { ConfigValues } from '../../src/config/variables.ts';
 import { isChatOpsError } from '../../src/core/index.ts';
 
 function problemsOf(env: Record<string, string>, mode: 'dev' | 'gateway' = 'gateway'): string[] {
@@ -63,5 +64,46 @@ describe('loadConfig', () => {
 
   it('treats empty values as unset', () => {
     expect(loadConfig({ PORT: '', DATABASE_URL: '  ' }, 'dev').http.port).toBe(3000);
+  });
+
+  it('passes the proxy and CA variables on to stdio MCP servers, or the ones MCP_STDIO_PASS_ENV names', () => {
+    const env = {
+      HTTPS_PROXY: 'http://proxy.internal:3128',
+      no_proxy: 'localhost',
+      NODE_EXTRA_CA_CERTS: '/etc/company/ca.pem',
+      SSL_CERT_FILE: '',
+      SSL_CERT_DIR: '/etc/company/certs',
+      ANTHROPIC_API_KEY: 'sk-ant-not-a-real-key-for-tests-only',
+    };
+    expect(loadConfig(env, 'worker').agent.mcpStdioEnvironment).toEqual({
+      HTTPS_PROXY: 'http://proxy.internal:3128',
+      no_proxy: 'localhost',
+      NODE_EXTRA_CA_CERTS: '/etc/company/ca.pem',
+    });
+    expect(
+      loadConfig({ ...env, MCP_STDIO_PASS_ENV: 'HTTPS_PROXY, SSL_CERT_DIR' }, 'worker').agent
+        .mcpStdioEnvironment,
+    ).toEqual({ HTTPS_PROXY: 'http://proxy.internal:3128', SSL_CERT_DIR: '/etc/company/certs' });
+    expect(loadConfig({ ...env, MCP_STDIO_PASS_ENV: 'none' }, 'worker').agent.mcpStdioEnvironment).toEqual(
+      {},
+    );
+    expect(problemsOf({ MCP_STDIO_PASS_ENV: 'HTTPS_PROXY;rm -rf' })).toEqual([
+      expect.stringContaining(
+        'MCP_STDIO_PASS_ENV "HTTPS_PROXY;rm -rf": comma-separated variable names, or none.',
+      ),
+    ]);
+  });
+
+  it('reads each variable by its name in the table, typed by its schema: a misspelt name does not compile', () => {
+    const values = readVariables({ PORT: '8080', LOG_LEVEL: 'warn' }, 'gateway');
+    const port: number = values.PORT;
+    const level: 'debug' | 'info' | 'warn' | 'error' = values.LOG_LEVEL;
+    const key: string | undefined = values.ANTHROPIC_API_KEY;
+    expect({ port, level, key }).toEqual({ port: 8080, level: 'warn', key: undefined });
+    // @ts-expect-error: PROT is not a variable of the table (typecheck fails if this ever compiles)
+    expect(values.PROT).toBeUndefined();
+    // A table declared without `as const satisfies readonly Variable[]` would widen every name to string.
+    const namesAreLiteral: string extends keyof ConfigValues ? false : true = true;
+    expect(namesAreLiteral).toBe(true);
   });
 });

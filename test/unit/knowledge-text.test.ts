@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { analyze } from '../../src/knowledge/analyzer.ts';
 import { chunkSections } from '../../src/knowledge/chunk.ts';
 import { parseHtml } from '../../src/knowledge/parse/html.ts';
 import { detectFormat } from '../../src/knowledge/parse/index.ts';
 import { inlineText, parseMarkdown } from '../../src/knowledge/parse/markdown.ts';
-import { coverage, textQuery } from '../../src/knowledge/query.ts';
+import { coverage, queryTerms } from '../../src/knowledge/query.ts';
 import { globMatcher } from '../../src/knowledge/sources/github-source.ts';
 
 describe('knowledge text handling', () => {
@@ -77,9 +78,25 @@ describe('knowledge text handling', () => {
     expect(detectFormat('image.png', 'image/png', new Uint8Array([0x89, 0x50]))).toBeNull();
   });
 
-  it('builds an OR full-text query from content words, and measures coverage by stems', () => {
-    expect(textQuery('How do I rotate the DB credentials?')).toBe('rotate | db | credentials');
-    expect(textQuery('what is it?')).toBe('');
+  it('analyses questions as documents (Porter stems, few stop words), and measures coverage by stems', () => {
+    expect(queryTerms('How do I rotate the DB credentials?').map((term) => term.term)).toEqual([
+      'how',
+      'do',
+      'i',
+      'rotat',
+      'db',
+      'credenti',
+    ]);
+    expect(analyze('Edit /etc/fstab with --remote-ratelimit and archive_command')).toEqual([
+      'edit',
+      'etc',
+      'fstab',
+      'remot',
+      'ratelimit',
+      'archiv',
+      'command',
+    ]);
+    expect(queryTerms('is it the?')).toEqual([]);
     expect(coverage('rotating credentials', 'We rotate the credential monthly.')).toBe(1);
     expect(coverage('rotating credentials', 'Nothing here.')).toBe(0);
   });

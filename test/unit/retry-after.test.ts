@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { connectorError, retryAfterMsOf as headerMs } from '../../adapters/teams/connector-errors.ts';
-import { RetryLaterError } from '../../src/agent/process-task.ts';
 import { ChatOpsError } from '../../src/core/index.ts';
+import { RetryLaterError } from '../../src/core/task-outcome.ts';
 import { retryAfterMsOf, retryDelayMs } from '../../src/queue/retry-after.ts';
 
 describe('retry after a platform throttles', () => {

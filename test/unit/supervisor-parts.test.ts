@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { jiraSkill } from '../../skills/jira/skill.ts';
 import { knowledgeSkill } from '../../skills/knowledge/skill.ts';
 import { coerceArguments, usageOf } from '../../skills/run/arguments.ts';
 import type { ConversationModel, ConversationRequest, ModelTurn } from '../../src/agent/llm/conversation.ts';
 import { globMatches, Policy } from '../../src/agent/policy.ts';
 import { skillTools } from '../../src/agent/skill-tools.ts';
-import { SupervisorLoop } from '../../src/agent/supervisor-loop.ts';
-import { appendMessage, ThreadMemory, type ThreadSource } from '../../src/agent/supervisor-memory.ts';
-import { untrusted } from '../../src/agent/supervisor-prompt.ts';
+import { SupervisorLoop } from '../../src/agent/supervisor/loop.ts';
+import { appendMessage, ThreadMemory, type ThreadSource } from '../../src/agent/supervisor/memory.ts';
+import { untrusted } from '../../src/agent/supervisor/prompt.ts';
 import { manifestOf } from '../../src/core/skill.ts';
 import type { ThreadEntry } from '../../src/db/thread-memory-store.ts';
 import { silentLogger } from '../../src/observability/logger.ts';
@@ -143,7 +144,7 @@ describe('the tool loop', () => {
 
 describe('skills as tools', () => {
   it('derives one typed tool per command, and marks side effects', () => {
-    const specs = skillTools([knowledgeSkill, ...fixtureSkills].map(manifestOf));
+    const specs = skillTools([knowledgeSkill, jiraSkill, ...fixtureSkills].map(manifestOf));
     const deploy = specs.find((spec) => spec.name === 'deploy-service');
     expect(deploy).toMatchObject({
       skillId: 'deploy-service',
@@ -161,15 +162,14 @@ describe('skills as tools', () => {
       },
     });
     expect(deploy?.description).toContain('calling it only requests an approval');
-    expect(specs.map((spec) => spec.name)).toEqual([
-      'ask',
-      'kb',
-      'jira',
-      'rfp',
-      'hr',
-      'deploy-service',
-      'digest',
-    ]);
+    expect(specs.find((spec) => spec.name === 'jira')?.inputSchema).toMatchObject({
+      properties: {
+        report: {
+          enum: ['sprint', 'velocity', 'cycle-time', 'blockers', 'workload', 'forecast', 'config', 'sync'],
+        },
+      },
+    });
+    expect(specs.map((spec) => spec.name)).toEqual(['ask', 'kb', 'jira', 'rfp', 'hr', 'deploy-service']);
   });
 });
 

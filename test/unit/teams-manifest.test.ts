@@ -7,11 +7,16 @@ import { promisify } from 'node:util';
 import { unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { decodePng } from '../../scripts/lib/png.ts';
-import { buildTeamsManifest, commandsLeftOut } from '../../scripts/lib/teams-manifest.ts';
+import {
+  buildTeamsManifest,
+  commandsLeftOut,
+  teamsCommands,
+  withTeamsCommands,
+} from '../../scripts/lib/teams-manifest.ts';
 import { colorIcon, outlineIcon } from '../../scripts/teams-icons.ts';
 import { skills } from '../../skills/index.ts';
 import { manifestOf } from '../../src/core/index.ts';
-import { fixtureSkills } from '../fixtures/skills/manifests.ts';
+import { deploySkill, fixtureSkills } from '../fixtures/skills/manifests.ts';
 import { teamsFixtureSkills } from '../fixtures/skills/teams-fixtures.ts';
 import { APP_ID } from '../fixtures/teams/activities.ts';
 
@@ -55,9 +60,27 @@ describe('Teams app package (manifests/teams)', () => {
     expect(JSON.stringify(manifest)).not.toContain('{{');
     expect(
       manifest.bots[0].commandLists[0].commands.map((command: { title: string }) => command.title),
-    ).toEqual(['help', 'status', 'run', 'approvals', 'ask', 'kb', 'deploy-cluster']);
+    ).toEqual(['help', 'status', 'run', 'approvals', 'ask', 'kb', 'jira', 'digest', 'deploy-cluster']);
     expect(manifest.description.short.length).toBeLessThanOrEqual(80);
     expect(manifest.name.short.length).toBeLessThanOrEqual(30);
+  });
+
+  it('has the command menu `npm run manifests` writes from the installed skills (never the fixtures)', () => {
+    const installed = skills.map(manifestOf);
+    expect(JSON.parse(TEMPLATE), 'run `npm run manifests` (manifests/teams/manifest.json is stale)').toEqual(
+      JSON.parse(withTeamsCommands(TEMPLATE, installed)),
+    );
+    const menu = (JSON.parse(TEMPLATE) as Json).bots[0].commandLists[0].commands;
+    expect(menu).toEqual(teamsCommands(installed));
+    expect(menu.map((command: { title: string }) => command.title)).toEqual(
+      installed.flatMap((skill) => skill.commands.map((command) => command.name)).slice(0, 10),
+    );
+    // A new skill's command joins the menu on the next run, with its own description.
+    const added = JSON.parse(withTeamsCommands(TEMPLATE, [...installed, manifestOf(deploySkill)])) as Json;
+    expect(added.bots[0].commandLists[0].commands.at(-1)).toEqual({
+      title: 'deploy-service',
+      description: 'Deploy a service cluster to an environment.',
+    });
   });
 
   it('keeps the menu to the ten commands Teams shows, and names the rest', () => {

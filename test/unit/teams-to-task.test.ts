@@ -96,6 +96,14 @@ describe('Teams activity → Task (pure)', () => {
     expect(group.replyTo.ref?.conversationId).toBe(GROUP_CHAT_ID);
   });
 
+  it("carries the person's time zone when Teams sends it (digests run in it), and ignores a malformed one", async () => {
+    const raw = { ...personalMessage({ text: 'hello' }), localTimezone: 'Europe/Berlin' };
+    expect(await validateSpecSchema('botframework-connector', 'Activity', raw)).toEqual([]);
+    expect(map(raw).task.user.timeZone).toBe('Europe/Berlin');
+    expect(map({ ...raw, localTimezone: '<script>' }).task.user.timeZone).toBeUndefined();
+    expect(map(personalMessage({ text: 'hello' })).task.user.timeZone).toBeUndefined();
+  });
+
   it('turns commands typed as text, with or without a slash, into the same command as a slash command', () => {
     for (const text of [
       'deploy-cluster env=dev size="3 nodes" now',

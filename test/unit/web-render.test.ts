@@ -49,3 +49,25 @@ describe('web renderer: approvals', () => {
     expect(html).not.toContain('data-action-id');
   });
 });
+
+describe('web renderer: generated files', () => {
+  it('shows a generated chart as a picture with its download link, and other files as links', () => {
+    const html = renderReplyHtml(
+      ReplySchema.parse({
+        v: 1,
+        text: 'chart',
+        blocks: [
+          { type: 'file', name: 'burndown "42".png', mimeType: 'image/png', contentBase64: 'iVBORw0KGgo=' },
+          { type: 'file', name: 'data.csv', mimeType: 'text/csv', contentBase64: 'YSxi' },
+        ],
+      }),
+      'message-1',
+    );
+    expect(html).toContain(
+      '<figure class="block image generated"><img src="data:image/png;base64,iVBORw0KGgo=" alt="burndown &quot;42&quot;.png">',
+    );
+    expect(html).toContain(
+      '<div class="block file">📎 <a href="data:text/csv;base64,YSxi" download="data.csv">',
+    );
+  });
+});

@@ -174,7 +174,15 @@ function upsert(message) {
 async function postMessage(text, threadId) {
   showError(null);
   try {
-    const body = { channel: state.channel, user: state.user, text, ...(threadId ? { threadId } : {}) };
+    // The browser's zone: digests scheduled from here run in the person's own time.
+    const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    const body = {
+      channel: state.channel,
+      user: state.user,
+      text,
+      ...(threadId ? { threadId } : {}),
+      ...(timeZone ? { timeZone } : {}),
+    };
     const accepted = await api('/api/v1/messages', { method: 'POST', body: JSON.stringify(body) });
     if (accepted.messageId && !state.messages.has(accepted.messageId)) {
       // Shown at once; the live event replaces it with the server's copy.

@@ -1,3 +1,4 @@
+import { jiraEntities } from '../../integrations/jira/entities.ts';
 import { ConversationSummary, LlmUsage, McpServerRecord, ToolCallRecord } from './agent.ts';
 import { ApprovalDecisionRecord, ApprovalRecord } from './approvals.ts';
 import { Conversation, Message } from './conversation.ts';
@@ -9,8 +10,13 @@ import {
   KnowledgeDocumentRecord,
   KnowledgeEmbeddingRecord,
 } from './knowledge.ts';
+import {
+  KnowledgeCollectionStatsRecord,
+  KnowledgePostingRecord,
+  KnowledgeTermStatsRecord,
+} from './knowledge-statistics.ts';
 import { ClusterRecordEntity, EnvironmentLockRecord } from './provisioning.ts';
-import { ScheduleRecord } from './schedule.ts';
+import { DigestRunRecord, ScheduleRecord } from './schedule.ts';
 import { SlackInstallationRecord } from './slack.ts';
 import { AuditEntry, TaskRecord } from './task-record.ts';
 import { TeamsContactRecord } from './teams.ts';
@@ -30,6 +36,7 @@ export {
   ClusterRecordEntity,
   Conversation,
   ConversationSummary,
+  DigestRunRecord,
   EnvironmentLockRecord,
   LlmUsage,
   McpServerRecord,
@@ -62,9 +69,13 @@ export const entities = [
   TeamsContactRecord,
   ...[ApprovalRecord, ApprovalDecisionRecord],
   ScheduleRecord,
+  DigestRunRecord,
   SlackInstallationRecord,
   ...[KnowledgeCollectionRecord, KnowledgeDocumentRecord, KnowledgeChunkRecord, KnowledgeEmbeddingRecord],
   ...[KnowledgeAnswerRecord, FeedbackRecord],
   ...[WorkflowRunRecord, WorkflowStepRecord, WorkflowEffectRecord, WorkflowSignalRecord],
   ...[EnvironmentLockRecord, ClusterRecordEntity],
+  // Engines own their tables; the Jira snapshot's are defined beside its engine.
+  ...jiraEntities,
+  ...[KnowledgePostingRecord, KnowledgeTermStatsRecord, KnowledgeCollectionStatsRecord],
 ];

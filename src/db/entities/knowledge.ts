@@ -20,13 +20,6 @@ export class VectorType extends Type<number[], string> {
   }
 }
 
-/** A generated `tsvector` (never written by us: PostgreSQL computes it from the chunk). */
-export class TsVectorType extends Type<string, string> {
-  override getColumnType(): string {
-    return 'tsvector';
-  }
-}
-
 export const KnowledgeCollectionRecord = defineEntity({
   name: 'KnowledgeCollectionRecord',
   tableName: 'kb_collections',
@@ -66,7 +59,10 @@ export const KnowledgeDocumentRecord = defineEntity({
     ingestedAt: p.datetime().defaultRaw('now()'),
   },
   uniques: [{ name: 'kb_documents_uri_unique', properties: ['collection', 'uri'] }],
-  indexes: [{ name: 'kb_documents_hash_index', properties: ['collection', 'contentHash'] }],
+  indexes: [
+    { name: 'kb_documents_hash_index', properties: ['collection', 'contentHash'] },
+    { name: 'kb_documents_ingested_index', properties: ['tenantId', 'ingestedAt'] },
+  ],
 });
 
 export const KnowledgeChunkRecord = defineEntity({
@@ -82,17 +78,10 @@ export const KnowledgeChunkRecord = defineEntity({
     heading: p.text().defaultRaw(`''`),
     page: p.integer().nullable(),
     text: p.text(),
-    search: p
-      .type(TsVectorType)
-      .generated(
-        "(setweight(to_tsvector('english'::regconfig, heading), 'A') || setweight(to_tsvector('english'::regconfig, text), 'B')) stored",
-      )
-      .lazy(),
   },
   indexes: [
     { name: 'kb_chunks_document_index', properties: ['document', 'position'] },
     { name: 'kb_chunks_collection_index', properties: ['collectionId'] },
-    { name: 'kb_chunks_search_index', properties: ['search'], type: 'gin' },
   ],
 });
 
@@ -128,6 +117,7 @@ export const KnowledgeAnswerRecord = defineEntity({
     collections: p.array().defaultRaw(`'{}'`),
     createdAt: p.datetime().defaultRaw('now()'),
   },
+  indexes: [{ name: 'kb_answers_tenant_index', properties: ['tenantId', 'createdAt'] }],
 });
 
 export const FeedbackRecord = defineEntity({

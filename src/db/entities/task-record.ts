@@ -23,6 +23,8 @@ export const TaskRecord = defineEntity({
     thread: p.text(),
     payload: p.json<Task>(),
     attempts: p.integer().default(0),
+    /** Times the stale-task sweeper re-added the task because its job was gone (see the sweeper). */
+    requeues: p.integer().default(0),
     error: p.json<{ code: string; message: string }>().nullable(),
     receivedAt: p.datetime(),
     startedAt: p.datetime().nullable(),
@@ -32,6 +34,7 @@ export const TaskRecord = defineEntity({
   uniques: [{ name: 'tasks_source_event_unique', properties: ['platform', 'sourceEventId'] }],
   indexes: [
     { name: 'tasks_user_index', properties: ['tenantId', 'userId', 'receivedAt'] },
+    { name: 'tasks_tenant_received_index', properties: ['tenantId', 'receivedAt'] },
     // Partial index for the stale-task sweeper: only open tasks are ever scanned.
     {
       name: 'tasks_open_index',

@@ -46,6 +46,10 @@ export const ApiKey = defineEntity({
     name: p.text(),
     keyHash: p.text().unique(),
     keyPrefix: p.text(),
+    /** What the key may do (see API_SCOPES in src/db/api-keys.ts). */
+    scopes: p.array().defaultRaw(`'{chat}'`),
+    /** The API user a personal token acts as; null for a service key, which acts as itself. */
+    userId: p.text().nullable(),
     createdAt: p.datetime().defaultRaw('now()'),
     lastUsedAt: p.datetime().nullable(),
     revokedAt: p.datetime().nullable(),

@@ -1,9 +1,10 @@
 import type { ApprovalSummary } from '../../core/approvals.ts';
 import { ChatOpsError } from '../../core/errors.ts';
+import { actingIdentity, requireScope } from '../api-identity.ts';
 import { ApprovalsListQuery } from '../api-schemas.ts';
 import { sendJson } from '../respond.ts';
-import type { RequestContext, Route } from '../router.ts';
-import { type ApiDependencies, admit } from './api-dependencies.ts';
+import type { RequestContext, Route } from '../route-table.ts';
+import { type ApiDependencies, admit, auditOnBehalf } from './api-dependencies.ts';
 
 /** An approval summary with the message that shows it (its buttons decide it). */
 export type ListedApproval = ApprovalSummary & { messageId: string | null; action: string };
@@ -19,16 +20,16 @@ export interface ApprovalsConsole {
 }
 
 /**
- * The web console's approvals view, and the same for scripts: `GET /api/v1/approvals?user=` lists what
- * waits for that person (with each request's message, whose Approve / Reject buttons are clicked through
- * POST /api/v1/actions like any other button) and their own pending requests; `GET /api/v1/approvals/{id}`
- * shows one approval and every decision on it.
+ * The web console's approvals view, and the same for scripts: `GET /api/v1/approvals` lists what waits for
+ * the caller — a personal token's person, or with `act-as` the person in `?user=` — with each request's
+ * message (whose Approve / Reject buttons are clicked through POST /api/v1/actions like any other button),
+ * and their own pending requests; `GET /api/v1/approvals/{id}` shows one approval and every decision on it.
  */
 export function approvalRoutes(deps: ApiDependencies, console: ApprovalsConsole): Route[] {
   const list = async ({ req, res, url }: RequestContext) => {
     const parsed = ApprovalsListQuery.safeParse(Object.fromEntries(url.searchParams));
     if (!parsed.success) {
-      throw new ChatOpsError('VALIDATION_FAILED', 'GET /api/v1/approvals needs ?user=<name>.', {
+      throw new ChatOpsError('VALIDATION_FAILED', 'GET /api/v1/approvals takes only ?user=<name>.', {
         remedy: 'Name the person whose approvals to list: 1-80 letters, digits, ".", "_", "@" or "-".',
         details: {
           fields: parsed.error.issues.map((issue) => ({
@@ -39,10 +40,13 @@ export function approvalRoutes(deps: ApiDependencies, console: ApprovalsConsole)
       });
     }
     const query = parsed.data;
-    const { principal, headers } = await admit(deps, req, query.user);
+    const { principal, headers } = await admit(deps, req, query.user ?? null);
+    const identity = actingIdentity(principal, query.user, 'chat');
+    await auditOnBehalf(deps, principal, identity, { request: 'GET /api/v1/approvals' });
+    const user = identity.user.id;
     const [waiting, requested] = await Promise.all([
-      console.waitingFor(principal.tenantId, 'api', query.user),
-      console.requestedBy(principal.tenantId, 'api', query.user),
+      console.waitingFor(principal.tenantId, 'api', user),
+      console.requestedBy(principal.tenantId, 'api', user),
     ]);
     const withMessage = async (approval: ListedApproval) => {
       const message = approval.messageId ? await deps.messages.byId(approval.messageId) : null;
@@ -52,7 +56,7 @@ export function approvalRoutes(deps: ApiDependencies, console: ApprovalsConsole)
       res,
       200,
       {
-        user: query.user,
+        user,
         waiting: await Promise.all(waiting.map(withMessage)),
         requested: await Promise.all(requested.map(withMessage)),
       },
@@ -62,10 +66,11 @@ export function approvalRoutes(deps: ApiDependencies, console: ApprovalsConsole)
 
   const one = async ({ req, res, params }: RequestContext) => {
     const { principal, headers } = await admit(deps, req, null);
+    requireScope(principal, 'chat', 'read approvals');
     const detail = await console.detail(principal.tenantId, params.id ?? '');
     if (!detail) {
       throw new ChatOpsError('NOT_FOUND', `No approval ${params.id} here.`, {
-        remedy: 'Use an approval id from GET /api/v1/approvals?user=<you> or from the request card.',
+        remedy: 'Use an approval id from GET /api/v1/approvals or from the request card.',
       });
     }
     sendJson(res, 200, detail, headers);

@@ -10,10 +10,11 @@ import { placeScope } from '../../knowledge/place-scope.ts';
 import { scheduleSync } from '../../knowledge/schedule.ts';
 import type { KnowledgeService } from '../../knowledge/service.ts';
 import { parseSource } from '../../knowledge/sources/index.ts';
+import { ownUser, requireScope } from '../api-identity.ts';
 import { parseBody } from '../api-schemas.ts';
 import { readJsonBody } from '../body.ts';
 import { sendJson } from '../respond.ts';
-import type { RequestContext, Route } from '../router.ts';
+import type { RequestContext, Route } from '../route-table.ts';
 import { type ApiDependencies, admit } from './api-dependencies.ts';
 
 export interface KnowledgeApiDependencies {
@@ -70,7 +71,12 @@ const ScheduleBody = z.strictObject({
  */
 export function knowledgeRoutes(deps: KnowledgeApiDependencies): Route[] {
   const { service } = deps;
-  const tenantOf = async (context: RequestContext) => (await admit(deps.api, context.req, null)).principal;
+  // Every route here needs the `knowledge` scope: it is an operator's view of the whole tenant.
+  const tenantOf = async (context: RequestContext) => {
+    const { principal } = await admit(deps.api, context.req, null);
+    requireScope(principal, 'knowledge', 'use the knowledge-base API');
+    return principal;
+  };
   const body = (context: RequestContext) => readJsonBody(context.req, deps.api.maxBodyBytes);
   const scopeOf = (tenantId: string, place: { channel?: string | undefined; user?: string | undefined }) =>
     placeScope(deps.members, tenantId, place);
@@ -158,7 +164,7 @@ export function knowledgeRoutes(deps: KnowledgeApiDependencies): Route[] {
         const task = ingestJobTask({
           taskId: uuidv7(),
           tenantId: principal.tenantId,
-          user: principal.keyName ?? 'api',
+          user: principal.key ? ownUser(principal.key).id : 'api',
           collection: input.collection,
           source: input.source,
           now: new Date(),
@@ -222,7 +228,7 @@ export function knowledgeRoutes(deps: KnowledgeApiDependencies): Route[] {
           cron: input.cron,
           timezone: input.timezone,
           channel: input.channel ?? `api:${KB_JOBS_CHANNEL}`,
-          createdBy: principal.keyName ?? 'api',
+          createdBy: principal.key ? ownUser(principal.key).id : 'api',
         });
         sendJson(context.res, 200, schedule);
       },

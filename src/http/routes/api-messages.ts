@@ -1,44 +1,42 @@
 import { ChatOpsError } from '../../core/errors.ts';
-import { uuidv7 } from '../../core/ids.ts';
-import type { MessageView } from '../../core/ports.ts';
-import { redactSecrets } from '../../core/redact.ts';
-import type { Task } from '../../core/task.ts';
-import { idempotencyKey, PostMessageBody, parseBody } from '../api-schemas.ts';
-import { apiMessageToTask } from '../api-to-task.ts';
+import { requireScope } from '../api-identity.ts';
+import {
+  DevPostMessageBody,
+  idempotencyKey,
+  PostMessageBody as KeyedPostMessageBody,
+  type PostMessageBody,
+  parseBody,
+} from '../api-schemas.ts';
 import { readJsonBody } from '../body.ts';
 import { sendError, sendJson } from '../respond.ts';
-import type { RequestContext, Route } from '../router.ts';
-import { type ApiDependencies, admit, headersOf } from './api-dependencies.ts';
+import type { RequestContext, Route } from '../route-table.ts';
+import { type ApiDependencies, admit, headersOf, webRequest } from './api-dependencies.ts';
 
 /**
- * POST /api/v1/messages: validate, build the task, record + enqueue, answer 202. Nothing slow on this
- * path; the user's message is announced to live viewers after the response has gone out.
+ * POST /api/v1/messages: validate, decide who the message is from (the key, or the person it may act for),
+ * hand it to the web adapter's receiver (task, record + enqueue), answer 202. Nothing slow on this path; the
+ * user's message is announced to live viewers after the response has gone out.
  */
 export function messageRoutes(deps: ApiDependencies): Route[] {
+  const schema = deps.auth.required ? KeyedPostMessageBody : DevPostMessageBody;
   const post = async ({ req, res, receivedAt }: RequestContext) => {
     let headers: Record<string, string> = {};
     try {
       const raw = await readJsonBody(req, deps.maxBodyBytes);
-      const body = parseBody(PostMessageBody, raw);
+      const body: PostMessageBody = parseBody(schema, raw);
       const key = idempotencyKey(req.headers['idempotency-key']);
-      const admitted = await admit(deps, req, body.user);
+      const admitted = await admit(deps, req, body.user ?? null);
       headers = admitted.headers;
-      const ids = { taskId: uuidv7(), messageId: uuidv7(), now: new Date() };
-      const task = apiMessageToTask(body, admitted.principal.tenantId, ids, key);
-      const accepted = await deps.intake.accept(task, { id: ids.messageId, text: body.text });
-      const answer = accepted.duplicate
-        ? { taskId: accepted.task.id, threadId: accepted.task.thread, duplicate: true }
-        : { taskId: task.id, threadId: task.thread, messageId: ids.messageId, duplicate: false };
-      sendJson(res, 202, answer, headers);
+      const { principal } = admitted;
+      const received = await deps.web.message(
+        webRequest(deps, principal, body, 'messages', key, (task) => ({ channel: task.channel })),
+      );
+      sendJson(res, 202, received.answer, headers);
       deps.metrics.ackLatency.observe(
         { platform: 'api' },
         Number(process.hrtime.bigint() - receivedAt) / 1e9,
       );
-      if (!accepted.duplicate)
-        void deps.live.publish({
-          type: 'message.created',
-          message: userMessage(task, ids.messageId, redactSecrets(body.text)),
-        });
+      received.announce();
     } catch (error) {
       sendError(res, error, { ...headers, ...headersOf(error) });
     }
@@ -46,6 +44,7 @@ export function messageRoutes(deps: ApiDependencies): Route[] {
 
   const thread = async ({ req, res, params, url }: RequestContext) => {
     const { principal } = await admit(deps, req, null);
+    requireScope(principal, 'chat', 'read threads');
     const threadId = params.threadId ?? '';
     const channel =
       url.searchParams.get('channel') ??
@@ -61,6 +60,7 @@ export function messageRoutes(deps: ApiDependencies): Route[] {
 
   const channelMessages = async ({ req, res, params, url }: RequestContext) => {
     const { principal } = await admit(deps, req, null);
+    requireScope(principal, 'chat', 'read channels');
     const limit = Math.min(500, Math.max(1, Number(url.searchParams.get('limit') ?? 200) || 200));
     const channel = (params.channel ?? '').replace(/^#/, '');
     const messages = await deps.messages.channel(principal.tenantId, 'api', channel, limit);
@@ -69,6 +69,7 @@ export function messageRoutes(deps: ApiDependencies): Route[] {
 
   const channels = async ({ req, res }: RequestContext) => {
     const { principal } = await admit(deps, req, null);
+    requireScope(principal, 'chat', 'read channels');
     sendJson(res, 200, { channels: await deps.messages.channels(principal.tenantId, 'api') });
   };
 
@@ -78,23 +79,4 @@ export function messageRoutes(deps: ApiDependencies): Route[] {
     { method: 'GET', path: '/api/v1/channels', handler: channels },
     { method: 'GET', path: '/api/v1/channels/:channel/messages', handler: channelMessages },
   ];
-}
-
-function userMessage(task: Task, messageId: string, text: string): MessageView {
-  const now = task.receivedAt;
-  return {
-    id: messageId,
-    tenantId: task.tenantId,
-    platform: task.platform,
-    channel: task.channel,
-    thread: task.thread,
-    author: { kind: 'user', id: task.user.id, name: task.user.name ?? task.user.id },
-    text,
-    reply: null,
-    actions: [],
-    skill: null,
-    taskId: task.id,
-    createdAt: now,
-    updatedAt: now,
-  };
 }

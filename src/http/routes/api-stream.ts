@@ -1,5 +1,6 @@
 import type { LiveEvent } from '../../core/ports.ts';
-import type { RequestContext, Route } from '../router.ts';
+import { requireScope } from '../api-identity.ts';
+import type { RequestContext, Route } from '../route-table.ts';
 import { type ApiDependencies, admit } from './api-dependencies.ts';
 
 /**
@@ -9,6 +10,7 @@ import { type ApiDependencies, admit } from './api-dependencies.ts';
 export function streamRoutes(deps: ApiDependencies): Route[] {
   const stream = async ({ req, res, url }: RequestContext) => {
     const { principal } = await admit(deps, req, null);
+    requireScope(principal, 'chat', 'follow the live stream');
     const channel = url.searchParams.get('channel')?.replace(/^#/, '') ?? null;
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',

@@ -1,13 +1,15 @@
 import { ChatOpsError } from '../../core/errors.ts';
 import { isUuid } from '../../db/message-store.ts';
+import { requireScope } from '../api-identity.ts';
 import { sendJson } from '../respond.ts';
-import type { RequestContext, Route } from '../router.ts';
+import type { RequestContext, Route } from '../route-table.ts';
 import { type ApiDependencies, admit } from './api-dependencies.ts';
 
 /** GET /api/v1/tasks/{id}: status, skill, replies and error of one task. */
 export function taskRoutes(deps: ApiDependencies): Route[] {
   const get = async ({ req, res, params }: RequestContext) => {
     const { principal } = await admit(deps, req, null);
+    requireScope(principal, 'chat', 'read tasks');
     const id = params.id ?? '';
     const task = isUuid(id) ? await deps.ledger.get(id) : null;
     if (!task || task.payload.tenantId !== principal.tenantId) {

@@ -2,10 +2,11 @@ import { z } from 'zod';
 import { ChatOpsError } from '../../core/errors.ts';
 import type { WorkflowRunStatus, WorkflowRunView } from '../../core/workflow-definition.ts';
 import type { WorkflowActionResult } from '../../core/workflows.ts';
+import { actingIdentity } from '../api-identity.ts';
 import { parseBody } from '../api-schemas.ts';
 import { readJsonBody } from '../body.ts';
 import { sendJson } from '../respond.ts';
-import type { RequestContext, Route } from '../router.ts';
+import type { RequestContext, Route } from '../route-table.ts';
 import { type ApiDependencies, admit } from './api-dependencies.ts';
 
 /** What the REST API reads and does with workflow runs (the engine, bound to nothing). */
@@ -39,7 +40,10 @@ const ListQuery = z.strictObject({
 });
 
 const CancelBody = z.strictObject({
-  /** Who asks (recorded on the run); the API key's name when left out. */
+  /**
+   * Who asks (recorded on the run): the key itself (or its person) when left out; naming someone else needs
+   * the key's `act-as` scope, as everywhere in the API (api-identity.ts).
+   */
   user: z
     .string()
     .trim()
@@ -83,7 +87,9 @@ export function workflowRoutes(deps: ApiDependencies, console: WorkflowsConsole)
     const body = parseBody(CancelBody, empty ? {} : ((await readJsonBody(req, deps.maxBodyBytes)) ?? {}));
     const { principal, headers } = await admit(deps, req, body.user ?? null);
     const run = await found(console, params.id ?? '', principal.tenantId);
-    const by = `api:${body.user ?? principal.keyName ?? 'local'}`;
+    // In `chatops dev` (no keys) a bare POST is the local operator's.
+    const who = principal.key || body.user ? actingIdentity(principal, body.user, 'chat').user.id : 'local';
+    const by = `api:${who}`;
     const result = await console.cancel(run.id, by);
     if (!result.ok) {
       throw new ChatOpsError('CONFLICT', result.message, {

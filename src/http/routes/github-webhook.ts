@@ -3,7 +3,7 @@ import type { Logger } from '../../core/ports.ts';
 import { githubEventKey, runEventOf, signatureValid } from '../../provisioning/github-events.ts';
 import { readRawBody } from '../body.ts';
 import { sendJson } from '../respond.ts';
-import type { RequestContext, Route } from '../router.ts';
+import type { RequestContext, Route } from '../route-table.ts';
 
 export interface GithubWebhookDependencies {
   secret: string;

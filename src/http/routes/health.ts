@@ -1,5 +1,5 @@
 import { sendJson } from '../respond.ts';
-import type { Route } from '../router.ts';
+import type { Route } from '../route-table.ts';
 
 export interface HealthCheck {
   name: string;

@@ -1,5 +1,5 @@
 import type { Registry } from 'prom-client';
-import type { Route } from '../router.ts';
+import type { Route } from '../route-table.ts';
 
 /** GET /metrics: Prometheus text format. */
 export function metricsRoutes(registry: Registry): Route[] {

@@ -1,5 +1,5 @@
-import { hashedVector } from '../../agent/routing/text-embedding.ts';
 import type { EmbeddingProvider } from './provider.ts';
+import { hashedVector } from './text-embedding.ts';
 
 /** The vector size of the offline default (pgvector's HNSW index takes at most 2,000). */
 export const HASHING_DIMENSIONS = 512;

@@ -1,39 +1,25 @@
 import { Octokit } from '@octokit/rest';
 import { ChatOpsError } from '../../core/errors.ts';
+import { checkGithubSpec, type GithubSpec } from './github-spec.ts';
 import { supported } from './path-source.ts';
 import type { SourceListing } from './source-item.ts';
 
-/**
- * A GitHub repository's documents through the REST API (`@octokit/rest`): one recursive tree listing of
- * the ref, filtered by path prefix and glob, then each file's blob. Documents are stored under their web
- * URL (`https://github.com/owner/repo/blob/<ref>/<path>`), which is also what answers link to.
- */
-export interface GithubSpec {
-  owner: string;
-  repo: string;
-  ref?: string;
-  /** Only files under this folder (`docs`). */
-  path?: string;
-  /** Only files matching this glob (`**\/*.md`); default: every supported document type. */
-  include?: string;
-}
+export type { GithubSpec } from './github-spec.ts';
+export { parseGithubSpec } from './github-spec.ts';
 
 export interface GithubSettings {
   apiUrl: string;
   token: string | undefined;
 }
 
-const SPEC = /^github:([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)(?:@([^/\s]+))?(?:\/(.*))?$/;
-
-/** `github:owner/repo[@ref][/path]` → its parts; null when the text is not that form. */
-export function parseGithubSpec(text: string): GithubSpec | null {
-  const match = SPEC.exec(text.trim());
-  if (!match) return null;
-  const [, owner = '', repo = '', ref, path] = match;
-  return { owner, repo, ...(ref ? { ref } : {}), ...(path ? { path: path.replace(/\/+$/, '') } : {}) };
-}
-
+/**
+ * A GitHub repository's documents through the REST API (`@octokit/rest`): one recursive tree listing of
+ * the ref, filtered by path prefix and glob, then each file's blob. Documents are stored under their web
+ * URL (`https://github.com/owner/repo/blob/<ref>/<path>`), which is also what answers link to.
+ */
 export async function listGithub(spec: GithubSpec, settings: GithubSettings): Promise<SourceListing> {
+  // Specs stored with a collection (re-syncs) are checked again: their parts go into API paths.
+  checkGithubSpec(spec);
   const octokit = new Octokit({
     baseUrl: settings.apiUrl.replace(/\/$/, ''),
     ...(settings.token ? { auth: settings.token } : {}),

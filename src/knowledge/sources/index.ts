@@ -1,6 +1,6 @@
 import { isAbsolute } from 'node:path';
 import { ChatOpsError } from '../../core/errors.ts';
-import type { SourceSpec } from '../../db/knowledge-store.ts';
+import type { SourceSpec } from '../domain.ts';
 import { type GithubSettings, listGithub, parseGithubSpec } from './github-source.ts';
 import { listPath } from './path-source.ts';
 import { type SafeFetchOptions, safeFetch } from './safe-fetch.ts';
@@ -22,12 +22,8 @@ export function parseSource(text: string, options: { allowPath: boolean; include
   const trimmed = text.trim();
   if (/^https?:\/\//i.test(trimmed)) return { kind: 'url', url: trimmed };
   if (trimmed.startsWith('github:')) {
+    // Throws, naming the part at fault: `..`, absolute or encoded paths and bad names never reach GitHub.
     const github = parseGithubSpec(trimmed);
-    if (!github) {
-      throw new ChatOpsError('VALIDATION_FAILED', `"${trimmed}" is not a GitHub source.`, {
-        remedy: 'Write github:owner/repo, optionally with @ref and a folder: github:acme/handbook@main/docs.',
-      });
-    }
     return { kind: 'github', ...github, ...(options.include ? { include: options.include } : {}) };
   }
   if (/^[a-z][a-z0-9+.-]*:/i.test(trimmed) && !/^[a-z]:[\\/]/i.test(trimmed)) {

@@ -1,6 +1,6 @@
 /**
- * Contract tests against the vendors' official API descriptions in ../shared/specs: nock scopes held to
- * the spec, JSON Schema validation, and Slack's payload samples. See README's "Tests" section.
+ * Contract tests against the vendors' official API descriptions (trimmed copies in test/fixtures/specs,
+ * see its README): nock scopes held to the spec, JSON Schema validation, and Slack's payload samples.
  */
 export { contractNock, resetContractOrigins } from './contract-nock.ts';
 export { type JsonSchemaOptions, validateJsonSchema } from './json-schemas.ts';

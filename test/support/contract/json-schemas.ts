@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { JSON_SCHEMA_FILES, type JsonSchemaName, specPath } from './spec-files.ts';
+import { recordUsage } from './usage.ts';
 
 const require = createRequire(import.meta.url);
 const validators = new Map<string, ValidateFunction>();
@@ -21,6 +22,7 @@ export function validateJsonSchema(
   value: unknown,
   options: JsonSchemaOptions = {},
 ): string[] {
+  recordUsage({ kind: 'json-schema', file: JSON_SCHEMA_FILES[name] });
   const validate = validatorFor(name, options.definition);
   if (validate(value)) return [];
   return (validate.errors ?? []).map(

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { OpenAPIBackend } from 'openapi-backend';
+import { OpenAPIBackend, type Operation } from 'openapi-backend';
 import swagger2openapi from 'swagger2openapi';
 import { QUIRK_FIXES } from './openapi-quirks.ts';
 import { CACHE_DIRECTORY, type ContractSpec, SPEC_FILES, specPath } from './spec-files.ts';
+import { recordUsage } from './usage.ts';
 
 export type OpenApiSpec = Exclude<ContractSpec, 'slack-web'>;
 type Json = Record<string, unknown>;
@@ -22,6 +23,18 @@ export function openApiBackend(spec: OpenApiSpec): Promise<OpenAPIBackend> {
     loaded.set(spec, backend);
   }
   return backend;
+}
+
+/** The spec's operation for a method and a concrete path (undefined when the spec has none). */
+export async function matchOperation(
+  spec: OpenApiSpec,
+  method: string,
+  path: string,
+): Promise<Operation | undefined> {
+  const backend = await openApiBackend(spec);
+  const operation = backend.router.matchOperation({ method, path, headers: {} });
+  if (operation) recordUsage({ kind: 'operation', spec, method: operation.method, path: operation.path });
+  return operation;
 }
 
 async function build(spec: OpenApiSpec): Promise<OpenAPIBackend> {

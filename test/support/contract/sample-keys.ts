@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { SLACK_SAMPLES_DIRECTORY, specPath } from './spec-files.ts';
+import { recordUsage } from './usage.ts';
 
 /**
  * Slack's SDK samples are the union of every key Slack was seen to send, with placeholder values. A
@@ -26,7 +27,9 @@ export function unknownKeys(value: unknown, sample: unknown, path = ''): string[
 
 /** Reads a sample such as `events/AppMentionPayload.json` or `api/chat.postMessage.json`. */
 export function slackSample(relative: string): unknown {
-  return JSON.parse(readFileSync(specPath(`${SLACK_SAMPLES_DIRECTORY}${relative}`), 'utf8'));
+  const file = `${SLACK_SAMPLES_DIRECTORY}${relative}`;
+  recordUsage({ kind: 'sample', file });
+  return JSON.parse(readFileSync(specPath(file), 'utf8'));
 }
 
 function mergeElements(sample: unknown): unknown {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { slackSample, unknownKeys } from './sample-keys.ts';
 import { SPEC_FILES, specPath } from './spec-files.ts';
+import { recordUsage } from './usage.ts';
 
 /**
  * Slack's Web API description (Swagger 2.0, 2020) made into a strict argument checker. Slack accepts
@@ -21,6 +22,8 @@ interface SlackMethod {
   failure?: ValidateFunction;
   /** For methods newer than the spec: the Slack-maintained response sample the fixture's keys must fit. */
   responseSample?: string;
+  /** Described by the spec (rather than registered by a test with registerSlackMethod). */
+  fromSpec: boolean;
 }
 
 interface SwaggerParameter {
@@ -76,6 +79,7 @@ function loadSpec(): void {
       arguments: argumentsOf,
       success: compileResponse(operation.responses['200']?.schema),
       failure: compileResponse(operation.responses.default?.schema),
+      fromSpec: true,
     });
   }
 }
@@ -111,18 +115,24 @@ export function registerSlackMethod(name: string, method: NewerSlackMethod): voi
   methods.set(name, {
     arguments: argumentsOf,
     ...(method.responseSample ? { responseSample: method.responseSample } : {}),
+    fromSpec: false,
   });
 }
 
 export function slackMethodExists(name: string): boolean {
+  return methodNamed(name) !== undefined;
+}
+
+function methodNamed(name: string): SlackMethod | undefined {
   loadSpec();
-  return methods.has(name);
+  const method = methods.get(name);
+  if (method?.fromSpec) recordUsage({ kind: 'slack-method', method: name });
+  return method;
 }
 
 /** Problems with the arguments of one call (form, JSON or query arguments merged). */
 export function checkSlackArguments(name: string, args: Record<string, unknown>): string[] {
-  loadSpec();
-  const method = methods.get(name);
+  const method = methodNamed(name);
   if (!method)
     return [`slack-web: ${name} is not a Web API method in the spec (registerSlackMethod for newer ones)`];
   const problems: string[] = [];
@@ -145,8 +155,7 @@ export function checkSlackArguments(name: string, args: Record<string, unknown>)
 
 /** Problems with a response fixture: `ok: true` against the success schema, `ok: false` against the error one. */
 export function checkSlackResponse(name: string, status: number, body: unknown): string[] {
-  loadSpec();
-  const method = methods.get(name);
+  const method = methodNamed(name);
   if (!method) return [`slack-web: ${name} is not a Web API method in the spec`];
   // Slack documents only 200 envelopes; 429 and 5xx bodies are undocumented, so they are not checked.
   if (status !== 200) return [];

@@ -1,12 +1,18 @@
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * Where the vendors' official API descriptions live: `../shared/specs` beside the repository (see its
- * README for where each file came from). Contract tests read them as they are and never edit them.
+ * Where the vendors' official API descriptions live: trimmed copies in test/fixtures/specs (see its README
+ * for where each file came from and what was kept; `npm run specs:trim` regenerates them from the full
+ * files). CONTRACT_SPECS_DIRECTORY points the harness at the full files instead (`npm run specs:usage`).
+ * Contract tests read them as they are and never edit them.
  */
 export const REPOSITORY_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-export const SPECS_DIRECTORY = fileURLToPath(new URL('../../../../shared/specs/', import.meta.url));
+export const TRIMMED_SPECS_DIRECTORY = fileURLToPath(new URL('../../fixtures/specs/', import.meta.url));
+export const SPECS_DIRECTORY = process.env.CONTRACT_SPECS_DIRECTORY
+  ? `${resolve(process.env.CONTRACT_SPECS_DIRECTORY)}/`
+  : TRIMMED_SPECS_DIRECTORY;
 /** Converted and patched copies, rebuilt when the source file changes (gitignored). */
 export const CACHE_DIRECTORY = fileURLToPath(new URL('../../../.cache/contract/', import.meta.url));
 
@@ -47,7 +53,7 @@ export function specPath(relative: string): string {
   const path = `${SPECS_DIRECTORY}${relative}`;
   if (!existsSync(path)) {
     throw new Error(
-      `Contract spec ${relative} is missing at ${path}. Clone the repository with ../shared beside it (CI does).`,
+      `Contract spec ${relative} is missing at ${path}. Add it to test/support/contract/kept-specs.ts and run \`npm run specs:trim\` (with the full specs in ../shared/specs).`,
     );
   }
   return path;

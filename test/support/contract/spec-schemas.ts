@@ -1,5 +1,6 @@
 import { Ajv, type ValidateFunction } from 'ajv';
-import { type OpenApiSpec, openApiBackend, preparedDocument } from './openapi-spec.ts';
+import { matchOperation, type OpenApiSpec, openApiBackend, preparedDocument } from './openapi-spec.ts';
+import { recordUsage } from './usage.ts';
 
 const validators = new Map<string, Promise<ValidateFunction>>();
 
@@ -12,6 +13,7 @@ export async function validateSpecSchema(
   schema: string,
   value: unknown,
 ): Promise<string[]> {
+  recordUsage({ kind: 'schema', spec, schema });
   const key = `${spec}#${schema}`;
   let validator = validators.get(key);
   if (!validator) {
@@ -29,7 +31,10 @@ export async function validateSpecSchema(
 async function compile(spec: OpenApiSpec, schema: string): Promise<ValidateFunction> {
   const document = await preparedDocument(spec);
   const components = (document.components ?? {}) as { schemas?: Record<string, unknown> };
-  if (!components.schemas?.[schema]) throw new Error(`${spec} has no schema "${schema}"`);
+  if (!components.schemas?.[schema])
+    throw new Error(
+      `${spec} has no schema "${schema}" (or its trimmed copy does not keep it: see test/support/contract/kept-specs.ts)`,
+    );
   const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
   ajv.addSchema({ $id: `urn:contract:${spec}`, components }, `urn:contract:${spec}`);
   return ajv.compile({ $ref: `urn:contract:${spec}#/components/schemas/${schema}` });
@@ -44,12 +49,11 @@ export async function validateSpecRequest(
   request: { method: string; path: string; body: unknown; headers?: Record<string, string> },
 ): Promise<string[]> {
   const backend = await openApiBackend(spec);
-  const operation = backend.router.matchOperation({
-    method: request.method,
-    path: request.path,
-    headers: {},
-  });
-  if (!operation) return [`${spec}: we sent ${request.method} ${request.path}, which the spec does not have`];
+  const operation = await matchOperation(spec, request.method, request.path);
+  if (!operation)
+    return [
+      `${spec}: we sent ${request.method} ${request.path}, which the spec does not have (or test/support/contract/kept-specs.ts does not keep)`,
+    ];
   const result = backend.validator.validateRequest(
     {
       method: request.method,
