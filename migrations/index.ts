@@ -12,6 +12,8 @@ import { Migration20261207200000TaskRequeues } from './Migration20261207200000_t
 import { Migration20261208100000KnowledgeTermStatistics } from './Migration20261208100000_knowledge_term_statistics.ts';
 import { Migration20261208200000JiraSnapshot } from './Migration20261208200000_jira_snapshot.ts';
 import { Migration20261208300000Digests } from './Migration20261208300000_digests.ts';
+import { Migration20261208400000Workflows } from './Migration20261208400000_workflows.ts';
+import { Migration20261208400100Provisioning } from './Migration20261208400100_provisioning.ts';
 
 /**
  * Migrations in order. An explicit list (not a folder scan) so the same code runs from source, in tests
@@ -34,4 +36,6 @@ export const migrations: MigrationObject[] = [
   },
   { name: 'Migration20261208200000_jira_snapshot', class: Migration20261208200000JiraSnapshot },
   { name: 'Migration20261208300000_digests', class: Migration20261208300000Digests },
+  { name: 'Migration20261208400000_workflows', class: Migration20261208400000Workflows },
+  { name: 'Migration20261208400100_provisioning', class: Migration20261208400100Provisioning },
 ];

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type * as TeamsAdapter from '../adapters/teams/index.ts';
 import { storedDeliverySender } from '../adapters/web/index.ts';
 import { skills as installedSkills } from '../skills/index.ts';
+import { createModel } from './agent/agent-setup.ts';
 import { ApprovalsEngine } from './agent/approvals/engine.ts';
 import { ApprovalPolicy } from './agent/approvals/policy.ts';
 import type { Config } from './config/load-config.ts';
@@ -24,6 +25,7 @@ import { JiraService } from './integrations/jira/service.ts';
 import { KnowledgeService } from './knowledge/service.ts';
 import type { SafeFetchOptions } from './knowledge/sources/safe-fetch.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
+import { Deployments } from './provisioning/deployments.ts';
 import { BullApprovalTimers } from './queue/approval-timers.ts';
 import { RedisLiveEvents } from './queue/live-events.ts';
 import { createRedis, waitForRedis } from './queue/redis.ts';
@@ -32,6 +34,9 @@ import { schedulesPort } from './scheduler/schedules-port.ts';
 import { VERSION } from './version.ts';
 import { createSlackRuntime, type SlackRuntime } from './wiring/slack.ts';
 import { teamsSender } from './wiring/teams.ts';
+import { createWorkflowEngine } from './wiring/workflows.ts';
+import type { WorkflowEngine } from './workflows/engine.ts';
+import { workflowsPortFor } from './workflows/port.ts';
 
 /** The composition root: the only place concrete services are built and wired together. */
 export interface Runtime {
@@ -67,6 +72,10 @@ export interface Runtime {
   readonly channelMembers: ChannelMembersPort;
   /** The schedules port (checked definitions, next fire times) for skills, adapters and the REST API. */
   readonly scheduling: SchedulesPort;
+  /** Durable workflows: start, read, cancel and signal runs here; workers run their steps. */
+  readonly workflows: WorkflowEngine;
+  /** Deployment executors, environment locks and the cluster inventory (`/deploy-cluster`). */
+  readonly deployments: Deployments;
   close(): Promise<void>;
 }
 
@@ -82,6 +91,8 @@ export interface RuntimeOptions {
   /** Channel membership per platform (Slack's conversations.members); web/API needs none. */
   channelMembers?: ReadonlyMap<Platform, ChannelMembersPort>;
   schedules?: SchedulesPort;
+  /** The deployments engine (tests pass one with an executor of their own). */
+  deployments?: Deployments;
 }
 
 /**
@@ -172,18 +183,53 @@ export async function createRuntime(config: Config, log: Logger, options: Runtim
     };
     const timers = new BullApprovalTimers(redis, config.queue.prefix);
     closers.push(() => timers.close());
+    // The approvals engine and the workflow engine know each other through two narrow hooks: workflows
+    // post requests through the gate, and approvals that end without a grant are signalled back.
+    let workflows: WorkflowEngine | null = null;
     // The engine reaches every platform through the senders map (adapters added to it later included).
-    const approvalsEngine = new ApprovalsEngine({ ...base, audit, timers, policy: approvalPolicy });
+    const approvalsEngine = new ApprovalsEngine({
+      ...base,
+      audit,
+      timers,
+      policy: approvalPolicy,
+      onSettled: async (settled) => {
+        const { approvalId, status, ...detail } = settled;
+        await workflows?.approvalSettled(approvalId, status, detail);
+      },
+    });
+    const deployments = options.deployments ?? new Deployments(config, database);
+    const workflowParts = createWorkflowEngine({
+      ...base,
+      llm: createModel(config, log, base.metrics.registry),
+      approvals: () => approvalsEngine,
+      extraServices: (run) => ({
+        deployments: deployments.portFor(run.tenantId),
+        workflows: workflowsPortFor(workflowParts.engine, run.origin, {
+          id: run.origin.user.id,
+          name: run.origin.user.name ?? run.origin.user.id,
+          roles: () => directory.rolesOf(run.tenantId, run.origin.platform, run.origin.user.id),
+        }),
+      }),
+    });
+    workflows = workflowParts.engine;
+    closers.push(() => workflowParts.queue.close());
     const runtime: Runtime = {
       ...base,
       approvalsEngine,
       approvals: options.approvals ?? ((task) => approvalsEngine.portFor(task)),
+      workflows: workflowParts.engine,
+      deployments,
     };
     return runtime;
   } catch (error) {
     await closeAll();
     throw error;
   }
+}
+
+/** The workflow definitions of the installed skills (the CLI reads runs with their steps' labels). */
+export function installedWorkflows(skills: readonly Skill[] = installedSkills) {
+  return skills.flatMap((skill) => skill.workflows ?? []);
 }
 
 export { gatewayRoutes, skillServerDependencies, startGateway } from './wiring/gateway.ts';

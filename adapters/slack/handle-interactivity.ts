@@ -75,7 +75,7 @@ export async function onSlashCommand(services: InboundServices, body: unknown, a
     });
     return;
   }
-  const problem = services.catalog.usageProblem(parsed.command, parsed.args);
+  const problem = services.catalog.usageProblem(parsed.command, parsed.args, parsed.text);
   if (problem) return ack(ephemeral(problem));
   const task = commandToTask(command, parsed, mappingContext(services, team, undefined));
   const name = services.users.cached(team.tenantId, command.user_id);

@@ -54,7 +54,7 @@ export function mappingContext(
 /** Answers a typed command's usage problem privately, after the acknowledgement. True when it did. */
 export function answeredUsage(services: InboundServices, task: Task): boolean {
   if (task.kind !== 'command' || !task.command) return false;
-  const problem = services.catalog.usageProblem(task.command, task.args ?? {});
+  const problem = services.catalog.usageProblem(task.command, task.args ?? {}, task.text);
   if (!problem) return false;
   answerPrivately(services, task, problem, 'slack-usage-reply');
   return true;

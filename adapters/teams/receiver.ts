@@ -199,7 +199,7 @@ export class TeamsReceiver {
   #answeredUsage(task: Task): boolean {
     if (task.kind !== 'command' || !task.command) return false;
     const { catalog } = this.#options;
-    const problem = catalog.usageProblem(task.command, task.args ?? {});
+    const problem = catalog.usageProblem(task.command, task.args ?? {}, task.text);
     if (!problem) return false;
     const skill = catalog.byCommand(task.command)?.skill.id ?? null;
     this.#answer(task, problem, skill, 'teams-usage-reply-failed');

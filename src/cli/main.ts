@@ -11,6 +11,7 @@ import { kbCommand } from './kb-command.ts';
 import { mcpCommand } from './mcp-command.ts';
 import { scheduleCommand, schedulerCommand } from './schedule-commands.ts';
 import { devCommand, gatewayCommand, workerCommand } from './service-commands.ts';
+import { workflowsCommand } from './workflows-command.ts';
 
 /** Every `chatops` command; `--help` is generated from this list. */
 export const COMMANDS: readonly CliCommand[] = [
@@ -25,6 +26,7 @@ export const COMMANDS: readonly CliCommand[] = [
   digestCommand,
   mcpCommand,
   kbCommand,
+  workflowsCommand,
   jiraCommand,
 ];
 

@@ -10,11 +10,14 @@ import {
   type VariableValues,
 } from './variables.ts';
 import type { AGENT_VARIABLES } from './variables-agent.ts';
+import { type DeployConfig, deployConfig } from './variables-deploy.ts';
 import { type JiraConfig, jiraConfig } from './variables-jira.ts';
 import { type KnowledgeConfig, knowledgeConfig } from './variables-knowledge.ts';
 import type { TEAMS_VARIABLES } from './variables-teams.ts';
 
-export type { JiraConfig, KnowledgeConfig };
+export type { DeployConfig, JiraConfig, KnowledgeConfig, WorkflowsConfig };
+
+import { type WorkflowsConfig, workflowsConfig } from './variables-workflows.ts';
 
 /** Configuration, read once at start-up and passed down; frozen so nothing changes it later. */
 export interface Config {
@@ -61,6 +64,8 @@ export interface Config {
   readonly knowledge: KnowledgeConfig;
   /** Jira analytics; null when JIRA_HOST is unset (`/jira` then says how to turn it on). */
   readonly jira: JiraConfig | null;
+  readonly workflows: WorkflowsConfig;
+  readonly deploy: DeployConfig;
 }
 
 /** The approvals engine (src/config/variables-approvals.ts). */
@@ -206,6 +211,8 @@ function buildConfig(values: ConfigValues, env: Environment, mode: ProcessMode):
     slack: slackConfig(values, mode),
     knowledge: knowledgeConfig(values, teamsProblem),
     jira: jiraConfig(values, teamsProblem),
+    workflows: workflowsConfig(values),
+    deploy: deployConfig(values, env.PATH),
   };
 }
 

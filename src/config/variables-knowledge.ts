@@ -78,14 +78,15 @@ export const KNOWLEDGE_VARIABLES = [
     name: 'GITHUB_API_URL',
     schema: httpUrl,
     defaultValue: 'https://api.github.com',
-    description: 'GitHub REST API base URL for repository sources (GitHub Enterprise: https://host/api/v3).',
+    description:
+      'GitHub REST API base URL for repository sources and the deploy executor (GitHub Enterprise: https://host/api/v3).',
     remedy: 'Use an http(s) URL such as https://api.github.com.',
   },
   {
     name: 'GITHUB_TOKEN',
     schema: z.string().min(10),
     description:
-      'GitHub token for repository sources (needed for private repositories and higher rate limits).',
+      'GitHub token for repository sources (private repositories, higher rate limits) and for the deploy executor (needs actions: write on DEPLOY_GITHUB_REPO).',
     remedy: 'Create a fine-grained token with read access to the repository contents.',
     secret: true,
   },

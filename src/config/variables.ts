@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { AGENT_VARIABLES } from './variables-agent.ts';
 import { APPROVALS_VARIABLES } from './variables-approvals.ts';
+import { DEPLOY_VARIABLES } from './variables-deploy.ts';
 import { JIRA_VARIABLES } from './variables-jira.ts';
 import { KNOWLEDGE_VARIABLES } from './variables-knowledge.ts';
 import { SLACK_VARIABLES } from './variables-slack.ts';
 import { TEAMS_VARIABLES } from './variables-teams.ts';
+import { WORKFLOW_VARIABLES } from './variables-workflows.ts';
 
 /**
  * Every environment variable the bot reads, in one table: its schema, default, what it does and how to fix
@@ -217,6 +219,8 @@ export const VARIABLES = [
   ...SLACK_VARIABLES,
   ...KNOWLEDGE_VARIABLES,
   ...JIRA_VARIABLES,
+  ...WORKFLOW_VARIABLES,
+  ...DEPLOY_VARIABLES,
 ] as const satisfies readonly Variable[];
 
 /**

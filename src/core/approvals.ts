@@ -25,6 +25,20 @@ export interface ApprovalRequest {
   summary?: { label: string; value: string }[];
   /** The environment the policy matches on (e.g. `prod`), when the action has one. */
   environment?: string;
+  /**
+   * Who approves when APPROVALS_CONFIG has no rule for this action (a skill's own default, e.g. two `sre`
+   * for prod deploys); without it the built-in default applies. The requester never approves their own.
+   */
+  defaultPolicy?: { roles: string[]; required: number; expiresInMinutes?: number };
+}
+
+/** An approval that ended without a grant, as the approvals engine reports it to whoever listens. */
+export interface SettledApproval {
+  approvalId: string;
+  status: 'rejected' | 'expired' | 'cancelled';
+  /** Who rejected or cancelled it. */
+  by?: string;
+  reason?: string;
 }
 
 export interface ApprovalTicket {

@@ -27,6 +27,8 @@ export const ERROR_CODES = {
   DEPENDENCY_UNAVAILABLE: { status: 503, retryable: true },
   BUDGET_EXCEEDED: { status: 429, retryable: false },
   DATABASE_LOCKED: { status: 503, retryable: false },
+  TIMEOUT: { status: 504, retryable: true },
+  CONFLICT: { status: 409, retryable: false },
   INTERNAL: { status: 500, retryable: true },
 } as const satisfies Record<string, { status: number; retryable: boolean }>;
 

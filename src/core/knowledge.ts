@@ -99,6 +99,15 @@ export interface KnowledgePort {
     source: string,
     progress: (done: number, total: number) => Promise<void>,
   ): Promise<IngestedSummary>;
+  /**
+   * Adds (or replaces, by URI) one generated document, e.g. a deployment's runbook in `deployments`; the
+   * collection is created, readable by the whole tenant, when it does not exist. Absent where the runtime
+   * has no knowledge base.
+   */
+  addDocument?(
+    collection: string,
+    document: { uri: string; title: string; markdown: string },
+  ): Promise<IngestedSummary>;
   /** Remembers what an answer message said, so feedback on it is stored with question, answer and sources. */
   recordAnswer(messageId: string, question: string, answer: KnowledgeAnswer): Promise<void>;
   /** The question behind an answer message, for "answer privately" clicks. */

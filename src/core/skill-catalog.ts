@@ -1,7 +1,7 @@
 import { checkCommandArguments, describeArgumentProblems } from './command-arguments.ts';
 import type { DigestKind } from './digests.ts';
 import { ChatOpsError } from './errors.ts';
-import { type CommandSpec, manifestOf, type Skill, type SkillManifest } from './skill.ts';
+import { argumentsFor, type CommandSpec, manifestOf, type Skill, type SkillManifest } from './skill.ts';
 
 /**
  * The installed skills, indexed by id and by command. Routes are data: the command table and `/help`
@@ -80,10 +80,11 @@ export class SkillCatalog {
    * What a person is told when a command's arguments do not fit its declaration (each problem, then the
    * usage), or null when they fit or the command is not installed. Every receiver answers with this text.
    */
-  usageProblem(command: string, args: Readonly<Record<string, string>>): string | null {
+  usageProblem(command: string, args: Readonly<Record<string, string>>, text = ''): string | null {
     const entry = this.byCommand(command);
     if (!entry) return null;
-    const problems = checkCommandArguments(entry.command.arguments, args);
+    // A subcommand named by the text's first word brings its own arguments (argumentsFor).
+    const problems = checkCommandArguments(argumentsFor(entry.command, text), args);
     if (problems.length === 0) return null;
     return `I could not run /${command}:\n${describeArgumentProblems(problems)}\nUsage: \`${entry.command.usage}\``;
   }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ApprovalsPort, ApprovedAction } from './approvals.ts';
 import { CommandArgumentSchema } from './command-arguments.ts';
+import type { DeploymentsPort } from './deployments.ts';
 import {
   type DigestKind,
   type DigestKindDefinition,
@@ -14,6 +15,8 @@ import type { Logger } from './ports.ts';
 import type { Reply, ReplyInput } from './reply.ts';
 import type { Task } from './task.ts';
 import type { ToolsPort } from './tools.ts';
+import type { WorkflowDefinition } from './workflow-definition.ts';
+import type { WorkflowsPort } from './workflows.ts';
 
 /**
  * A skill is data plus one function. The manifest (id, commands, keywords) is what routing, `/help` and
@@ -31,8 +34,30 @@ export const CommandSpecSchema = z.object({
   examples: z.array(z.string()).default([]),
   /** Declared `key=value` arguments: checked before the task is queued, and the source of forms. */
   arguments: z.array(CommandArgumentSchema).optional(),
+  /**
+   * Words a typed command may start with (`/deploy-cluster lock prod`), each with its own arguments; the
+   * command's own arguments apply when the first word is none of them. Only typed slash commands have
+   * subcommands: free text is never read as one.
+   */
+  subcommands: z
+    .array(
+      z.object({
+        name: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/),
+        usage: z.string().min(1).max(300),
+        description: z.string().min(1).max(200),
+        arguments: z.array(CommandArgumentSchema).default([]),
+      }),
+    )
+    .optional(),
 });
 export type CommandSpec = z.infer<typeof CommandSpecSchema>;
+
+/** The arguments that apply to a typed command: its subcommand's when the first word names one. */
+export function argumentsFor(spec: CommandSpec, text: string): CommandSpec['arguments'] {
+  const first = text.trim().split(/\s+/)[0]?.toLowerCase() ?? '';
+  const subcommand = spec.subcommands?.find((candidate) => candidate.name === first);
+  return subcommand ? subcommand.arguments : spec.arguments;
+}
 
 export const SkillManifestSchema = z.object({
   id: SkillIdSchema,
@@ -98,17 +123,27 @@ export interface SkillContext {
   readonly jira?: JiraPort;
   /** Scheduled digests (the digest skill's engine); absent where no scheduler store is wired. */
   readonly digests?: DigestsPort;
+  /** Durable workflows (the skill's own definitions), bound to this task; absent where none are wired. */
+  readonly workflows?: WorkflowsPort;
+  /** Deployment executors, environment locks and the cluster inventory; absent where none are wired. */
+  readonly deployments?: DeploymentsPort;
 }
+
+// biome-ignore lint/suspicious/noExplicitAny: a skill's workflows each have their own input type
+type AnyWorkflow = WorkflowDefinition<any>;
 
 export interface Skill extends SkillManifest {
   /** The digest kinds with their builders (the manifest lists their specs). */
   digests: DigestKind[];
   handle(ctx: SkillContext): Promise<void>;
+  /** Durable workflows the skill defines (run by src/workflows, started through `ctx.workflows`). */
+  workflows?: readonly AnyWorkflow[];
 }
 
 export type SkillDefinition = Omit<z.input<typeof SkillManifestSchema>, 'digests'> & {
   digests?: DigestKindDefinition[];
   handle(ctx: SkillContext): Promise<void>;
+  workflows?: readonly AnyWorkflow[];
 };
 
 /** Identity helper for typing, plus manifest validation so a bad skill fails at start-up, not at first use. */
@@ -121,11 +156,16 @@ export function defineSkill(definition: SkillDefinition): Skill {
       throw new Error(`Digest kind "${spec.kind}" of skill "${manifest.id}" has no build function.`);
     return { ...spec, build };
   });
-  return { ...manifest, digests, handle: definition.handle };
+  return {
+    ...manifest,
+    digests,
+    handle: definition.handle,
+    ...(definition.workflows ? { workflows: definition.workflows } : {}),
+  };
 }
 
 /** The manifest part of a skill, safe to serialise. */
 export function manifestOf(skill: Skill): SkillManifest {
-  const { handle: _handle, digests, ...manifest } = skill;
+  const { handle: _handle, workflows: _workflows, digests, ...manifest } = skill;
   return { ...manifest, digests: digests.map(({ build: _build, ...spec }) => spec) };
 }

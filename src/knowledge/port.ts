@@ -151,6 +151,19 @@ export function knowledgePortFor(
     async ingestSource(name, source, progress) {
       return service.ingest(await editable(name, true), source, { allowPath: false, progress });
     },
+    async addDocument(name, document) {
+      const collection = await service.ensureCollection(task.tenantId, name, {
+        description: 'Written by the bot (deployments: outputs, access and runbooks)',
+      });
+      const item: SourceItem = {
+        uri: document.uri,
+        name: `${document.title}.md`,
+        mediaType: 'text/markdown',
+        bytes: new TextEncoder().encode(`# ${document.title}\n\n${document.markdown}\n`),
+        source: 'chat',
+      };
+      return service.ingestItems(collection, [item]);
+    },
     async recordAnswer(messageId, question, answer) {
       await service.feedback.recordAnswer(task.tenantId, messageId, question, answer);
     },

@@ -20,6 +20,7 @@ import type { SkillManifest } from '../core/skill.ts';
 import type { SkillCatalog } from '../core/skill-catalog.ts';
 import { type Platform, TASK_VERSION, type Task } from '../core/task.ts';
 import { isInputLimitError } from '../core/task-check.ts';
+import { WORKFLOWS_SKILL } from '../core/workflows.ts';
 import type { MessageStore } from '../db/message-store.ts';
 import type { TaskLedger } from '../db/task-ledger.ts';
 
@@ -48,7 +49,8 @@ export interface McpPrincipal {
 
 /** The free-text tool: anything a person could type in chat, routed by the supervisor. */
 export const CHAT_TOOL = 'chat';
-const HIDDEN = ['run'];
+// `run` is for people in chat; `workflows` only runs buttons and approval continuations.
+const HIDDEN = ['run', WORKFLOWS_SKILL];
 const POLL_MS = 150;
 
 /** The skill tools the server offers besides `chat`: one per installed command (`run` stays in chat). */

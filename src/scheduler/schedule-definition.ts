@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { checkCommandArguments, describeArgumentProblems } from '../core/command-arguments.ts';
 import { ChatOpsError, isChatOpsError } from '../core/errors.ts';
 import type { ScheduleDefinition } from '../core/schedules.ts';
-import type { CommandSpec } from '../core/skill.ts';
+import { argumentsFor, type CommandSpec } from '../core/skill.ts';
 import { commandList } from '../core/skill-catalog.ts';
 import { PlatformSchema } from '../core/task.ts';
 import { parseCron } from './cron-expression.ts';
@@ -51,7 +51,10 @@ export function checkScheduleDefinition(
   const command = commands.byCommand(input.command);
   const unknownCommand = parsed.success && !command;
   if (unknownCommand) problems.push(`/${input.command} is not an installed command, so every run would fail`);
-  const argumentProblems = checkCommandArguments(command?.command.arguments, input.args);
+  const argumentProblems = checkCommandArguments(
+    command ? argumentsFor(command.command, input.text) : undefined,
+    input.args,
+  );
   if (argumentProblems.length > 0) {
     const described = describeArgumentProblems(argumentProblems).replaceAll('\n', '; ');
     problems.push(`arguments of /${input.command}: ${described} (usage: ${command?.command.usage})`);

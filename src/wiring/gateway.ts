@@ -14,6 +14,8 @@ import { knowledgeRoutes } from '../http/routes/api-knowledge.ts';
 import { messageRoutes } from '../http/routes/api-messages.ts';
 import { streamRoutes } from '../http/routes/api-stream.ts';
 import { taskRoutes } from '../http/routes/api-tasks.ts';
+import { workflowRoutes } from '../http/routes/api-workflows.ts';
+import { githubWebhookRoutes } from '../http/routes/github-webhook.ts';
 import { type HealthCheck, healthRoutes } from '../http/routes/health.ts';
 import { metricsRoutes } from '../http/routes/metrics.ts';
 import { closeServer, createGatewayServer, listen } from '../http/server.ts';
@@ -87,6 +89,13 @@ function gatewayParts(runtime: Runtime): {
     .add(...approvalRoutes(api, runtime.approvalsEngine.query))
     .add(...digestRoutes(api, (operator) => operatorDigests(digests, operator)))
     .add(
+      ...workflowRoutes(api, {
+        list: (tenantId, filter) => runtime.workflows.list(tenantId, filter),
+        view: (id, tenantId) => runtime.workflows.view(id, tenantId),
+        cancel: (id, by) => runtime.workflows.cancel(id, by),
+      }),
+    )
+    .add(
       ...knowledgeRoutes({
         api,
         service: runtime.knowledge,
@@ -103,6 +112,16 @@ function gatewayParts(runtime: Runtime): {
       rateLimiter: api.rateLimiter,
     }),
   );
+  if (config.deploy.webhookSecret) {
+    table.add(
+      ...githubWebhookRoutes({
+        secret: config.deploy.webhookSecret,
+        maxBodyBytes: Math.max(config.http.maxBodyBytes, 1_048_576),
+        signal: (key, payload, dedupeKey) => runtime.workflows.signal(key, payload, dedupeKey),
+        log: runtime.log,
+      }),
+    );
+  }
   if (runtime.teams) table.add(teamsRoute(runtime.teams, runtime, api.intake));
   const slack = runtime.slack
     ? slackReceiver({

@@ -19,8 +19,10 @@ import { Scheduler } from '../scheduler/scheduler.ts';
 import { VERSION } from '../version.ts';
 import { abandonTask } from '../worker/abandon-task.ts';
 import { processTask, type WorkerServices } from '../worker/process-task.ts';
+import { workflowsPortFor } from '../workflows/port.ts';
 import { digestDependencies, digestsForTask } from './digests.ts';
 import { healthChecks } from './gateway.ts';
+import { startWorkflowWorkers } from './workflows.ts';
 
 export function workerServices(runtime: Runtime, agent: Agent): WorkerServices {
   const jira = runtime.jira;
@@ -47,6 +49,8 @@ export function workerServices(runtime: Runtime, agent: Agent): WorkerServices {
         caller,
         llm,
       ),
+    workflows: (task, caller) => workflowsPortFor(runtime.workflows, task, caller),
+    deployments: (task) => runtime.deployments.portFor(task.tenantId),
     ...(jira ? { jira: (task) => jiraPortFor(jira, task) } : {}),
     ledger: runtime.ledger,
     messages: runtime.messages,
@@ -110,6 +114,7 @@ export function startWorker(runtime: Runtime): { close(): Promise<void>; ready: 
     runtime.log,
   );
   const stopApprovalSweeper = expiry.startSweeper(config.approvals.sweepIntervalMs);
+  const workflows = startWorkflowWorkers(runtime.workflows, config, runtime.log);
   runtime.log.info('worker-started', {
     concurrency: config.worker.concurrency,
     skills: runtime.catalog.skills.map((skill) => skill.id),
@@ -120,6 +125,7 @@ export function startWorker(runtime: Runtime): { close(): Promise<void>; ready: 
       stopSweeper();
       stopApprovalSweeper();
       await worker.close();
+      await workflows.close();
       await timers.close();
       await agent.close();
       await connection.quit().catch(() => {});

@@ -1,6 +1,7 @@
 import type { ApprovalContinuations } from '../agent/approvals/continuation.ts';
 import type { Agent, AgentRun } from '../agent/supervisor/agent.ts';
 import type { ApprovalsPort, ApprovalTicket, ApprovedAction } from '../core/approvals.ts';
+import type { DeploymentsPort } from '../core/deployments.ts';
 import type { DigestsPort } from '../core/digests.ts';
 import { ChatOpsError, toChatOpsError } from '../core/errors.ts';
 import type { JiraPort } from '../core/jira.ts';
@@ -11,6 +12,7 @@ import type { Caller, SkillContext, SystemInfo } from '../core/skill.ts';
 import type { SkillCatalog } from '../core/skill-catalog.ts';
 import { identityPlatform, type Platform, type Task } from '../core/task.ts';
 import { type Attempt, RetryLaterError, type TaskOutcome } from '../core/task-outcome.ts';
+import type { WorkflowsPort } from '../core/workflows.ts';
 import type { Directory } from '../db/directory.ts';
 import type { MessageStore } from '../db/message-store.ts';
 import type { TaskLedger } from '../db/task-ledger.ts';
@@ -43,6 +45,10 @@ export interface WorkerServices {
   jira?: (task: Task) => JiraPort;
   /** Scheduled digests, acting as the task's caller in its place (`ctx.digests`). */
   digests?: (task: Task) => DigestsPort;
+  /** Durable workflows bound to a task (`ctx.workflows`). */
+  workflows?: (task: Task, caller: Caller) => WorkflowsPort;
+  /** Deployment executors, locks and inventory bound to a task (`ctx.deployments`). */
+  deployments?: (task: Task, caller: Caller) => DeploymentsPort;
 }
 
 const SUPERSEDED = 'a duplicate: another task was recorded for the same platform event';
@@ -220,6 +226,8 @@ function contextFor(task: Task, options: RunContext): SkillContext {
   const knowledge = services.knowledge?.(task, caller, llm);
   const jira = services.jira?.(task);
   const digests = services.digests?.(task);
+  const workflows = services.workflows?.(task, caller);
+  const deployments = services.deployments?.(task, caller);
   const context: SkillContext = {
     task,
     caller,
@@ -234,6 +242,8 @@ function contextFor(task: Task, options: RunContext): SkillContext {
     ...(knowledge ? { knowledge } : {}),
     ...(jira ? { jira } : {}),
     ...(digests ? { digests } : {}),
+    ...(workflows ? { workflows } : {}),
+    ...(deployments ? { deployments } : {}),
   };
   // The tools port reads the context's approved action when a call is made (an approval continuation).
   const tools = run.toolsFor(skillId, { approvals, approved: () => context.approved });

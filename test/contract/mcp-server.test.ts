@@ -85,17 +85,17 @@ describe('the bot as an MCP server (/mcp)', () => {
         'jira',
         'rfp',
         'hr',
-        'deploy-cluster',
+        'deploy-service',
         'digest',
       ]),
     );
     expect(byName.run).toBeUndefined();
-    expect(byName['deploy-cluster']?.annotations).toMatchObject({
+    expect(byName['deploy-service']?.annotations).toMatchObject({
       readOnlyHint: false,
       destructiveHint: true,
     });
     expect(byName.jira?.annotations).toMatchObject({ readOnlyHint: true, destructiveHint: false });
-    expect(byName['deploy-cluster']?.inputSchema).toMatchObject({
+    expect(byName['deploy-service']?.inputSchema).toMatchObject({
       properties: { env: { enum: ['dev', 'staging', 'prod'] } },
       required: ['service', 'env'],
     });
@@ -123,19 +123,19 @@ describe('the bot as an MCP server (/mcp)', () => {
   it('turns a deployment request into an approval in chat, never a direct action', async () => {
     const before = approvals.requests.length;
     const result = await client.callTool({
-      name: 'deploy-cluster',
+      name: 'deploy-service',
       arguments: { service: 'payments', env: 'prod', size: '3' },
     });
     expect(result.isError).toBeFalsy();
     expect(textOf(result)).toContain('needs an approval before it runs');
-    expect(ran.some((entry) => entry.skill === 'deploy-cluster')).toBe(false);
+    expect(ran.some((entry) => entry.skill === 'deploy-service')).toBe(false);
     const requested = approvals.requests.slice(before);
     expect(requested.map((entry) => entry.request.action)).toEqual([
       {
         kind: 'command',
-        name: 'deploy-cluster',
+        name: 'deploy-service',
         args: { service: 'payments', env: 'prod', size: '3' },
-        executor: 'deploy-cluster',
+        executor: 'deploy-service',
       },
     ]);
     expect(requested[0]?.request.environment).toBe('prod');
@@ -146,7 +146,7 @@ describe('the bot as an MCP server (/mcp)', () => {
     });
     expect(channel.body.messages.map((message: { text: string }) => message.text)).toEqual(
       expect.arrayContaining([
-        expect.stringContaining('/deploy-cluster changes things, so it needs an approval'),
+        expect.stringContaining('/deploy-service changes things, so it needs an approval'),
       ]),
     );
     expect(schemaProblems(recorded)).toEqual([]);
@@ -154,12 +154,12 @@ describe('the bot as an MCP server (/mcp)', () => {
 
   it('answers bad arguments as a tool error the client can show, and an unknown tool as a protocol error', async () => {
     const bad = await client.callTool({
-      name: 'deploy-cluster',
+      name: 'deploy-service',
       arguments: { service: 'payments', env: 'moon', colour: 'red' },
     });
     expect(bad.isError).toBe(true);
     expect(textOf(bad)).toContain('`env` must be one of dev, staging, prod');
-    expect(textOf(bad)).toContain('`colour` is not an argument of deploy-cluster');
+    expect(textOf(bad)).toContain('`colour` is not an argument of deploy-service');
     await expect(client.callTool({ name: 'format-disk', arguments: {} })).rejects.toThrow(
       /Unknown tool: format-disk/,
     );

@@ -163,7 +163,7 @@ describe('Slack pipeline', () => {
     expect(unknown.status).toBe(200);
     expect(unknown.body).toMatchObject({ response_type: 'ephemeral' });
     expect(unknown.body.text).toContain('`/nosuch` is not installed');
-    expect(unknown.body.text).toContain('/deploy-cluster');
+    expect(unknown.body.text).toContain('/deploy-service');
     const sub = await deliver(slashCommand('/chatops', 'frobnicate'));
     expect(sub.body.text).toMatch(/`\/chatops frobnicate` is not a subcommand.*Usage: `\/chatops /);
     const malformed = await deliver(slashCommand('/jira', 'report=nope project=PAY'));
@@ -183,8 +183,8 @@ describe('Slack pipeline', () => {
     expect(String(post?.args.text)).toContain('chatops');
   });
 
-  it('opens a form for /deploy-cluster without arguments, checks it, and runs the command it submits', async () => {
-    const command = slashCommand('/deploy-cluster', '');
+  it('opens a form for /deploy-service without arguments, checks it, and runs the command it submits', async () => {
+    const command = slashCommand('/deploy-service', '');
     expect((await deliver(command)).status).toBe(200);
     const [open] = await eventually(async () =>
       slack.callsOf('views.open').length === 1 ? slack.callsOf('views.open') : null,
@@ -208,7 +208,7 @@ describe('Slack pipeline', () => {
     });
     expect(good.status).toBe(200);
     const [post] = await eventually(async () => (posts().length === 1 ? posts() : null));
-    expect(String(post?.args.text)).toContain('deploy-cluster handled');
+    expect(String(post?.args.text)).toContain('deploy-service handled');
   });
 
   it('maps a button click to one action task, however quickly it is clicked twice', async () => {

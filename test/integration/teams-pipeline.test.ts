@@ -235,7 +235,7 @@ describe.each<DatabaseKind>(['postgresql', 'pglite'])('Teams pipeline on %s', (d
     const before = await harness.runtime.database.sql<{ count: string }>(
       `select count(*) as count from tasks`,
     );
-    const answer = await deliver(channelMention({ text: 'deploy-cluster env=moon service=payments' }));
+    const answer = await deliver(channelMention({ text: 'deploy-service env=moon service=payments' }));
     expect(answer.status).toBe(200);
     await eventually(async () => connector.posts().length === 2, 15_000, 'the usage reply');
     const usage = connector.posts()[1];

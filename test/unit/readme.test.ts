@@ -40,7 +40,7 @@ describe('README', () => {
       renderChatCommands([...installed, manifestOf(deploySkill)]),
     );
     expect(readRegion(added, CHAT_COMMANDS_REGION)).toContain(
-      '| `/deploy-cluster` | Deploy a service cluster to an environment. | `/deploy-cluster service=<name> env=<dev\\|staging\\|prod> size=<nodes>` | deploy-cluster (asks for approval) |',
+      '| `/deploy-service` | Deploy a service cluster to an environment. | `/deploy-service service=<name> env=<dev\\|staging\\|prod> size=<nodes>` | deploy-service (asks for approval) |',
     );
     expect(() => writeRegion('no markers', MCP_TOOLS_REGION, '')).toThrow(/mcp-tools:start/);
   });

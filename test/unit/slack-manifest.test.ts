@@ -73,13 +73,13 @@ describe('Slack app manifests', () => {
       withSlashCommands(text('manifest.yml'), [...installed, manifestOf(deploySkill)], SLACK_EVENTS_URL),
     );
     expect(added.features.slash_commands.at(-1)).toEqual({
-      command: '/deploy-cluster',
+      command: '/deploy-service',
       url: SLACK_EVENTS_URL,
       description: 'Deploy a service cluster to an environment.',
       usage_hint: 'service=<name> env=<dev|staging|prod> size=<nodes>',
       should_escape: false,
     });
-    expect(added.features.slash_commands[0].usage_hint).toContain('| deploy-cluster)');
+    expect(added.features.slash_commands[0].usage_hint).toContain('| deploy-service)');
     // The generator fails loudly rather than writing a manifest Slack would reject.
     const many = Array.from({ length: 50 }, (_, index) => ({
       ...installed[0],

@@ -145,10 +145,10 @@ describe('the tool loop', () => {
 describe('skills as tools', () => {
   it('derives one typed tool per command, and marks side effects', () => {
     const specs = skillTools([knowledgeSkill, jiraSkill, ...fixtureSkills].map(manifestOf));
-    const deploy = specs.find((spec) => spec.name === 'deploy-cluster');
+    const deploy = specs.find((spec) => spec.name === 'deploy-service');
     expect(deploy).toMatchObject({
-      skillId: 'deploy-cluster',
-      command: 'deploy-cluster',
+      skillId: 'deploy-service',
+      command: 'deploy-service',
       sideEffects: true,
       argumentNames: ['service', 'env', 'size'],
       inputSchema: {
@@ -169,14 +169,14 @@ describe('skills as tools', () => {
         },
       },
     });
-    expect(specs.map((spec) => spec.name)).toEqual(['ask', 'kb', 'jira', 'rfp', 'hr', 'deploy-cluster']);
+    expect(specs.map((spec) => spec.name)).toEqual(['ask', 'kb', 'jira', 'rfp', 'hr', 'deploy-service']);
   });
 });
 
 describe('allowlists', () => {
   const policy = new Policy({
     channels: {
-      'slack:C0123ABCDEF': { skills: ['deploy-cluster'], tools: [] },
+      'slack:C0123ABCDEF': { skills: ['deploy-service'], tools: [] },
       lobby: { skills: ['status'] },
       '*': { skills: ['*'], tools: ['*'] },
     },
@@ -186,8 +186,8 @@ describe('allowlists', () => {
 
   it('matches the channel most specifically, then roles', () => {
     const slack = { platform: 'slack', channel: 'C0123ABCDEF' };
-    expect(policy.skill('deploy-cluster', slack, ['sre'])).toEqual({ allowed: true });
-    expect(policy.skill('deploy-cluster', slack, [])).toMatchObject({
+    expect(policy.skill('deploy-service', slack, ['sre'])).toEqual({ allowed: true });
+    expect(policy.skill('deploy-service', slack, [])).toMatchObject({
       allowed: false,
       reason: expect.stringContaining('needs one of the roles sre'),
     });
@@ -209,10 +209,10 @@ describe('allowlists', () => {
   });
 
   it('asks for the caller roles only when a role rule names the skill or tool', () => {
-    expect(policy.needsRoles('skill', 'deploy-cluster')).toBe(true);
+    expect(policy.needsRoles('skill', 'deploy-service')).toBe(true);
     expect(policy.needsRoles('tool', 'filesystem__write_file')).toBe(true);
     expect(policy.needsRoles('skill', 'status')).toBe(false);
-    expect(new Policy().needsRoles('skill', 'deploy-cluster')).toBe(false);
+    expect(new Policy().needsRoles('skill', 'deploy-service')).toBe(false);
   });
 
   it('allows everything without a file', () => {

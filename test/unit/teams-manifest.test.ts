@@ -60,7 +60,7 @@ describe('Teams app package (manifests/teams)', () => {
     expect(JSON.stringify(manifest)).not.toContain('{{');
     expect(
       manifest.bots[0].commandLists[0].commands.map((command: { title: string }) => command.title),
-    ).toEqual(['help', 'status', 'run', 'approvals', 'ask', 'kb', 'jira', 'digest']);
+    ).toEqual(['help', 'status', 'run', 'approvals', 'ask', 'kb', 'jira', 'digest', 'deploy-cluster']);
     expect(manifest.description.short.length).toBeLessThanOrEqual(80);
     expect(manifest.name.short.length).toBeLessThanOrEqual(30);
   });
@@ -78,7 +78,7 @@ describe('Teams app package (manifests/teams)', () => {
     // A new skill's command joins the menu on the next run, with its own description.
     const added = JSON.parse(withTeamsCommands(TEMPLATE, [...installed, manifestOf(deploySkill)])) as Json;
     expect(added.bots[0].commandLists[0].commands.at(-1)).toEqual({
-      title: 'deploy-cluster',
+      title: 'deploy-service',
       description: 'Deploy a service cluster to an environment.',
     });
   });

@@ -1,4 +1,4 @@
-import { APPROVAL_EXECUTE_ACTION, type ApprovedAction } from '../../core/approvals.ts';
+import { APPROVAL_EXECUTE_ACTION, type ApprovedAction, type SettledApproval } from '../../core/approvals.ts';
 import { ChatOpsError } from '../../core/errors.ts';
 import type { Clock, Logger, TaskQueue } from '../../core/ports.ts';
 import type { Task } from '../../core/task.ts';
@@ -41,6 +41,8 @@ export interface ContinuationDependencies {
   audit: ApprovalAudit;
   clock: Clock;
   log: Logger;
+  /** Told of every approval that ended without a grant (workflows waiting on it end their step). */
+  onSettled?: (approval: SettledApproval) => Promise<void>;
 }
 
 const FINISHED = new Set(['succeeded', 'failed', 'interrupted', 'blocked']);
@@ -134,6 +136,7 @@ export class ApprovalContinuationRunner implements ApprovalContinuations {
   async settleRequest(taskId: string): Promise<void> {
     const rows = await this.#deps.approvals.ofRequestTask(taskId);
     if (rows.length === 0) return;
+    await this.#announce(rows);
     const open = rows.some(
       (row) =>
         row.status === 'pending' || (row.status === 'approved' && !FINISHED.has(row.executionStatus ?? '')),
@@ -150,6 +153,29 @@ export class ApprovalContinuationRunner implements ApprovalContinuations {
           }
         : undefined,
     );
+  }
+
+  /** Tells the listener of each approval that ended without a grant (repeats are harmless to it). */
+  async #announce(rows: readonly ApprovalRow[]): Promise<void> {
+    const { onSettled, decisions, log } = this.#deps;
+    if (!onSettled) return;
+    for (const row of rows) {
+      if (row.status !== 'rejected' && row.status !== 'expired' && row.status !== 'cancelled') continue;
+      const rejection =
+        row.status === 'rejected'
+          ? (await decisions.of(row.id)).find((decision) => decision.decision === 'rejected')
+          : undefined;
+      const by = rejection?.userName ?? row.cancelledBy ?? undefined;
+      const reason = rejection?.reason ?? row.cancelReason ?? undefined;
+      await onSettled({
+        approvalId: row.id,
+        status: row.status,
+        ...(by ? { by } : {}),
+        ...(reason ? { reason } : {}),
+      }).catch((error: unknown) =>
+        log.warn('approval-settle-listener-failed', { approvalId: row.id, error }),
+      );
+    }
   }
 
   /** The claim lost: it ran already, was blocked, or an earlier run died while executing it. */

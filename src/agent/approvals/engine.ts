@@ -1,4 +1,4 @@
-import type { ApprovalsPort } from '../../core/approvals.ts';
+import type { ApprovalsPort, SettledApproval } from '../../core/approvals.ts';
 import type { Clock, LiveEvents, Logger, Sender, TaskQueue } from '../../core/ports.ts';
 import type { Platform, Task } from '../../core/task.ts';
 import { ApprovalDecisionStore } from '../../db/approval-decision-store.ts';
@@ -30,6 +30,8 @@ export interface ApprovalsEngineOptions {
   policy: ApprovalPolicy;
   clock?: Clock;
   log: Logger;
+  /** Told of every approval that ends without a grant (the workflow engine ends the step waiting on it). */
+  onSettled?: (approval: SettledApproval) => Promise<void>;
 }
 
 /**
@@ -71,6 +73,7 @@ export class ApprovalsEngine {
       audit,
       clock,
       log,
+      ...(options.onSettled ? { onSettled: options.onSettled } : {}),
     });
     this.expiry = new ApprovalExpiry({ approvals, board, audit, continuations: this.continuations, log });
     this.#requests = new ApprovalRequests({

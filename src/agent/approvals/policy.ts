@@ -52,15 +52,27 @@ export class ApprovalPolicy {
     return new ApprovalPolicy(path ? readApprovalsFile(path) : {});
   }
 
+  /** The first matching rule; without one, the requesting skill's `fallback` or else the defaults. */
   resolve(
     action: Pick<ApprovalAction, 'kind' | 'name' | 'args'>,
     environment?: string,
+    fallback?: { roles: string[]; required: number; expiresInMinutes?: number },
   ): ResolvedApprovalPolicy {
     const env = environment ?? textArgument(action.args.env) ?? textArgument(action.args.environment);
     const rules = this.#file.rules ?? [];
     const index = rules.findIndex((rule) => matches(rule, action, env));
     const rule = index >= 0 ? rules[index] : undefined;
     const defaults = this.#file.defaults ?? {};
+    if (!rule && fallback) {
+      return {
+        rule: 'the skill default',
+        approvers: { roles: [...new Set(fallback.roles)], users: [] },
+        required: fallback.required,
+        requesterMayApprove: false,
+        expiresInMinutes: fallback.expiresInMinutes ?? defaults.expiresInMinutes ?? BUILT_IN.expiresInMinutes,
+        cancel: { ...BUILT_IN.cancel, ...defaults.cancel, roles: defaults.cancel?.roles ?? [] },
+      };
+    }
     const approvers = rule?.approvers ?? defaults.approvers;
     const cancel = { ...BUILT_IN.cancel, ...defaults.cancel, ...rule?.cancel };
     return {

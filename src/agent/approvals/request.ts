@@ -45,7 +45,7 @@ export class ApprovalRequests {
       });
     }
     const action = parsed.data;
-    const resolved = policy.resolve(action, request.environment);
+    const resolved = policy.resolve(action, request.environment, request.defaultPolicy);
     if (nobodyMayApprove(resolved)) {
       await audit.record('approval-refused', actorOf(task), null, {
         task,

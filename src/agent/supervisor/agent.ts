@@ -6,6 +6,7 @@ import type { Caller } from '../../core/skill.ts';
 import type { SkillCatalog } from '../../core/skill-catalog.ts';
 import type { Task } from '../../core/task.ts';
 import type { ToolsPort } from '../../core/tools.ts';
+import { WORKFLOWS_SKILL } from '../../core/workflows.ts';
 import { TaskBudget } from '../llm/budget.ts';
 import type { ConversationModel, MessageParam, ToolSpec } from '../llm/conversation.ts';
 import { TaskModel } from '../llm/task-model.ts';
@@ -34,8 +35,11 @@ export interface AgentOptions {
   offline?: OfflineRouter;
 }
 
-/** Skills the model is not offered as tools: `/run` is for people (the model calls MCP tools itself). */
-const HIDDEN_FROM_MODEL = [TOOL_EXECUTOR_SKILL];
+/**
+ * Skills the model is not offered as tools: `/run` is for people (the model calls MCP tools itself), and
+ * `workflows` only runs buttons and approval continuations.
+ */
+const HIDDEN_FROM_MODEL = [TOOL_EXECUTOR_SKILL, WORKFLOWS_SKILL];
 
 /**
  * The supervisor as the worker sees it: one `AgentRun` per task, holding the task's model budget, its

@@ -15,20 +15,29 @@ import {
   KnowledgePostingRecord,
   KnowledgeTermStatsRecord,
 } from './knowledge-statistics.ts';
+import { ClusterRecordEntity, EnvironmentLockRecord } from './provisioning.ts';
 import { DigestRunRecord, ScheduleRecord } from './schedule.ts';
 import { SlackInstallationRecord } from './slack.ts';
 import { AuditEntry, TaskRecord } from './task-record.ts';
 import { TeamsContactRecord } from './teams.ts';
 import { ApiKey, Tenant, User, UserRole } from './tenancy.ts';
+import {
+  WorkflowEffectRecord,
+  WorkflowRunRecord,
+  WorkflowSignalRecord,
+  WorkflowStepRecord,
+} from './workflows.ts';
 
 export {
   ApiKey,
   ApprovalDecisionRecord,
   ApprovalRecord,
   AuditEntry,
+  ClusterRecordEntity,
   Conversation,
   ConversationSummary,
   DigestRunRecord,
+  EnvironmentLockRecord,
   LlmUsage,
   McpServerRecord,
   Message,
@@ -40,6 +49,10 @@ export {
   ToolCallRecord,
   User,
   UserRole,
+  WorkflowEffectRecord,
+  WorkflowRunRecord,
+  WorkflowSignalRecord,
+  WorkflowStepRecord,
 };
 
 /** Every entity, for the ORM's discovery (explicit, no folder scanning). */
@@ -60,6 +73,8 @@ export const entities = [
   SlackInstallationRecord,
   ...[KnowledgeCollectionRecord, KnowledgeDocumentRecord, KnowledgeChunkRecord, KnowledgeEmbeddingRecord],
   ...[KnowledgeAnswerRecord, FeedbackRecord],
+  ...[WorkflowRunRecord, WorkflowStepRecord, WorkflowEffectRecord, WorkflowSignalRecord],
+  ...[EnvironmentLockRecord, ClusterRecordEntity],
   // Engines own their tables; the Jira snapshot's are defined beside its engine.
   ...jiraEntities,
   ...[KnowledgePostingRecord, KnowledgeTermStatsRecord, KnowledgeCollectionStatsRecord],
