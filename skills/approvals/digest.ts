@@ -26,9 +26,13 @@ export const approvalsDigest: DigestKindDefinition = {
   options: [
     {
       name: 'from',
-      description: 'Requests from every channel on this platform, or only from the digest’s channel.',
-      choices: ['all', 'here'],
-      default: 'all',
+      description:
+        'Requests from the digest’s channel only, or (an operator’s choice) from every channel on this platform.',
+      choices: ['here', 'all'],
+      // Requests from other channels may come from places this channel's members cannot read: only an
+      // operator (CLI, REST) can post them all into one channel.
+      default: 'here',
+      operatorChoices: ['all'],
     },
   ],
   build: buildApprovalsDigest,

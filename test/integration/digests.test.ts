@@ -100,10 +100,21 @@ describe('digests', () => {
     const asked = await chat.ask('alice', '/release service=payments env=staging');
     expect(asked.task.status).toBe('awaiting_approval');
     const card = await chat.card(asked.threadId);
-    const added = await say('/digest add approvals weekdays at 17:30 in #approvers');
-    const id = /dg-[a-z2-9]{6}/.exec(added.text)?.[0] ?? '';
-    expect(added.text).toContain('in #approvers');
-    expect((await say(`/digest run ${id}`)).text).toContain('runs now');
+    // Requests from other channels go to an approvers' channel only when an operator says so: in chat,
+    // from=all is refused, and a channel's own digest shows only its own requests.
+    const refused = await say('/digest add approvals weekdays at 17:30 in #approvers from=all');
+    expect(refused.text).toContain('from=all is for operators');
+    const added = await harness.request('POST', '/api/v1/digests', {
+      kind: 'approvals',
+      when: 'weekdays at 17:30',
+      channel: 'approvers',
+      options: { from: 'all' },
+    });
+    expect(added.status).toBe(201);
+    const id = String(added.body.digest.id);
+    expect(id).toMatch(/^dg-[a-z2-9]{6}$/);
+    const run = () => harness.request('POST', `/api/v1/digests/${id}/run`);
+    expect((await run()).status).toBe(202);
     const digest = await eventually(
       async () => (await channelMessages('approvers')).find((message) => message.skill === 'digest'),
       20_000,
@@ -121,7 +132,7 @@ describe('digests', () => {
     await eventually(async () => executions.length === 1, 15_000, 'the approved release');
     // Run again: nothing waits any more, and quiet periods are skipped by default.
     const before = (await channelMessages('approvers')).length;
-    await say(`/digest run ${id}`);
+    expect((await run()).status).toBe(202);
     await eventually(async () => {
       const rows = await harness.runtime.database.sql<{ status: string }>(
         `select status from digest_runs r join schedules s on s.id = r.schedule_id where s.name = $1 order by r.created_at`,
@@ -130,7 +141,8 @@ describe('digests', () => {
       return rows.length === 2 && rows[1]?.status === 'skipped';
     });
     expect((await channelMessages('approvers')).length).toBe(before);
-    expect((await say('/digest list')).reply.blocks[0].rows[0][5]).toContain('nothing new (skipped)');
+    const listed = await harness.request('GET', '/api/v1/digests?channel=approvers');
+    expect(listed.body.digests[0]).toMatchObject({ id, lastRun: { status: 'skipped' } });
   });
 
   it('reads free text as a request, proposes it with a button, and schedules it on the click', async () => {

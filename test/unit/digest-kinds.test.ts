@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { buildApprovalsDigest } from '../../skills/approvals/digest.ts';
+import { approvalsDigest, buildApprovalsDigest } from '../../skills/approvals/digest.ts';
 import { buildKnowledgeDigest } from '../../skills/knowledge/digest.ts';
 import { buildUsageDigest } from '../../skills/status/digest.ts';
+import { DigestKindSpecSchema } from '../../src/core/digests.ts';
 import type {
   DigestContext,
   DigestSources,
@@ -9,6 +10,7 @@ import type {
   PendingApprovalCard,
   UsageSummary,
 } from '../../src/core/index.ts';
+import { checkDigestOptions } from '../../src/digests/digest-options.ts';
 import { silentLogger } from '../../src/observability/logger.ts';
 
 // The three digest kinds on fake sources: numbers computed in code, the quiet period, what people read.
@@ -49,6 +51,14 @@ function approval(
 }
 
 describe('approvals digest', () => {
+  it('shows the channel’s own requests unless an operator asks for every channel’s', () => {
+    // Requests from other channels may come from places this channel's members cannot read.
+    const spec = DigestKindSpecSchema.parse(approvalsDigest);
+    expect(checkDigestOptions(spec, {}, { operator: false }).from).toBe('here');
+    expect(() => checkDigestOptions(spec, { from: 'all' }, { operator: false })).toThrow(/for operators/);
+    expect(checkDigestOptions(spec, { from: 'all' }, { operator: true }).from).toBe('all');
+  });
+
   it('lists what waits, oldest first, with each card (its buttons), and counts new and expiring ones', async () => {
     const pending = [
       approval('a1', '2026-12-05T08:00:00Z', '2026-12-08T09:00:00Z', 'Deploy payments to prod'),
