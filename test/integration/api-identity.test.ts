@@ -29,6 +29,7 @@ describe('API keys as identities (gateway with keys, postgresql)', () => {
     tokens.relay = (await keys.create('relay', 'default', { scopes: ['chat', 'act-as'] })).key;
     tokens.decider = (await keys.create('decider', 'default', { scopes: ['chat', 'decide-as'] })).key;
     tokens.librarian = (await keys.create('librarian', 'default', { scopes: ['knowledge'] })).key;
+    tokens.scheduler = (await keys.create('scheduler', 'default', { scopes: ['digests'] })).key;
     for (const person of ['bob', 'carol'])
       await harness.runtime.directory.grantRole(
         { tenantId: 'default', platform: 'api', externalId: person },
@@ -197,10 +198,17 @@ describe('API keys as identities (gateway with keys, postgresql)', () => {
         actionId: APPROVAL_APPROVE_ACTION,
       },
     });
-    // The decision's own audit entry names the key too.
-    const [decided] = await sql<{ actor: string; details: { onBehalfOf?: Record<string, string> } }>(
-      `select actor, details from audit_log where target = $1 and action = 'approval-decided'`,
-      [`approval:${card.approvalId}`],
+    // The decision's own audit entry names the key too (audit entries are appended in batches: wait for it).
+    const decided = await eventually(
+      async () =>
+        (
+          await sql<{ actor: string; details: { onBehalfOf?: Record<string, string> } }>(
+            `select actor, details from audit_log where target = $1 and action = 'approval-decided'`,
+            [`approval:${card.approvalId}`],
+          )
+        )[0],
+      15_000,
+      'the decision audit entry',
     );
     expect(decided).toMatchObject({
       actor: 'api:carol',
@@ -270,6 +278,16 @@ describe('API keys as identities (gateway with keys, postgresql)', () => {
     expect(chat.body.error.details.requiredScope).toBe('chat');
     expect((await harness.request('GET', '/api/v1/channels', undefined, bearer('librarian'))).status).toBe(
       403,
+    );
+    // Digests are an operator's: they post tenant-wide numbers into any channel.
+    const digests = await harness.request('GET', '/api/v1/digests', undefined, bearer('bridge'));
+    expect(digests.status).toBe(403);
+    expect(digests.body.error).toMatchObject({
+      code: 'SCOPE_REQUIRED',
+      details: { requiredScope: 'digests' },
+    });
+    expect((await harness.request('GET', '/api/v1/digests', undefined, bearer('scheduler'))).status).toBe(
+      200,
     );
   });
 
