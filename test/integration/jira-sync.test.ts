@@ -38,14 +38,17 @@ describe.each<DatabaseKind>(['postgresql', 'pglite'])('Jira sync (%s)', (kind) =
     fake.rateLimit(/\/search\/jql$/, 1, 2);
     fake.rateLimit(/\/changelog\/bulkfetch$/, 1, 1);
     const result = await service.sync('acme', { board: 1 });
-    expect(result).toMatchObject({ scope: 'board:1', full: true, issues: 240, ran: true });
+    // At least the 240 issues asked for: sprint work may add a few, depending on the weekdays before today.
+    expect(fake.world.issues.size).toBeGreaterThanOrEqual(240);
+    expect(result).toMatchObject({ scope: 'board:1', full: true, issues: fake.world.issues.size, ran: true });
 
     const searches = fake.requests.filter((request) => request.path === '/rest/api/3/search/jql');
-    // 240 issues in pages of 40: six pages, plus the one answered 429 and asked again.
-    expect(searches).toHaveLength(7);
+    // The issues in pages of 40 (six pages for 240), plus the one answered 429 and asked again.
+    const pages = Math.ceil(fake.world.issues.size / 40);
+    expect(searches).toHaveLength(pages + 1);
     const tokens = searches.map((request) => (request.body as { nextPageToken?: string }).nextPageToken);
     expect(tokens[0]).toBeUndefined();
-    expect(new Set(tokens.slice(2)).size).toBe(5);
+    expect(new Set(tokens.slice(2)).size).toBe(pages - 1);
     const changelogPages = fake.requests.filter(
       (request) => request.path === '/rest/api/3/changelog/bulkfetch',
     );
@@ -57,7 +60,7 @@ describe.each<DatabaseKind>(['postgresql', 'pglite'])('Jira sync (%s)', (kind) =
     expect(waits.filter((wait) => wait > 900).length).toBeGreaterThanOrEqual(2);
 
     const stored = await service.store.issues('acme', 'board:1');
-    expect(stored).toHaveLength(240);
+    expect(stored).toHaveLength(fake.world.issues.size);
     for (const world of [...fake.world.issues.values()].slice(0, 60)) {
       const issue = stored.find((candidate) => candidate.key === world.key);
       const tracked = world.histories.flatMap((history) =>
