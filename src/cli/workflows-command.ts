@@ -1,6 +1,10 @@
 import { loadConfig } from '../config/load-config.ts';
 import { ChatOpsError } from '../core/errors.ts';
-import type { WorkflowRunStatus, WorkflowRunView } from '../core/workflow-definition.ts';
+import {
+  WORKFLOW_RUN_STATUSES,
+  type WorkflowRunStatus,
+  type WorkflowRunView,
+} from '../core/workflow-definition.ts';
 import { openDatabase } from '../db/database.ts';
 import { summaryOf } from '../http/routes/api-workflows.ts';
 import { createRuntime, installedWorkflows } from '../main.ts';
@@ -16,16 +20,6 @@ const USAGE = [
   'chatops workflows show <run id> [--tenant T] [--json]',
   'chatops workflows cancel <run id> [--by <name>] [--tenant T]',
 ].join('\n       ');
-
-const STATUSES = [
-  'running',
-  'succeeded',
-  'failed',
-  'cancelled',
-  'compensating',
-  'compensated',
-  'compensation_failed',
-];
 
 /** `chatops workflows list|show|cancel`: the runs of durable workflows, as the REST API shows them. */
 export const workflowsCommand: CliCommand = {
@@ -72,9 +66,9 @@ export const workflowsCommand: CliCommand = {
         return 0;
       }
       const status = typeof options.status === 'string' ? options.status : undefined;
-      if (status && !STATUSES.includes(status)) {
+      if (status && !(WORKFLOW_RUN_STATUSES as readonly string[]).includes(status)) {
         throw new ChatOpsError('VALIDATION_FAILED', `"${status}" is not a run status.`, {
-          remedy: `Use one of: ${STATUSES.join(', ')}.`,
+          remedy: `Use one of: ${WORKFLOW_RUN_STATUSES.join(', ')}.`,
         });
       }
       const limit = typeof options.limit === 'string' ? Number(options.limit) : 50;

@@ -226,14 +226,18 @@ export interface WorkflowRunView {
   steps: WorkflowStepView[];
 }
 
-export type WorkflowRunStatus =
-  | 'running'
-  | 'succeeded'
-  | 'failed'
-  | 'cancelled'
-  | 'compensating'
-  | 'compensated'
-  | 'compensation_failed';
+/** Every status a run can have: the REST API, the CLI and the table accept exactly these. */
+export const WORKFLOW_RUN_STATUSES = [
+  'running',
+  'succeeded',
+  'failed',
+  'cancelled',
+  'compensating',
+  'compensated',
+  'compensation_failed',
+] as const;
+
+export type WorkflowRunStatus = (typeof WORKFLOW_RUN_STATUSES)[number];
 
 export type WorkflowStepStatus =
   | 'queued'

@@ -1,8 +1,8 @@
-import { uuidv7 } from '../core/ids.ts';
 import type { LiveEvents, Logger, OutboundMessage, Sender } from '../core/ports.ts';
 import { REPLY_VERSION, type Reply, type ReplyInput, ReplySchema } from '../core/reply.ts';
 import type { Platform } from '../core/task.ts';
 import type { MessageStore, StoredMessage } from '../db/message-store.ts';
+import { postOnce } from '../db/post-once.ts';
 import type { RunRow } from './run-store.ts';
 
 export interface ProgressBoardDependencies {
@@ -124,28 +124,13 @@ export class ProgressBoard {
     }
   }
 
-  async #post(run: RunRow, deliveryKey: string, reply: Reply): Promise<StoredMessage> {
-    const { messages, live } = this.#deps;
-    const { replyTo } = run.origin;
-    const { message, created } = await messages.insertBotMessage({
-      id: uuidv7(),
-      tenantId: replyTo.tenantId,
-      platform: replyTo.platform,
-      channel: replyTo.channel,
-      thread: replyTo.thread,
+  #post(run: RunRow, deliveryKey: string, reply: Reply): Promise<StoredMessage> {
+    return postOnce(this.#deps, this.#sender(run), run.origin.replyTo, {
       reply,
       skill: run.skill,
       taskId: run.origin.id,
       deliveryKey,
     });
-    if (!created && message.platformMessageId) return message;
-    await live.publish({ type: created ? 'message.created' : 'message.updated', message });
-    const sent = await this.#sender(run).send(replyTo, reply, outbound(message, run));
-    if (sent.platformMessageId) {
-      await messages.setPlatformMessageId(message.id, sent.platformMessageId);
-      message.platformMessageId = sent.platformMessageId;
-    }
-    return message;
   }
 
   #sender(run: RunRow): Sender {

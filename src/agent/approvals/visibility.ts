@@ -1,5 +1,4 @@
 import { APPROVALS_SKILL } from '../../core/approvals.ts';
-import { uuidv7 } from '../../core/ids.ts';
 import type { LiveEvents, Logger, OutboundMessage, Sender } from '../../core/ports.ts';
 import { markdownReply, type Reply } from '../../core/reply.ts';
 import type { Platform } from '../../core/task.ts';
@@ -7,6 +6,7 @@ import type { ApprovalDecisionStore } from '../../db/approval-decision-store.ts'
 import type { ApprovalRow, ApprovalStore } from '../../db/approval-store.ts';
 import type { Directory } from '../../db/directory.ts';
 import type { MessageStore, StoredMessage } from '../../db/message-store.ts';
+import { postOnce } from '../../db/post-once.ts';
 import { approvalCard, policyOf } from './card.ts';
 import { eligibility, subjectKey } from './policy.ts';
 
@@ -128,28 +128,13 @@ export class ApprovalBoard {
     }
   }
 
-  async #post(approval: ApprovalRow, deliveryKey: string, reply: Reply): Promise<StoredMessage> {
-    const { messages, live } = this.#deps;
-    const { replyTo } = approval;
-    const { message, created } = await messages.insertBotMessage({
-      id: uuidv7(),
-      tenantId: replyTo.tenantId,
-      platform: replyTo.platform,
-      channel: replyTo.channel,
-      thread: replyTo.thread,
+  #post(approval: ApprovalRow, deliveryKey: string, reply: Reply): Promise<StoredMessage> {
+    return postOnce(this.#deps, this.#sender(approval), approval.replyTo, {
       reply,
       skill: APPROVALS_SKILL,
       taskId: approval.requestTaskId,
       deliveryKey,
     });
-    if (!created && message.platformMessageId) return message;
-    await live.publish({ type: created ? 'message.created' : 'message.updated', message });
-    const sent = await this.#sender(approval).send(replyTo, reply, outbound(message, approval));
-    if (sent.platformMessageId) {
-      await messages.setPlatformMessageId(message.id, sent.platformMessageId);
-      message.platformMessageId = sent.platformMessageId;
-    }
-    return message;
   }
 
   #sender(approval: ApprovalRow): Sender {

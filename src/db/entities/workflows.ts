@@ -1,5 +1,6 @@
 import { defineEntity, p } from '@mikro-orm/core';
 import type { Task } from '../../core/task.ts';
+import { WORKFLOW_RUN_STATUSES } from '../../core/workflow-definition.ts';
 
 /**
  * Durable workflows (see migrations/Migration20261208400000_workflows.ts and src/workflows): one row per
@@ -15,15 +16,7 @@ export const WorkflowRunRecord = defineEntity({
     definition: p.text(),
     skill: p.text(),
     title: p.text(),
-    status: p.enum([
-      'running',
-      'succeeded',
-      'failed',
-      'cancelled',
-      'compensating',
-      'compensated',
-      'compensation_failed',
-    ] as const),
+    status: p.enum(WORKFLOW_RUN_STATUSES),
     phase: p.text(),
     /** The status the run ends with once its `finally` steps are done. */
     outcome: p.text().nullable(),

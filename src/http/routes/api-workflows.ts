@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { ChatOpsError } from '../../core/errors.ts';
-import type { WorkflowRunStatus, WorkflowRunView } from '../../core/workflow-definition.ts';
+import {
+  WORKFLOW_RUN_STATUSES,
+  type WorkflowRunStatus,
+  type WorkflowRunView,
+} from '../../core/workflow-definition.ts';
 import type { WorkflowActionResult } from '../../core/workflows.ts';
 import { actingIdentity } from '../api-identity.ts';
 import { parseBody } from '../api-schemas.ts';
@@ -19,22 +23,12 @@ export interface WorkflowsConsole {
   cancel(id: string, by: string): Promise<WorkflowActionResult>;
 }
 
-const STATUSES = [
-  'running',
-  'succeeded',
-  'failed',
-  'cancelled',
-  'compensating',
-  'compensated',
-  'compensation_failed',
-] as const;
-
 const ListQuery = z.strictObject({
   definition: z
     .string()
     .regex(/^[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*$/, 'a workflow id such as provisioning.deploy')
     .optional(),
-  status: z.enum(STATUSES).optional(),
+  status: z.enum(WORKFLOW_RUN_STATUSES).optional(),
   limit: z.coerce.number().int().min(1).max(500).optional(),
   before: z.uuid().optional(),
 });
