@@ -10,6 +10,7 @@ export * from './ids.ts';
 export * from './jira.ts';
 export * from './knowledge.ts';
 export * from './language-model.ts';
+export * from './periodic.ts';
 export * from './ports.ts';
 export * from './redact.ts';
 export * from './reply.ts';

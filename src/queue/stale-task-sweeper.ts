@@ -1,4 +1,5 @@
 import { ChatOpsError } from '../core/errors.ts';
+import { startPeriodic } from '../core/periodic.ts';
 import type { Logger, TaskQueue } from '../core/ports.ts';
 import { TaskSchema } from '../core/task.ts';
 import { checkTask, type InputLimitError } from '../core/task-check.ts';
@@ -88,21 +89,14 @@ export function startStaleTaskSweeper(
   dependencies: StaleTaskSweeperDependencies,
   options: StaleTaskSweeperOptions,
 ): () => void {
-  let running = false;
-  const sweep = async () => {
-    if (running) return;
-    running = true;
-    try {
+  return startPeriodic({
+    intervalMs: options.intervalMs,
+    failureEvent: 'stale-task-sweep-failed',
+    log: dependencies.log,
+    run: async () => {
       await sweepStaleTasks(dependencies, options);
-    } catch (error) {
-      dependencies.log.warn('stale-task-sweep-failed', { error });
-    } finally {
-      running = false;
-    }
-  };
-  const timer = setInterval(sweep, options.intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
+    },
+  });
 }
 
 function detailOf(error: ChatOpsError): { code: string; message: string; remedy?: string } {

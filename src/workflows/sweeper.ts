@@ -1,3 +1,4 @@
+import { startPeriodic } from '../core/periodic.ts';
 import type { WorkflowEngine } from './engine.ts';
 import type { WorkflowJob } from './queue.ts';
 
@@ -35,21 +36,14 @@ export function startWorkflowSweeper(
   intervalMs: number,
   olderThanSeconds: number,
 ): () => void {
-  let running = false;
-  const run = async () => {
-    if (running) return;
-    running = true;
-    try {
+  return startPeriodic({
+    intervalMs,
+    atStart: true,
+    failureEvent: 'workflow-sweep-failed',
+    log: engine.log,
+    run: async () => {
       const queued = await sweepWorkflows(engine, olderThanSeconds);
       if (queued > 0) engine.log.info('workflows-swept', { queued });
-    } catch (error) {
-      engine.log.warn('workflow-sweep-failed', { error });
-    } finally {
-      running = false;
-    }
-  };
-  void run();
-  const timer = setInterval(run, intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
+    },
+  });
 }

@@ -1,3 +1,4 @@
+import { startPeriodic } from '../../core/periodic.ts';
 import type { Logger } from '../../core/ports.ts';
 import type { ApprovalRow, ApprovalStore } from '../../db/approval-store.ts';
 import type { ApprovalAudit } from './audit.ts';
@@ -57,22 +58,15 @@ export class ApprovalExpiry {
 
   /** The safety net: sweeps every `intervalMs` (and once at start, for approvals that expired while down). */
   startSweeper(intervalMs: number): () => void {
-    let running = false;
-    const run = async () => {
-      if (running) return;
-      running = true;
-      try {
+    return startPeriodic({
+      intervalMs,
+      atStart: true,
+      failureEvent: 'approval-sweep-failed',
+      log: this.#deps.log,
+      run: async () => {
         const expired = await this.sweep();
         if (expired > 0) this.#deps.log.info('approvals-swept', { expired });
-      } catch (error) {
-        this.#deps.log.warn('approval-sweep-failed', { error });
-      } finally {
-        running = false;
-      }
-    };
-    void run();
-    const timer = setInterval(run, intervalMs);
-    timer.unref();
-    return () => clearInterval(timer);
+      },
+    });
   }
 }
