@@ -112,7 +112,7 @@ function headlineOf(activity: JiraSprintActivity, quiet: boolean): string {
     activity.blocked.length > 0 ? `; ${count(activity.blocked.length, 'issue')} blocked or aging` : '';
   if (quiet) return `No change in *${sprint.name}* on ${board.name}: ${standing}${blockedNote}.`;
   const changes = [
-    sprint.startedInPeriod ? 'started' : '',
+    sprint.startedInPeriod ? 'it started' : '',
     activity.done.length > 0
       ? `${count(activity.done.length, 'issue')} done (${points(activity.done)} points)`
       : '',
@@ -133,7 +133,7 @@ function section<T extends JiraSprintIssue>(
     .slice(0, MAX_LINES)
     .map(
       (issue) =>
-        `• [${issue.key}](${issue.url}) ${issue.summary.replace(/\s+/g, ' ').slice(0, 100)} (${issue.points ?? '–'} pts, ${issue.assignee}): ${detail(issue)}`,
+        `• [${issue.key}](${issue.url}) ${issue.summary.replace(/\s+/g, ' ').slice(0, 100)} (${issue.points === null ? 'no estimate' : count(issue.points, 'point')}, ${issue.assignee}): ${detail(issue)}`,
     );
   const more = issues.length > MAX_LINES ? [`…and ${issues.length - MAX_LINES} more`] : [];
   return [{ type: 'markdown', text: [`*${title}*`, ...lines, ...more].join('\n') }];

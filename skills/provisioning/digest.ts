@@ -8,8 +8,9 @@ import {
   type ReplyBlock,
 } from '../../src/core/index.ts';
 
-/** A cluster whose TTL ends within this, or before the next digest (one period on), is called out. */
+/** A cluster whose TTL ends within a day, or before the next digest (one period on, at most a week), is called out. */
 const SOON_MS = 24 * 3_600_000;
+const AT_MOST_MS = 7 * SOON_MS;
 /** Cluster states that still cost money and that an expiry will destroy. */
 const LIVE = ['provisioning', 'active'];
 
@@ -21,7 +22,7 @@ const STATUS_LABELS: Record<string, string> = {
 
 /**
  * The deployments digest: provisioning runs (deploys, destroys, expiries) started or finished in the
- * period and how they ended, clusters whose TTL runs out before the next digest (24 h at least), and the
+ * period and how they ended, clusters whose TTL runs out before the next digest (24 h to 7 days), and the
  * environment locks held now. A period without runs and without a cluster about to expire is quiet: locks
  * held are standing state, not news, so they are named in the quiet period's one line (`quiet=line`)
  * rather than making every digest post.
@@ -43,7 +44,7 @@ export async function buildDeploymentsDigest(ctx: DigestContext): Promise<Digest
     iso !== null && Date.parse(iso) > start.getTime() && Date.parse(iso) <= end.getTime();
   const finished = report.runs.filter((run) => within(run.finishedAt));
   const ended = (...statuses: string[]) => finished.filter((run) => statuses.includes(run.status)).length;
-  const window = Math.max(SOON_MS, end.getTime() - start.getTime());
+  const window = Math.max(SOON_MS, Math.min(AT_MOST_MS, end.getTime() - start.getTime()));
   const expiring = report.clusters
     .filter(
       (cluster) =>

@@ -70,6 +70,7 @@ export interface DeploymentRun {
   title: string;
   /** A workflow run status (`running`, `succeeded`, `failed`, `compensated` = rolled back, …). */
   status: string;
+  /** The requester's name as the request carried it (else their `platform:user` id). */
   requestedBy: string;
   createdAt: string;
   finishedAt: string | null;

@@ -16,7 +16,9 @@ export async function readDeploymentReport(
   until: Date = new Date(),
 ): Promise<DeploymentReport> {
   const rows = await database.sql<Record<string, unknown>>(
-    `select id, definition, title, status, requested_by, created_at, finished_at, error::text as error
+    // Provisioning inputs carry the requester's name; `requested_by` is their `platform:user` id.
+    `select id, definition, title, status, coalesce(input->>'requester', requested_by) as requested_by, created_at,
+            finished_at, error::text as error
        from workflow_runs where tenant_id = $1 and definition like 'provisioning.%'
         and ((created_at > $2 and created_at <= $3) or (finished_at > $2 and finished_at <= $3))
       order by created_at desc limit 500`,
