@@ -15,6 +15,8 @@ const KIND_WORDS: Record<string, RegExp> = {
   approvals: /\bapprov(al|als|e|er|ers)\b|\bsign[- ]?offs?\b/,
   knowledge:
     /\bknowledge\b|\bdocs?\b|\bdocuments?\b|\bdocumentation\b|\bunanswered\b|\bthumbs?[- ]down\b|👎|\bwiki\b/,
+  deployments: /\bdeploy(s|ments?)?\b|\bclusters?\b|\bprovisioning\b|\benvironment locks?\b/,
+  'jira-sprint': /\bsprints?\b|\bjira\b|\bburn-?down\b/,
   usage: /\busage\b|\bcosts?\b|\bspend(ing)?\b|\btokens?\b|\bhow (many|much)\b.*\btasks?\b|\bfailures?\b/,
 };
 

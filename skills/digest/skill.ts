@@ -21,7 +21,7 @@ import { CREATE_ACTION, changedReply, helpReply, listReply, previewReply, propos
 export const digestSkill = defineSkill({
   id: 'digest',
   description:
-    'Schedules digests (pending approvals, knowledge-base gaps, usage and cost) posted to a channel on a schedule.',
+    'Schedules digests (pending approvals, knowledge-base gaps, usage and cost, cluster deployments and locks, and the Jira sprint where Jira is connected) posted to a channel on a schedule.',
   commands: [
     {
       name: DIGEST_COMMAND,

@@ -10,6 +10,7 @@ import {
   type SkillContext,
 } from '../../src/core/index.ts';
 import { configReply, helpReply } from './config-reply.ts';
+import { jiraSprintDigest } from './digest.ts';
 import { narrate } from './narrate.ts';
 import { USAGE, understand } from './request.ts';
 
@@ -86,6 +87,7 @@ export const jiraSkill = defineSkill({
       ],
     },
   ],
+  digests: [jiraSprintDigest],
   keywords: [
     'jira',
     'sprint',

@@ -3,6 +3,7 @@ import { destroy, extend, listClusters, listLocks, lock, status, unlock } from '
 import { CONFIRM_ACTION, confirmFreeText, portsOf, startDeploy } from './deploy.ts';
 import { deployWorkflow, ROLLBACK_ACTION } from './deploy-workflow.ts';
 import { DESTROY_NOW_ACTION, destroyWorkflow, EXTEND_ACTION, expiryWorkflow } from './destroy-workflow.ts';
+import { deploymentsDigest } from './digest.ts';
 import { DEPLOY_ARGUMENTS, DESTROY_ARGUMENTS, LOCK_ARGUMENTS, requestOf, USAGE } from './request.ts';
 
 /**
@@ -67,6 +68,7 @@ export const provisioningSkill = defineSkill({
     'deploy a medium eks cluster named payments to prod',
     'provision a kubernetes cluster on gke for dev',
   ],
+  digests: [deploymentsDigest],
   workflows: [deployWorkflow, destroyWorkflow, expiryWorkflow],
   async handle(ctx) {
     const { task } = ctx;

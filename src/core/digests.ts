@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ApprovalSummary } from './approvals.ts';
+import type { DeploymentsDigestSource, JiraDigestSource } from './digest-sources.ts';
 import type { Logger } from './ports.ts';
 import type { ApprovalBlock, ReplyBlock } from './reply.ts';
 import type { Platform, Task } from './task.ts';
@@ -18,6 +19,12 @@ export const DigestOptionSchema = z.object({
   name: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'lower-case letters, digits and dashes'),
   description: z.string().min(1).max(200),
   choices: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/)).min(1),
+  /**
+   * Values besides the choices, for an option that names something (a Jira board id): a regular expression
+   * the whole value must match, and what to call such a value in help ("board id").
+   */
+  pattern: z.string().min(1).optional(),
+  patternLabel: z.string().min(1).max(40).optional(),
   default: z.string().min(1),
   /** Choices only operators (CLI, REST API) may pick, e.g. showing questions asked in other channels. */
   operatorChoices: z.array(z.string()).default([]),
@@ -78,6 +85,9 @@ export interface DigestSources {
   approvals?: ApprovalsDigestSource;
   knowledge?: KnowledgeDigestSource;
   usage?: UsageDigestSource;
+  /** Only where Jira is configured (JIRA_HOST, JIRA_EMAIL, JIRA_API_TOKEN). */
+  jira?: JiraDigestSource;
+  deployments?: DeploymentsDigestSource;
 }
 
 export interface PendingApprovalCard extends ApprovalSummary {

@@ -4,6 +4,7 @@ export * from './channels.ts';
 export * from './command-arguments.ts';
 export * from './command-text.ts';
 export * from './deployments.ts';
+export * from './digest-sources.ts';
 export * from './digests.ts';
 export * from './errors.ts';
 export * from './ids.ts';

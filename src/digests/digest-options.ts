@@ -1,4 +1,4 @@
-import { DIGEST_QUIET_OPTION, type DigestKindSpec } from '../core/digests.ts';
+import { DIGEST_QUIET_OPTION, type DigestKindSpec, type DigestOption } from '../core/digests.ts';
 import { ChatOpsError } from '../core/errors.ts';
 
 /** `quiet=skip|line`, which every kind takes: what a period with nothing new posts. */
@@ -27,8 +27,8 @@ export function checkDigestOptions(
       problems.push(`${name}: ${kind.kind} digests have no such option (they take ${names})`);
       continue;
     }
-    if (!option.choices.includes(value)) {
-      problems.push(`${name}=${value}: choose one of ${option.choices.join(', ')}`);
+    if (!allowed(option, value)) {
+      problems.push(`${name}=${value}: choose one of ${[...option.choices, ...named(option)].join(', ')}`);
     } else if (option.operatorChoices.includes(value) && !caller.operator) {
       problems.push(
         `${name}=${value} is for operators: use \`chatops digest add\` or POST /api/v1/digests to set it`,
@@ -58,7 +58,7 @@ export function kindOptions(
   const options: Record<string, string> = {};
   for (const option of kind.options) {
     const value = stored[option.name];
-    options[option.name] = value !== undefined && option.choices.includes(value) ? value : option.default;
+    options[option.name] = value !== undefined && allowed(option, value) ? value : option.default;
   }
   return options;
 }
@@ -69,8 +69,18 @@ export function describeOptions(kind: DigestKindSpec): string {
     'quiet=skip|line (a period with nothing new: skip it, or post one line; default skip)',
     ...kind.options.map(
       (option) =>
-        `${option.name}=${option.choices.join('|')} (${option.description} default ${option.default})`,
+        `${option.name}=${[...option.choices, ...named(option)].join('|')} (${option.description} default ${option.default})`,
     ),
   ];
   return `Options of a ${kind.kind} digest: ${lines.join('; ')}.`;
+}
+
+/** One of the choices, or a value the option's pattern matches whole (a board id). */
+function allowed(option: DigestOption, value: string): boolean {
+  if (option.choices.includes(value)) return true;
+  return option.pattern !== undefined && new RegExp(`^(?:${option.pattern})$`).test(value);
+}
+
+function named(option: DigestOption): string[] {
+  return option.pattern ? [`<${option.patternLabel ?? 'value'}>`] : [];
 }

@@ -6,13 +6,21 @@ import type { ApprovalBlock } from '../core/reply.ts';
 import type { Platform } from '../core/task.ts';
 import type { ApprovalDecisionStore } from '../db/approval-decision-store.ts';
 import type { ApprovalStore } from '../db/approval-store.ts';
+import type { Database } from '../db/database.ts';
 import type { DigestQueries } from '../db/digest-queries.ts';
+import { jiraDigestSource } from '../integrations/jira/digest-source.ts';
+import type { JiraService } from '../integrations/jira/service.ts';
+import { readDeploymentReport } from '../provisioning/report.ts';
 
 export interface DigestSourceDependencies {
   approvals: ApprovalStore;
   decisions: ApprovalDecisionStore;
   queries: DigestQueries;
   members: ChannelMembersPort;
+  /** The provisioning engine's tables (runs, clusters, locks) are read from here. */
+  database: Database;
+  /** The Jira analytics engine, or null where Jira is not configured (then no `jira` source). */
+  jira: JiraService | null;
 }
 
 export interface DigestPlace {
@@ -27,7 +35,8 @@ const MAX_APPROVALS = 100;
 /**
  * The digest sources of one place (tenant, platform, channel): pending approvals with the cards their own
  * messages show, the knowledge base's activity as that channel's members may read it, and the tenant's
- * usage. A future engine (Jira analytics, provisioning) adds its source here and in src/core/digests.ts.
+ * usage, the provisioning runs, clusters and locks, and (where Jira is configured) the Jira board's sprint.
+ * An engine adds its source here and in src/core/digests.ts.
  */
 export function digestSources(deps: DigestSourceDependencies, place: DigestPlace): DigestSources {
   return {
@@ -60,5 +69,9 @@ export function digestSources(deps: DigestSourceDependencies, place: DigestPlace
     usage: {
       summary: (period) => deps.queries.usage(place.tenantId, period),
     },
+    deployments: {
+      activity: (period) => readDeploymentReport(deps.database, place.tenantId, period.start, period.end),
+    },
+    ...(deps.jira ? { jira: jiraDigestSource(deps.jira, place) } : {}),
   };
 }

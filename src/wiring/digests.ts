@@ -17,6 +17,8 @@ export function digestDependencies(runtime: Runtime, intake: Intake): DigestServ
     decisions: new ApprovalDecisionStore(runtime.database),
     queries: new DigestQueries(runtime.database),
     members: runtime.channelMembers,
+    database: runtime.database,
+    jira: runtime.jira,
   };
   return {
     store: runtime.schedules,

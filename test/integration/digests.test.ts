@@ -176,7 +176,12 @@ describe('digests', () => {
     const kind = await say('/digest add weather every day at 9:00');
     expect(kind.task.status).toBe('failed');
     expect(kind.text).toContain('"weather" is not a kind of digest');
-    expect(kind.text).toMatch(/approvals, knowledge, usage/);
+    expect(kind.text).toMatch(/approvals, deployments, knowledge, usage/);
+    // Jira is not configured here: its sprint digest is neither offered nor scheduled.
+    const jira = await say('/digest add jira-sprint every day at 9:00');
+    expect(jira.task.status).toBe('failed');
+    expect(jira.text).toContain('A jira-sprint digest needs jira, which is not set up here.');
+    expect(JSON.stringify((await say('/digest help')).reply.blocks)).not.toContain('jira-sprint');
     const when = await say('/digest add usage every 7 minutes');
     expect(when.text).toContain('every 7 minutes does not divide the hour evenly');
     const option = await say('/digest add knowledge every day at 9:00 questions=all');
@@ -213,7 +218,12 @@ describe('digests', () => {
     expect(preview.body).toMatchObject({ digest: null, cron: '0 */6 * * *', timeZone: 'UTC' });
     const listed = await harness.request('GET', '/api/v1/digests?channel=ops');
     expect(listed.body.digests.map((digest: Json) => digest.id)).toEqual([id]);
-    expect(listed.body.kinds.map((kind: Json) => kind.kind)).toEqual(['approvals', 'knowledge', 'usage']);
+    expect(listed.body.kinds.map((kind: Json) => kind.kind)).toEqual([
+      'approvals',
+      'deployments',
+      'knowledge',
+      'usage',
+    ]);
     expect((await harness.request('POST', `/api/v1/digests/${id}/pause`)).body.digest).toMatchObject({
       enabled: false,
       nextRuns: [],

@@ -113,6 +113,24 @@ describe('free text about digests', () => {
     });
   });
 
+  it('finds the sprint and deployments digests by their words, the sprint only where it is offered', () => {
+    const all = [
+      ...KINDS,
+      ...['deployments', 'jira-sprint'].map((kind) => ({ ...KINDS[0], kind })),
+    ] as DigestKindSpec[];
+    expect(readFreeText('post how the sprint is going here every weekday at 9:30', all)).toMatchObject({
+      kind: 'jira-sprint',
+      when: 'every weekday at 9:30',
+    });
+    expect(readFreeText('a digest of cluster deploys and locks every evening', all)).toMatchObject({
+      kind: 'deployments',
+      when: 'every evening',
+    });
+    expect(readFreeText('post how the sprint is going here every weekday at 9:30', KINDS)).toMatchObject({
+      kind: null,
+    });
+  });
+
   it('lists on a question about digests, and asks back when it cannot tell', () => {
     expect(readFreeText('which digests are scheduled in this channel?', KINDS)).toEqual({ intent: 'list' });
     expect(readFreeText('please remove everything and list my digests', KINDS)).toEqual({ intent: 'list' });

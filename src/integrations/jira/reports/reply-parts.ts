@@ -63,7 +63,11 @@ export function freshness(syncedAt: string | null, now: Date): string {
 
 /** `[OPS-12](https://acme.atlassian.net/browse/OPS-12)`. */
 export function issueLink(browseBase: string, key: string): string {
-  return `[${key}](${browseBase}/browse/${encodeURIComponent(key)})`;
+  return `[${key}](${issueUrl(browseBase, key)})`;
+}
+
+export function issueUrl(browseBase: string, key: string): string {
+  return `${browseBase}/browse/${encodeURIComponent(key)}`;
 }
 
 /** Numbers as people read them: at most one decimal, no trailing `.0`. */

@@ -1,7 +1,7 @@
 import type { JiraReportResult } from '../../../core/jira.ts';
 import { cycleTimeNumbers } from '../analytics/cycle-time.ts';
-import { historyOf } from '../analytics/history.ts';
-import { blockersNumbers, workloadNumbers } from '../analytics/work-in-progress.ts';
+import { historyOf, type IssueHistory } from '../analytics/history.ts';
+import { type BlockersNumbers, blockersNumbers, workloadNumbers } from '../analytics/work-in-progress.ts';
 import type { Workflow } from '../analytics/workflow.ts';
 import { workloadChart } from '../charts/report-charts.ts';
 import type { Snapshot } from '../model.ts';
@@ -15,16 +15,7 @@ export function blockersReport(
   snapshot: Snapshot,
   options: { now: Date; workflow: Workflow; reviewDays: number },
 ): JiraReportResult {
-  const histories = snapshot.issues.map(historyOf);
-  const recent = cycleTimeNumbers(histories, options.workflow, {
-    now: options.now.getTime(),
-    days: AGING_WINDOW_DAYS,
-  });
-  const numbers = blockersNumbers(histories, options.workflow, {
-    now: options.now.getTime(),
-    recentCycleDays: recent.items.map((item) => item.cycleDays),
-    reviewDays: options.reviewDays,
-  });
+  const numbers = blockersOf(snapshot.issues.map(historyOf), options);
   const name = scopeName(snapshot);
   const headline =
     numbers.items.length === 0
@@ -70,6 +61,22 @@ export function blockersReport(
     numbers: { scope: name, ...numbers },
     snapshot,
     now: options.now,
+  });
+}
+
+/** The blockers of the work in progress, aging judged against the last AGING_WINDOW_DAYS of finished work. */
+export function blockersOf(
+  histories: readonly IssueHistory[],
+  options: { now: Date; workflow: Workflow; reviewDays: number },
+): BlockersNumbers {
+  const recent = cycleTimeNumbers(histories, options.workflow, {
+    now: options.now.getTime(),
+    days: AGING_WINDOW_DAYS,
+  });
+  return blockersNumbers(histories, options.workflow, {
+    now: options.now.getTime(),
+    recentCycleDays: recent.items.map((item) => item.cycleDays),
+    reviewDays: options.reviewDays,
   });
 }
 
