@@ -24,7 +24,9 @@ export interface FrameInput {
  */
 export function digestReply(input: FrameInput): Reply {
   const { content, period } = input;
-  const title = `${input.kind.charAt(0).toUpperCase()}${input.kind.slice(1)} digest`;
+  // "jira-sprint" reads "Jira sprint digest".
+  const words = input.kind.replaceAll('-', ' ');
+  const title = `${words.charAt(0).toUpperCase()}${words.slice(1)} digest`;
   const at = formatLocalTime(period.end, period.timeZone);
   const late = input.catchUp ? ' · sent late: no scheduler was running at its time' : '';
   const now = input.manual ? ' · asked for now' : '';

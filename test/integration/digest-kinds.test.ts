@@ -167,7 +167,7 @@ describe('deployments and jira-sprint digests', () => {
     const id = String(created.body.digest.id);
     expect(created.body.options).toMatchObject({ board: String(board), quiet: 'skip' });
     expect((await harness.request('POST', `/api/v1/digests/${id}/run`)).status).toBe(202);
-    const post = await digestPost('team', 'Jira-sprint');
+    const post = await digestPost('team', 'Jira sprint');
     const stored = await eventually(async () => {
       const row = await storedRun(id);
       return row?.status === 'posted' ? row : null;
@@ -194,7 +194,7 @@ describe('deployments and jira-sprint digests', () => {
       log: silentLogger,
     });
     expect(stored.figures).toEqual(again.figures);
-    expect(post.text).toBe(`Jira-sprint digest: ${again.headline}`);
+    expect(post.text).toBe(`Jira sprint digest: ${again.headline}`);
     expect(post.text).toContain(`*${numbers.sprint.name}* on ${numbers.board.name}`);
     const fields = post.reply.blocks.find((block: Json) => block.type === 'fields').fields;
     expect(fields.find((field: Json) => field.label === 'Committed').value).toBe(
@@ -213,9 +213,9 @@ describe('deployments and jira-sprint digests', () => {
     expect(JSON.stringify(reply.reply.blocks)).toContain('Sample, as it would read now:* No change in');
     const id = /dg-[a-z2-9]{6}/.exec(reply.text)?.[0] ?? '';
     expect((await client.ask('alice', `/digest run ${id}`)).task.status).toBe('succeeded');
-    const post = await digestPost('ops', 'Jira-sprint');
+    const post = await digestPost('ops', 'Jira sprint');
     expect(post.text).toMatch(
-      /^Jira-sprint digest: No change in \*.+\* on .+: \d+(\.\d)? of \d+(\.\d)? committed points done/,
+      /^Jira sprint digest: No change in \*.+\* on .+: \d+(\.\d)? of \d+(\.\d)? committed points done/,
     );
     expect(post.reply.blocks).toHaveLength(2);
     const stored = await eventually(async () => {
