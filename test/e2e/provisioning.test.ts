@@ -218,19 +218,35 @@ describe('/deploy-cluster with real worker processes and a fake GitHub', () => {
       [runId],
     );
     expect(cluster).toEqual([{ status: 'rolled-back' }]);
-    expect(
-      (await client.thread(asked.threadId)).some((message) =>
-        message.text.includes('flaky (dev) was rolled back'),
-      ),
-    ).toBe(true);
+    await eventually(
+      async () =>
+        (await client.thread(asked.threadId)).some((message) =>
+          message.text.includes('flaky (dev) was rolled back'),
+        ),
+      30_000,
+      'the rolled-back message',
+    );
     expect(github.problems).toEqual([]);
   }, 180_000);
 
   it('a locked environment refuses a new deploy, naming who holds it and why; nothing is dispatched', async () => {
     await startWorker();
     const before = github.dispatches.length;
-    const locked = await client.ask('bob', '/deploy-cluster lock prod quarterly audit');
-    expect(locked.task.replies[0].text).toMatch(/prod is locked by bob since .* UTC: quarterly audit/);
+    // A worker just started may still be taking over a killed one's jobs: the first answer may take a while.
+    const first = await harness.request('POST', '/api/v1/messages', {
+      channel: 'ops',
+      user: 'bob',
+      text: '/deploy-cluster lock prod quarterly audit',
+    });
+    const locked = await eventually(
+      async () => {
+        const { body } = await harness.request('GET', `/api/v1/tasks/${first.body.taskId}`);
+        return body.status === 'succeeded' ? body : undefined;
+      },
+      60_000,
+      'the lock',
+    );
+    expect(locked.replies[0].text).toMatch(/prod is locked by bob since .* UTC: quarterly audit/);
     const refused = await client.ask('alice', '/deploy-cluster name=ledger platform=gke env=prod size=small');
     expect(refused.task.status).toBe('failed');
     expect(refused.task.replies.at(-1).text).toMatch(/prod is locked by bob since .* UTC: quarterly audit/);
