@@ -1,21 +1,18 @@
 import type { KnownBlock, View } from '@slack/types';
-import type { CommandArgument, CommandSpec } from '../../src/core/index.ts';
+import { type CommandArgument, type CommandSpec, FORM_FIELD_PREFIX } from '../../src/core/index.ts';
 
 /**
  * A command run without its arguments opens a form (a Slack modal) generated from the arguments its skill
  * declares: a menu for arguments with choices, a text field otherwise. The submission is checked against
- * the same declaration as typed arguments, and problems are shown next to the field at fault.
+ * the same declaration as typed arguments (core's readFormSubmission, as on Teams and the web chat), and
+ * problems are shown next to the field at fault.
  */
 export const FORM_CALLBACK_ID = 'chatops.command-form';
-const FIELD_PREFIX = 'arg.';
+const FIELD_PREFIX = FORM_FIELD_PREFIX;
 
 export interface FormContext {
   command: string;
   channel: string;
-}
-
-export function needsForm(spec: CommandSpec, text: string): boolean {
-  return text.trim() === '' && (spec.arguments ?? []).some((argument) => argument.required);
 }
 
 export function commandForm(spec: CommandSpec, context: FormContext): View {
@@ -68,19 +65,17 @@ export function formContextOf(privateMetadata: string | undefined): FormContext 
   }
 }
 
-/** The submitted values as `key=value` arguments (empty fields left out). */
-export function formArguments(values: Record<string, Record<string, unknown>>): Record<string, string> {
-  const args: Record<string, string> = {};
+/** The submitted values by field (`arg.<name>`), for core's readFormSubmission. */
+export function formInputs(values: Record<string, Record<string, unknown>>): Record<string, unknown> {
+  const inputs: Record<string, unknown> = {};
   for (const [blockId, actions] of Object.entries(values)) {
     if (!blockId.startsWith(FIELD_PREFIX)) continue;
     const state = actions.value as
       | { value?: unknown; selected_option?: { value?: unknown } | null }
       | undefined;
-    const value = state?.selected_option?.value ?? state?.value;
-    if (typeof value === 'string' && value.trim() !== '')
-      args[blockId.slice(FIELD_PREFIX.length)] = value.trim();
+    inputs[blockId] = state?.selected_option?.value ?? state?.value;
   }
-  return args;
+  return inputs;
 }
 
 /** Problems as Slack's `response_action: errors` map: each next to its field. */

@@ -2,21 +2,15 @@ import {
   APPROVAL_APPROVE_ACTION,
   APPROVAL_REASON_INPUT,
   APPROVAL_REJECT_ACTION,
-  checkCommandArguments,
   clickableButtons,
   isInputLimitError,
   isOncePerPersonAction,
+  needsForm,
   parseCommandText,
+  readFormSubmission,
   UMBRELLA_COMMAND,
 } from '../../src/core/index.ts';
-import {
-  commandForm,
-  FORM_CALLBACK_ID,
-  formArguments,
-  formContextOf,
-  formErrors,
-  needsForm,
-} from './command-form.ts';
+import { commandForm, FORM_CALLBACK_ID, formContextOf, formErrors, formInputs } from './command-form.ts';
 import { acceptOrExplain, type InboundServices, mappingContext } from './inbound.ts';
 import { plainTextOf } from './inbound-text.ts';
 import {
@@ -64,7 +58,7 @@ export async function onSlashCommand(services: InboundServices, body: unknown, a
   }
   const team = teamOf(command.team_id, command.enterprise_id, command.is_enterprise_install);
   if (!team) return ack(ephemeral('This command came without a workspace; please try again.'));
-  if (needsForm(entry.command, parsed.text) && Object.keys(parsed.args).length === 0) {
+  if (needsForm(entry.command, parsed.text, parsed.args)) {
     await ack();
     const view = commandForm(entry.command, { command: entry.command.name, channel: command.channel_id });
     services.later('slack-form-open', async () => {
@@ -241,8 +235,10 @@ export async function onViewSubmission(services: InboundServices, body: unknown,
     payload.data.is_enterprise_install,
   );
   if (!form || !entry || !team) return ack();
-  const args = formArguments(payload.data.view.state?.values ?? {});
-  const problems = checkCommandArguments(entry.command.arguments, args);
+  const { args, problems } = readFormSubmission(
+    entry.command,
+    formInputs(payload.data.view.state?.values ?? {}),
+  );
   if (problems.length > 0) return ack({ response_action: 'errors', errors: formErrors(problems) });
   const user = payload.data.user;
   const task = formToTask(

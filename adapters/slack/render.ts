@@ -112,6 +112,13 @@ class BlockBuilder {
     } else if (block.type === 'progress') {
       const percent = block.percent === undefined ? '' : ` (${Math.round(block.percent)}%)`;
       this.context(`⏳ ${escapeMrkdwn(block.step)}${percent}`);
+    } else if (block.type === 'form') {
+      // Slack shows command forms as modals (its receiver opens them); in a message, the fields as text.
+      const fields = block.fields.map(
+        (field) =>
+          `• \`${escapeMrkdwn(field.name)}\`${field.required ? '' : ' (optional)'}: ${escapeMrkdwn(field.description)}`,
+      );
+      this.section(`*${escapeMrkdwn(block.title)}*\n${fields.join('\n')}`);
     } else this.blocks.push({ block: { type: 'divider' }, weight: 0 });
   }
 

@@ -6,6 +6,9 @@ import {
   clickableButtons,
   FEEDBACK_DOWN_ACTION,
   FEEDBACK_UP_ACTION,
+  FORM_FIELD_PREFIX,
+  FORM_SUBMIT_ACTION,
+  formButtons,
   type MessageView,
 } from '../../src/core/index.ts';
 import { ActionDataSchema, CardActionValueSchema, type InboundActivity } from './activity.ts';
@@ -37,7 +40,12 @@ export async function checkClick(
   }
   const verb = value.data.action.verb;
   const { messageId, value: buttonValue } = data.data.chatops;
-  const inputs = verb === APPROVAL_REJECT_ACTION ? reasonOf(value.data.action.data) : undefined;
+  const inputs =
+    verb === APPROVAL_REJECT_ACTION
+      ? reasonOf(value.data.action.data)
+      : verb === FORM_SUBMIT_ACTION
+        ? fieldsOf(value.data.action.data)
+        : undefined;
   if (messageId === DIRECT_MESSAGE_ID) {
     // Approval requests sent to an approver's 1:1 chat: the approval id is the whole context.
     if (!DECISIONS.has(verb) || !buttonValue) {
@@ -85,9 +93,18 @@ function reasonOf(data: Record<string, unknown> | undefined): Record<string, str
   return { [APPROVAL_REASON_INPUT]: reason.trim().slice(0, 500) };
 }
 
-/** Every button the stored message shows: its own, its approvals' and its feedback buttons. */
+/** A form's inputs (Action.Execute sends them in its data): the text values of its `arg.` fields. */
+function fieldsOf(data: Record<string, unknown> | undefined): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const [key, value] of Object.entries(data ?? {})) {
+    if (key.startsWith(FORM_FIELD_PREFIX) && typeof value === 'string') fields[key] = value.slice(0, 2000);
+  }
+  return fields;
+}
+
+/** Every button the stored message shows: its own, its approvals', its feedback and its forms' buttons. */
 function buttonsOf(message: MessageView): Button[] {
-  return message.reply ? clickableButtons(message.reply, message.id) : [];
+  return message.reply ? [...clickableButtons(message.reply, message.id), ...formButtons(message.reply)] : [];
 }
 
 /** The `adaptiveCard/action` answer: a card for decisions and feedback, a short message otherwise. */

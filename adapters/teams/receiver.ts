@@ -3,11 +3,13 @@ import type { InvokeResponse } from '@microsoft/teams.api';
 import { App } from '@microsoft/teams.apps';
 import {
   type Clock,
+  FORM_SUBMIT_ACTION,
   type InboundMessage,
   type Intake,
   isChatOpsError,
   isInputLimitError,
   type Logger,
+  needsForm,
   privateReply,
   type Sender,
   type SkillCatalog,
@@ -16,6 +18,7 @@ import {
 } from '../../src/core/index.ts';
 import { type InboundActivity, InboundActivitySchema } from './activity.ts';
 import { checkClick, clickError, clickResponse } from './card-click.ts';
+import { answerFormSubmit } from './card-form.ts';
 import { ContactMemory } from './contact-memory.ts';
 import { readJson } from './http-body.ts';
 import type { TeamsContacts, TeamsMessageLookup } from './ports.ts';
@@ -182,6 +185,12 @@ export class TeamsReceiver {
   async #onClick(activity: InboundActivity, tenantId: string): Promise<InvokeResponse> {
     const checked = await checkClick(activity, tenantId, (id) => this.#options.messages.byId(id));
     if (!checked.ok) return { status: 200, body: clickError(checked.status, checked.message) };
+    if (checked.click.actionId === FORM_SUBMIT_ACTION) {
+      const context = this.#context(tenantId);
+      const form = answerFormSubmit(activity, checked.click, checked.card, this.#options.catalog, context);
+      if (form.task) await this.#options.intake.accept(form.task);
+      return { status: 200, body: form.response };
+    }
     const task = actionToTask(activity, checked.click, this.#context(tenantId));
     let accepted: Awaited<ReturnType<Intake['accept']>>;
     try {
@@ -199,6 +208,9 @@ export class TeamsReceiver {
   #answeredUsage(task: Task): boolean {
     if (task.kind !== 'command' || !task.command) return false;
     const { catalog } = this.#options;
+    // Run bare, a command with required arguments is answered by the worker with its form.
+    const spec = catalog.byCommand(task.command)?.command;
+    if (spec && needsForm(spec, task.text, task.args ?? {})) return false;
     const problem = catalog.usageProblem(task.command, task.args ?? {}, task.text);
     if (!problem) return false;
     const skill = catalog.byCommand(task.command)?.skill.id ?? null;

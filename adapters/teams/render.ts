@@ -11,6 +11,7 @@ import {
   revealInvisibleInReply,
 } from '../../src/core/index.ts';
 import { escapeMarkdown, plainText, richText, safeHref } from './card-text.ts';
+import { formContainer } from './render-form.ts';
 import { splitReply } from './split-reply.ts';
 
 /**
@@ -140,6 +141,8 @@ function renderBlock(
       return withActions ? [actionSet(block.buttons, messageId)] : [];
     case 'approval':
       return [approvalContainer(block, messageId, withActions)];
+    case 'form':
+      return [formContainer(block, messageId, withActions)];
     case 'progress':
       return [
         plainText(

@@ -118,6 +118,26 @@ export function actionToTask(activity: InboundActivity, click: Click, context: M
   };
 }
 
+/** A submitted command form: the command with the form's arguments, in the form's conversation. */
+export function formToTask(
+  activity: InboundActivity,
+  click: Click,
+  submitted: { command: string; args: Record<string, string> },
+  context: MappingContext,
+): Task {
+  const conversation = { ...conversationOf(activity), ...pick(click.message) };
+  const user = userOf(activity);
+  return {
+    ...base(activity, context, conversation),
+    kind: 'command',
+    command: submitted.command,
+    args: submitted.args,
+    text: '',
+    // The same values submitted twice from the same card by the same person run once.
+    sourceEventId: `form-${digest(click.message.id, JSON.stringify(submitted.args), user.id)}`,
+  };
+}
+
 function pick(message: Click['message']): { channel: string; thread: string } {
   return { channel: message.channel, thread: message.thread };
 }

@@ -9,6 +9,7 @@ import {
 } from '../../src/core/index.ts';
 import { escapeHtml, safeHref } from './escape.ts';
 import { renderMarkdown } from './markdown.ts';
+import { renderForm } from './render-form.ts';
 
 /**
  * Reply → HTML for the web chat (pure). Every string in a Reply comes from a user or the model, so every
@@ -72,6 +73,8 @@ function renderBlock(block: ReplyBlock, messageId: string): string {
       return `<div class="block progress"><span class="spinner" aria-hidden="true"></span>${escapeHtml(block.step)}${block.percent === undefined ? '' : ` (${Math.round(block.percent)}%)`}</div>`;
     case 'divider':
       return '<hr class="block divider">';
+    case 'form':
+      return renderForm(block);
   }
 }
 

@@ -6,6 +6,7 @@ const FILES: Record<string, { file: string; type: string }> = {
   '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
   '/web/chat.js': { file: 'chat.js', type: 'text/javascript; charset=utf-8' },
   '/web/approvals.js': { file: 'approvals.js', type: 'text/javascript; charset=utf-8' },
+  '/web/forms.js': { file: 'forms.js', type: 'text/javascript; charset=utf-8' },
   '/web/chat.css': { file: 'chat.css', type: 'text/css; charset=utf-8' },
 };
 

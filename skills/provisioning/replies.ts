@@ -80,7 +80,11 @@ export function planReply(
   };
 }
 
-/** With a model configured, it reviews the plan; its suggestions are labelled and change nothing. */
+/**
+ * With a model configured, it reviews the plan; its suggestions are labelled (risks marked, and first) and
+ * change nothing. A model that fails or answers nothing usable leaves the plan without suggestions: the
+ * review is advice, never a step the deploy waits on.
+ */
 export async function reviewPlan(
   llm: LanguageModel | null,
   plan: DeployPlan,
@@ -93,7 +97,7 @@ export async function reviewPlan(
       purpose: 'provisioning.review',
       maxTokens: 400,
       system:
-        'You review Kubernetes cluster plans. Answer with at most four short bullet lines (each starting with "- "): risks first (destroy or replace, public endpoints, prod), then improvements. No preamble.',
+        'You review Kubernetes cluster plans. Answer with at most four short bullet lines, each starting with "- Risk: " (destroy or replace, public endpoints, prod, cost) or "- Suggestion: " (improvements). No preamble.',
       messages: [
         {
           role: 'user',
@@ -110,15 +114,27 @@ export async function reviewPlan(
         },
       ],
     });
-    return answer.text
-      .split('\n')
-      .map((line) => line.replace(/^\s*[-•*]\s*/, '').trim())
-      .filter(Boolean)
-      .slice(0, 4);
+    return labelled(answer.text);
   } catch (error) {
     log.warn('provisioning-review-failed', { error });
     return [];
   }
+}
+
+/** The model's lines, risks first (each marked ⚠️), then suggestions (💡); at most four, in their order. */
+export function labelled(text: string): string[] {
+  const lines = text
+    .split('\n')
+    .map((line) => line.replace(/^\s*[-•*]\s*/, '').trim())
+    .filter(Boolean)
+    .map((line) => {
+      const risk = /^risk\s*:\s*/i.exec(line);
+      const body = line.replace(/^(risk|suggestion|improvement)\s*:\s*/i, '');
+      return { risk: Boolean(risk), text: risk ? `⚠️ Risk: ${body}` : `💡 ${body}` };
+    });
+  return [...lines.filter((line) => line.risk), ...lines.filter((line) => !line.risk)]
+    .slice(0, 4)
+    .map((line) => line.text);
 }
 
 const ACCESS: Record<ClusterInput['platform'], (name: string, region: string) => string> = {

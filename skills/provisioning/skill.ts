@@ -121,8 +121,12 @@ async function onButton(ctx: SkillContext, id: string, value: string): Promise<v
     }
     case EXTEND_ACTION:
       return extend(ctx, value);
-    case DESTROY_NOW_ACTION:
-      return destroy(ctx, value, undefined);
+    case DESTROY_NOW_ACTION: {
+      // The reminder's button names the cluster: the click is the confirmation typing its name would be.
+      // The destroy still waits for its approval.
+      const cluster = await portsOf(ctx).deployments.clusters.find(value);
+      return destroy(ctx, value, cluster?.name);
+    }
     default:
       throw new ChatOpsError('UNKNOWN_ACTION', `The button "${id}" is not one of /deploy-cluster's.`, {
         remedy: 'Use the buttons on the latest messages of the run.',

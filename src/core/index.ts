@@ -2,6 +2,7 @@
 export * from './approvals.ts';
 export * from './channels.ts';
 export * from './command-arguments.ts';
+export * from './command-form.ts';
 export * from './command-text.ts';
 export * from './deployments.ts';
 export * from './digest-sources.ts';

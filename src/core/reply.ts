@@ -5,6 +5,7 @@ import {
   FEEDBACK_DOWN_ACTION,
   FEEDBACK_UP_ACTION,
 } from './approvals.ts';
+import { CommandArgumentSchema } from './command-arguments.ts';
 
 /**
  * A Reply is a platform-neutral rich message. Adapters render it (Block Kit, Adaptive Card, HTML); the
@@ -82,6 +83,27 @@ export const ReplyBlockSchema = z.discriminatedUnion('type', [
     percent: z.number().min(0).max(100).optional(),
   }),
   z.object({ type: z.literal('divider') }),
+  /**
+   * A form that runs a command: one field per declared argument (see command-form.ts). Platforms render
+   * it as inputs (an Adaptive Card, an HTML form); its submission becomes the command with `key=value`s.
+   */
+  z.object({
+    type: z.literal('form'),
+    command: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/),
+    title: ShortText,
+    fields: z
+      .array(
+        CommandArgumentSchema.extend({
+          /** What was filled in (a form shown again with its problems keeps the values). */
+          value: z.string().max(2000).optional(),
+          /** Why the last submission's value does not fit, shown by the field. */
+          problem: z.string().max(300).optional(),
+        }),
+      )
+      .min(1)
+      .max(25),
+    submitLabel: z.string().min(1).max(75).default('Run'),
+  }),
 ]);
 export type ReplyBlock = z.infer<typeof ReplyBlockSchema>;
 

@@ -139,6 +139,16 @@ function revealBlock(block: ReplyBlock): ReplyBlock {
       return { ...block, step: show(block.step) };
     case 'divider':
       return block;
+    case 'form':
+      return {
+        ...block,
+        title: show(block.title),
+        fields: block.fields.map((field) => ({
+          ...field,
+          description: show(field.description),
+          ...(field.value === undefined ? {} : { value: show(field.value) }),
+        })),
+      };
   }
 }
 

@@ -10,7 +10,8 @@ import { type DevProcess, startDevProcess } from '../support/dev-process.ts';
 // /deploy-cluster in the web chat, in a real browser: `chatops dev` as a process (embedded database, its
 // worker in process) with the Terraform executor on a stand-in terraform. alice asks for a prod cluster;
 // her own Approve is refused; bob's is one of two; carol's second one provisions it; the progress message
-// and the documentation show in the thread, live.
+// and the documentation show in the thread, live. A bare /deploy-cluster shows its form (from the declared
+// arguments): a value that breaks its pattern is refused in the page, a filled-in form runs as the command.
 const FAKE_TERRAFORM = fileURLToPath(new URL('../fixtures/provisioning/fake-terraform.sh', import.meta.url));
 
 describe('/deploy-cluster in the web chat', () => {
@@ -68,4 +69,39 @@ describe('/deploy-cluster in the web chat', () => {
       .poll(() => thread.textContent(), { timeout: 30_000 })
       .toContain('Deploy web-demo (gke, prod) — ✅ succeeded');
   }, 240_000);
+
+  it('answers a bare /deploy-cluster with a form; the filled-in form runs as the command in its thread', async () => {
+    await as('alice');
+    await page.locator('#composer-input').fill('/deploy-cluster');
+    await page.locator('#composer-send').click();
+    const form = page.locator('form.command-form[data-command="deploy-cluster"]');
+    await form.waitFor({ timeout: 60_000 });
+    const thread = page.locator('section.thread', { has: form });
+    expect(await form.locator('select[name="platform"] option').allTextContents()).toEqual([
+      'Choose…',
+      'k3s',
+      'eks',
+      'aks',
+      'gke',
+    ]);
+    await form.locator('input[name="name"]').fill('Not A Name');
+    await form.locator('select[name="platform"]').selectOption('k3s');
+    await form.locator('select[name="env"]').selectOption('dev');
+    await form.locator('select[name="size"]').selectOption('small');
+    await form.locator('button[type="submit"]').click();
+    // Refused in the page, by the field: nothing was sent.
+    expect(
+      await form.locator('input[name="name"]').evaluate((input: HTMLInputElement) => input.validationMessage),
+    ).toBe('name must match [a-z][a-z0-9-]{1,30}');
+    expect(await thread.locator('.message.user').count()).toBe(1);
+    await form.locator('input[name="name"]').fill('form-demo');
+    await form.locator('input[name="ttl"]').fill('8h');
+    await form.locator('button[type="submit"]').click();
+    const sent = '/deploy-cluster name=form-demo platform=k3s env=dev size=small ttl=8h';
+    await expect
+      .poll(() => thread.locator('.message.user').allTextContents(), { timeout: 30_000 })
+      .toEqual([expect.stringContaining('/deploy-cluster'), expect.stringContaining(sent)]);
+    await expect.poll(() => thread.textContent(), { timeout: 60_000 }).toContain('Plan: form-demo');
+    expect(await form.locator('button[type="submit"]').isDisabled()).toBe(true);
+  }, 180_000);
 });

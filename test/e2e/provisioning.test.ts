@@ -11,7 +11,9 @@ import { eventually, REDIS_URL } from '../support/services.ts';
 // a fake GitHub API on 127.0.0.1 (every request checked against GitHub's REST description): the prod flow
 // with two distinct sre approvals, exactly one dispatch and the run followed to success through a signed
 // webhook; and a worker SIGKILLed right after the dispatch, whose run is found again by its correlation id
-// (no second dispatch) and followed to its end by the next worker.
+// (no second dispatch) and followed to its end by the next worker; a failed GitHub run reported with its
+// failing step's log and rolled back (approved per policy) with exactly one destroy dispatch; and a locked
+// environment refusing a deploy with the holder and the reason.
 const CHATOPS = new URL('../../bin/chatops.js', import.meta.url).pathname;
 const SECRET = 'e2e-webhook-secret-000000001';
 
@@ -164,4 +166,92 @@ describe('/deploy-cluster with real worker processes and a fake GitHub', () => {
     expect(done.steps.find((step) => step.name === 'provision')?.attempts).toBe(1);
     expect(github.problems).toEqual([]);
   }, 150_000);
+
+  it('a failed run: the failing step log is posted with Roll back; approved, one destroy dispatch; rolled back', async () => {
+    await startWorker();
+    const before = github.dispatches.length;
+    const asked = await client.ask('alice', '/deploy-cluster name=flaky platform=k3s env=dev size=small');
+    const runId = await runOf(asked.threadId);
+    await eventually(async () => github.dispatches.length === before + 1, 60_000, 'the apply dispatch');
+    const applyRun = github.runs.at(-1);
+    expect(applyRun?.action).toBe('apply');
+    github.finish(applyRun?.id ?? 0, 'failure');
+    const report = await eventually(
+      async () =>
+        (await client.thread(asked.threadId)).find((message) =>
+          message.text.startsWith('❌ Deploying flaky failed at follow'),
+        ),
+      60_000,
+      'the failure report',
+    );
+    const excerpt = JSON.stringify(report.reply);
+    expect(excerpt).toContain('provision › Terraform apply');
+    expect(excerpt).toContain('Error: creating EKS Node Group: subnets are not in the same VPC');
+    const rollback = report.actions.find((action) => action.id === 'provisioning.rollback');
+    expect(rollback?.value).toBe(runId);
+    const clicked = await harness.request('POST', '/api/v1/actions', {
+      messageId: report.id,
+      actionId: 'provisioning.rollback',
+      user: 'alice',
+      value: rollback?.value,
+    });
+    expect(clicked.status).toBeLessThan(300);
+    const card = await client.card(asked.threadId);
+    expect(card.block.title).toBe('Roll back (destroy) cluster flaky in dev');
+    expect(
+      (await client.click('alice', card.messageId, 'approval.approve', { value: card.approvalId })).text,
+    ).toContain('You asked for this yourself');
+    expect(github.dispatches).toHaveLength(before + 1);
+    await client.click('bob', card.messageId, 'approval.approve', { value: card.approvalId });
+    await eventually(async () => github.dispatches.length === before + 2, 60_000, 'the destroy dispatch');
+    const destroyRun = github.runs.at(-1);
+    expect(github.dispatches.at(-1)?.inputs).toMatchObject({ action: 'destroy', cluster_name: 'flaky' });
+    github.finish(destroyRun?.id ?? 0, 'success');
+    const done = await finished(runId);
+    expect(done.status).toBe('compensated');
+    expect(github.dispatches.slice(before).map((dispatch) => dispatch.inputs.action)).toEqual([
+      'apply',
+      'destroy',
+    ]);
+    const cluster = await harness.runtime.database.sql<{ status: string }>(
+      'select status from clusters where id = $1',
+      [runId],
+    );
+    expect(cluster).toEqual([{ status: 'rolled-back' }]);
+    await eventually(
+      async () =>
+        (await client.thread(asked.threadId)).some((message) =>
+          message.text.includes('flaky (dev) was rolled back'),
+        ),
+      30_000,
+      'the rolled-back message',
+    );
+    expect(github.problems).toEqual([]);
+  }, 180_000);
+
+  it('a locked environment refuses a new deploy, naming who holds it and why; nothing is dispatched', async () => {
+    await startWorker();
+    const before = github.dispatches.length;
+    // A worker just started may still be taking over a killed one's jobs: the first answer may take a while.
+    const first = await harness.request('POST', '/api/v1/messages', {
+      channel: 'ops',
+      user: 'bob',
+      text: '/deploy-cluster lock prod quarterly audit',
+    });
+    const locked = await eventually(
+      async () => {
+        const { body } = await harness.request('GET', `/api/v1/tasks/${first.body.taskId}`);
+        return body.status === 'succeeded' ? body : undefined;
+      },
+      60_000,
+      'the lock',
+    );
+    expect(locked.replies[0].text).toMatch(/prod is locked by bob since .* UTC: quarterly audit/);
+    const refused = await client.ask('alice', '/deploy-cluster name=ledger platform=gke env=prod size=small');
+    expect(refused.task.status).toBe('failed');
+    expect(refused.task.replies.at(-1).text).toMatch(/prod is locked by bob since .* UTC: quarterly audit/);
+    expect(github.dispatches).toHaveLength(before);
+    const unlocked = await client.ask('bob', '/deploy-cluster unlock prod');
+    expect(unlocked.task.replies[0].text).toBe('🔓 prod is unlocked.');
+  }, 120_000);
 });

@@ -182,6 +182,73 @@ describe.each(['postgresql', 'pglite'] as const)('provisioning on %s', (database
     expect(calls().filter((line) => line === 'destroy short-lived')).toHaveLength(1);
   });
 
+  it('reminds before a TTL runs out: Extend moves the expiry (acknowledged); Destroy now starts an approved destroy', async () => {
+    const asked = await client.ask(
+      'alice',
+      '/deploy-cluster name=reminded platform=k3s env=dev size=small ttl=3d',
+    );
+    const deployed = await finished(await runOf(asked.threadId));
+    expect(deployed.status).toBe('succeeded');
+    const expiryOf = () =>
+      eventually(async () =>
+        (
+          await harness.runtime.workflows.list('default', {
+            definition: 'provisioning.expiry',
+            status: 'running',
+          })
+        ).find((run) => (run.input as { clusterId: string }).clusterId === deployed.id),
+      );
+    const first = await expiryOf();
+    const { expiresAt } = first.input as { expiresAt: string };
+    // The same run 30 minutes (and a moment) before its expiry: the last reminder is due at once.
+    await harness.runtime.workflows.cancel(first.id, 'test');
+    const origin = (await harness.runtime.workflows.runs.get(first.id))?.origin;
+    const soon = new Date(Date.now() + 30 * 60_000 + 1_000).toISOString();
+    const reminding = await harness.runtime.workflows.start(
+      'provisioning.expiry',
+      { ...(first.input as object), expiresAt: soon },
+      origin as never,
+      { startKey: 'expiry-soon' },
+    );
+    const reminder = await message(asked.threadId, (text) =>
+      text.startsWith('⏰ reminded (dev) will be destroyed in 30 minutes'),
+    );
+    expect(reminder.actions.map((action) => [action.id, action.value])).toEqual([
+      ['provisioning.extend', deployed.id],
+      ['provisioning.destroy-now', deployed.id],
+    ]);
+    const click = (actionId: string, user: string) =>
+      harness.request('POST', '/api/v1/actions', {
+        messageId: reminder.id,
+        actionId,
+        user,
+        value: deployed.id,
+      });
+    await click('provisioning.extend', 'alice');
+    const extended = new Date(Date.parse(expiresAt) + 3 * 86_400_000).toISOString();
+    const shown = `${extended.slice(0, 16).replace('T', ' ')} UTC`;
+    await message(asked.threadId, (text) => text === `⏳ reminded now expires at ${shown}.`);
+    expect((await harness.runtime.workflows.view(reminding.id))?.status).toBe('cancelled');
+    const next = await expiryOf();
+    expect((next.input as { expiresAt: string }).expiresAt).toBe(extended);
+    const status = await client.ask('alice', `/deploy-cluster status ${deployed.id.slice(-8)}`);
+    expect(JSON.stringify(status.task.replies[0].reply.blocks)).toContain(shown);
+    await click('provisioning.destroy-now', 'alice');
+    const destroyRun = await eventually(async () =>
+      (await harness.runtime.workflows.list('default', { definition: 'provisioning.destroy' })).find(
+        (run) => (run.input as { clusterId: string }).clusterId === deployed.id,
+      ),
+    );
+    const card = await client.card(asked.threadId);
+    expect(card.block.title).toBe('Destroy cluster reminded in dev');
+    expect(calls().filter((line) => line === 'destroy reminded')).toEqual([]);
+    await client.click('bob', card.messageId, 'approval.approve', { value: card.approvalId });
+    expect((await finished(destroyRun.id)).status).toBe('succeeded');
+    expect(calls().filter((line) => line === 'destroy reminded')).toHaveLength(1);
+    const after = await client.ask('alice', `/deploy-cluster status ${deployed.id.slice(-8)}`);
+    expect(after.task.replies[0].text).toBe('reminded: destroyed');
+  });
+
   it('offers a rollback after a failed apply; once approved it destroys once and the run is rolled back', async () => {
     const asked = await client.ask(
       'alice',

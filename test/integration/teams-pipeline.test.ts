@@ -2,7 +2,7 @@ import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { skills as installedSkills } from '../../skills/index.ts';
 import { APPROVAL_EXECUTE_ACTION } from '../../src/core/index.ts';
-import { deploySkill } from '../fixtures/skills/manifests.ts';
+import { deploySkill, ran } from '../fixtures/skills/manifests.ts';
 import { seen, teamsFixtureSkills } from '../fixtures/skills/teams-fixtures.ts';
 import {
   ALICE,
@@ -22,6 +22,22 @@ import { type FakeConnector, fakeConnector } from '../support/fake-connector.ts'
 import { type DatabaseKind, type Harness, startHarness } from '../support/harness.ts';
 import { eventually } from '../support/services.ts';
 import { grantBotTokens, publishKeys, signingKey, signToken } from '../support/teams-identity.ts';
+
+// biome-ignore lint/suspicious/noExplicitAny: tests walk arbitrary card JSON
+type Json = any;
+
+function allOf(card: Json, type: string): Json[] {
+  const found: Json[] = [];
+  const walk = (value: Json) => {
+    if (Array.isArray(value)) value.forEach(walk);
+    else if (value && typeof value === 'object') {
+      if (value.type === type) found.push(value);
+      Object.values(value).forEach(walk);
+    }
+  };
+  walk(card);
+  return found;
+}
 
 // A Teams activity → Task → queue → worker → Bot Connector calls, in-process on real PostgreSQL (and PGlite)
 // and Redis; the Connector is nock held to the Connector spec, and every card is checked against AC 1.5.
@@ -245,6 +261,83 @@ describe.each<DatabaseKind>(['postgresql', 'pglite'])('Teams pipeline on %s', (d
       `select count(*) as count from tasks`,
     );
     expect(after[0]?.count).toBe(before[0]?.count);
+  });
+
+  it('answers a bare command with a form card from its declared arguments; a submit runs it, or shows each problem', async () => {
+    const activity = channelMention({ text: 'deploy-service' });
+    await deliver(activity);
+    const thread = `${CHANNEL_ID};messageid=${activity.id}`;
+    const post = await eventually(async () =>
+      connector.posts().find((call) => JSON.stringify(call.body).includes('Input.ChoiceSet')),
+    );
+    expect(post?.conversationId).toBe(thread);
+    const form = cardOf(post as never) as Json;
+    const inputs = allOf(form, 'Input.Text').concat(allOf(form, 'Input.ChoiceSet'));
+    expect(inputs.map((input: Json) => [input.id, input.type, input.isRequired])).toEqual([
+      ['arg.service', 'Input.Text', true],
+      ['arg.size', 'Input.Text', false],
+      ['arg.env', 'Input.ChoiceSet', true],
+    ]);
+    expect(allOf(form, 'Input.ChoiceSet')[0].choices.map((choice: Json) => choice.value)).toEqual([
+      'dev',
+      'staging',
+      'prod',
+    ]);
+    expect(allOf(form, 'Input.Text')[0].regex).toBe('^(?:[a-z][a-z0-9-]{1,40})$');
+    const [submit] = allOf(form, 'Action.Execute');
+    expect(submit.verb).toBe('chatops.form-submit');
+    const messageId = submit.data.chatops.messageId;
+    const before = ran.length;
+    const send = (id: string, fields: Record<string, string>) =>
+      deliver(
+        cardAction({
+          id,
+          verb: 'chatops.form-submit',
+          data: { chatops: { messageId, value: 'deploy-service' }, ...fields },
+          cardActivityId: String(post?.body.id),
+          root: String(activity.id),
+        }),
+      );
+    const refused = await send('f:form-1', { 'arg.service': 'Payments!', 'arg.size': '0' });
+    expect(refused.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
+    expect(validateJsonSchema('adaptive-card-1.5', refused.body.value)).toEqual([]);
+    const shown = refused.body.value as Json;
+    const problems = allOf(shown, 'TextRun')
+      .map((run: Json) => run.text)
+      .filter((text: string) => text.startsWith('⚠️'));
+    expect(problems).toEqual([
+      '⚠️ service must match [a-z][a-z0-9-]{1,40}',
+      '⚠️ env is required',
+      '⚠️ size must match [1-9][0-9]?',
+    ]);
+    expect(allOf(shown, 'Input.Text')[0].value).toBe('Payments!');
+    expect(allOf(shown, 'Action.Execute')).toHaveLength(1);
+    const accepted = await send('f:form-2', { 'arg.service': ' payments ', 'arg.env': 'staging' });
+    expect(validateJsonSchema('adaptive-card-1.5', accepted.body.value)).toEqual([]);
+    expect(JSON.stringify(accepted.body.value)).toContain(
+      'Running /deploy-service service=payments env=staging (sent by Alice Example)',
+    );
+    expect(allOf(accepted.body.value, 'Action.Execute')).toEqual([]);
+    const run = await eventually(async () =>
+      ran.slice(before).find((entry) => entry.skill === 'deploy-service'),
+    );
+    expect(run.task).toMatchObject({
+      kind: 'command',
+      command: 'deploy-service',
+      args: { service: 'payments', env: 'staging' },
+      thread: String(activity.id),
+    });
+    // A submit naming no stored message is refused, and nothing runs.
+    const forged = await deliver(
+      cardAction({
+        verb: 'chatops.form-submit',
+        data: { chatops: { messageId: 'not-a-message', value: 'deploy-service' } },
+        cardActivityId: '1',
+        root: String(activity.id),
+      }),
+    );
+    expect(forged.body).toMatchObject({ statusCode: 400, type: 'application/vnd.microsoft.error' });
+    expect(ran.slice(before)).toHaveLength(1);
   });
 
   it('forwards attached files to the skill', async () => {

@@ -2,6 +2,7 @@
 // Message HTML comes from the server's renderer (adapters/web/render.ts), which escapes everything;
 // text this page shows itself is set with textContent.
 import { approvalsConsole } from './approvals.js';
+import { commandForms } from './forms.js';
 
 const state = {
   channel: decodeURIComponent(location.hash.slice(1)) || 'general',
@@ -85,6 +86,7 @@ function messageElement(message) {
   else body.textContent = message.text;
   element.append(meta, body);
   approvals.decorate(element);
+  forms.restore(element);
   return element;
 }
 
@@ -242,6 +244,11 @@ const approvals = approvalsConsole({
   onChange: () => render(),
 });
 
+// A command form is sent as the command itself, typed into the form's thread.
+const forms = commandForms({
+  send: (text, messageId) => void postMessage(text, state.messages.get(messageId)?.thread),
+});
+
 function connectStream() {
   state.stream?.close();
   const status = $('#live-status');
@@ -313,6 +320,13 @@ function start() {
       return showError(new Error('A channel name is 1-80 letters, digits, ".", "_" or "-".'));
     input.value = '';
     location.hash = encodeURIComponent(name);
+  });
+  $('#messages').addEventListener('input', (event) => forms.remember(event.target));
+  $('#messages').addEventListener('submit', (event) => {
+    const form = event.target.closest('form.command-form');
+    if (!form) return;
+    event.preventDefault();
+    forms.submit(form);
   });
   for (const area of ['#messages', '#approvals-console']) {
     $(area).addEventListener('click', (event) => {

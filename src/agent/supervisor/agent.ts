@@ -15,6 +15,7 @@ import type { Policy } from '../policy.ts';
 import { type SkillToolSpec, skillTools } from '../skill-tools.ts';
 import { TOOL_EXECUTOR_SKILL, type ToolGateway } from '../tool-gateway.ts';
 import type { Route } from './command-table.ts';
+import { withForm } from './form.ts';
 import { gatedSkill, needsGate } from './gate.ts';
 import { SupervisorLoop } from './loop.ts';
 import type { ThreadMemory } from './memory.ts';
@@ -103,6 +104,7 @@ export class AgentRun {
       loop: (messages, tools) => this.#loop(messages, tools),
       log: this.#log,
     });
+    route = withForm(route, route.task ?? this.#task, catalog);
     if (needsGate(route.task ?? this.#task, route.skill, route.via === 'model')) {
       route = { ...route, skill: gatedSkill(route.skill) };
     }
