@@ -33,6 +33,8 @@ export class ChatopsProcesses {
       WORKER_METRICS_PORT: '0',
       LOG_FORMAT: 'json',
       LOG_LEVEL: 'info',
+      // Tests poll the REST API while they wait; the limit's own tests set theirs (see harness.ts).
+      API_RATE_LIMIT_PER_MINUTE: '100000',
       ...env,
     };
     const gateway = this.start('gateway', full);

@@ -35,6 +35,8 @@ export async function startDevProcess(
     QUEUE_PREFIX: prefix,
     LOG_FORMAT: 'json',
     LOG_LEVEL: 'info',
+    // Tests poll the REST API while they wait; the limit's own tests set theirs (see harness.ts).
+    API_RATE_LIMIT_PER_MINUTE: '100000',
     ...env,
   };
   // CLI commands run first against the same data directory, as a person would before `chatops dev`

@@ -64,6 +64,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
+    // Tests poll the REST API every 50 ms while they wait (every read counts, and in dev mode all reads
+    // share one bucket): at the default 100 a minute, a slow machine turns waiting into 429s. Tests of the
+    // limit itself set their own.
+    API_RATE_LIMIT_PER_MINUTE: '100000',
     ...(database ? { DATABASE_URL: database.url } : { CHATOPS_DATA_DIR: 'memory://' }),
     ...options.env,
   };
