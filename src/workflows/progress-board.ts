@@ -65,7 +65,6 @@ export class ProgressBoard {
     entry.running = (async () => {
       try {
         do {
-          entry.again = false;
           const delay = entry.urgent ? 0 : window;
           entry.urgent = false;
           if (delay > 0) {
@@ -78,6 +77,8 @@ export class ProgressBoard {
             });
             entry.wake = () => {};
           }
+          // Changes asked for while waiting are all in this render; only those from now on need another.
+          entry.again = false;
           const reply = await render();
           if (reply) await this.#update(run, reply);
         } while (entry.again);
