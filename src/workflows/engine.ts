@@ -95,22 +95,25 @@ export class WorkflowEngine {
       this.log.info('workflow-started', { runId: run.id, definition: definition.id });
       await this.#audit(run, run.requestedBy, 'workflow-started', { title: run.title });
     }
+    let shown = run;
     if (!run.progressMessageId) {
-      const view = await this.view(run.id);
+      // A run just created has no steps yet: its first view needs no read.
+      const view = created ? runView(run, [], this.registry) : await this.view(run.id);
       const messageId = await this.options.board.post(
         run,
         progressReply(view as WorkflowRunView, definition),
       );
       await this.runs.setProgressMessage(run.id, messageId);
+      shown = { ...run, progressMessageId: messageId };
     }
-    await this.advance(run.id);
+    await this.advance(run.id, created ? shown : undefined);
     return (await this.view(run.id)) as WorkflowRunView;
   }
 
   async view(id: string, tenantId?: string): Promise<WorkflowRunView | null> {
-    const run = await this.runs.get(id);
+    const { run, steps } = await this.steps.withRun(id);
     if (!run || (tenantId !== undefined && run.tenantId !== tenantId)) return null;
-    return runView(run, await this.steps.ofRun(id), this.registry);
+    return runView(run, steps, this.registry);
   }
 
   async list(tenantId: string, filter: RunFilter = {}): Promise<WorkflowRunView[]> {
@@ -219,8 +222,11 @@ export class WorkflowEngine {
       const steps = await this.steps.ofRun(runId);
       const decision = decide(definition, run, steps);
       if (decision.kind === 'wait') {
+        // Steps stored but perhaps never queued (a crash in between) are queued again; a job that still
+        // exists keeps its deterministic id, so this adds nothing then.
         for (const step of steps) {
           if (step.status === 'queued') jobs.push(stepJob(runId, step.phase, step.name, step.attempts + 1));
+          if (step.status === 'running') jobs.push(stepJob(runId, step.phase, step.name, step.attempts));
         }
         break;
       }

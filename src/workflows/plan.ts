@@ -6,7 +6,7 @@ import type {
   WorkflowState,
 } from '../core/workflow-definition.ts';
 import type { RunRow } from './run-store.ts';
-import type { NewStep, StepRow } from './step-store.ts';
+import type { NewStep, StepRow } from './step-rows.ts';
 
 /**
  * What a run does next, decided from its stored state alone (a pure function, so any worker can decide
@@ -81,6 +81,29 @@ export function decide(definition: AnyDefinition, run: RunRow, steps: readonly S
     error: result.error,
     compensable: Boolean(compensation && compensation.steps.length > 0),
   };
+}
+
+/**
+ * The steps to start after `finished` succeeds with `output`, when that can be decided without reading
+ * the run again: nothing else of the run is open (so no sibling can end at the same time and the stored
+ * state is final), and what comes next is starting steps. Null otherwise: the full advance decides.
+ */
+export function stepsAfter(
+  definition: AnyDefinition,
+  run: RunRow,
+  steps: readonly StepRow[],
+  finished: { phase: string; name: string },
+  output: unknown,
+): NewStep[] | null {
+  const after = steps.map((step) =>
+    step.phase === finished.phase && step.name === finished.name
+      ? { ...step, status: 'succeeded' as const, output }
+      : step,
+  );
+  if (!after.some((step) => step.phase === finished.phase && step.name === finished.name)) return null;
+  if (after.some((step) => OPEN.has(step.status))) return null;
+  const decision = decide(definition, run, after);
+  return decision.kind === 'start' ? decision.steps : null;
 }
 
 const WAIT: Decision = { kind: 'wait' };

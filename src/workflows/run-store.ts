@@ -49,7 +49,7 @@ export interface RunFilter {
 
 // JSON columns are read as text and parsed here: a driver hands back a JSON string value as a plain string,
 // which could not be told apart from JSON text.
-const COLUMNS = `id, tenant_id, definition, skill, title, status, phase, outcome, input::text as input,
+export const RUN_COLUMNS = `id, tenant_id, definition, skill, title, status, phase, outcome, input::text as input,
   origin::text as origin, start_key, requested_by, error::text as error, compensable, cancel_requested_by, progress_message_id, created_at, updated_at, finished_at`;
 
 /** The workflow_runs table. */
@@ -65,7 +65,7 @@ export class RunStore {
     const rows = await this.#database.sql<Record<string, unknown>>(
       `insert into workflow_runs (id, tenant_id, definition, skill, title, status, phase, input, origin, start_key, requested_by)
        values ($1, $2, $3, $4, $5, 'running', 'forward', $6::jsonb, $7::jsonb, $8, $9)
-       on conflict (tenant_id, start_key) do nothing returning ${COLUMNS}`,
+       on conflict (tenant_id, start_key) do nothing returning ${RUN_COLUMNS}`,
       [
         run.id,
         run.tenantId,
@@ -80,7 +80,7 @@ export class RunStore {
     );
     if (rows[0]) return { run: toRun(rows[0]), created: true };
     const existing = await this.#database.sql<Record<string, unknown>>(
-      `select ${COLUMNS} from workflow_runs where tenant_id = $1 and start_key = $2`,
+      `select ${RUN_COLUMNS} from workflow_runs where tenant_id = $1 and start_key = $2`,
       [run.tenantId, run.startKey],
     );
     if (!existing[0]) throw new Error(`workflow run ${run.startKey} vanished`);
@@ -90,7 +90,7 @@ export class RunStore {
   async get(id: string): Promise<RunRow | null> {
     if (!UUID.test(id)) return null;
     const rows = await this.#database.sql<Record<string, unknown>>(
-      `select ${COLUMNS} from workflow_runs where id = $1`,
+      `select ${RUN_COLUMNS} from workflow_runs where id = $1`,
       [id],
     );
     return rows[0] ? toRun(rows[0]) : null;
@@ -115,7 +115,7 @@ export class RunStore {
          compensable = coalesce($8, compensable),
          finished_at = case when $9::boolean then clock_timestamp() else finished_at end,
          updated_at = clock_timestamp()
-       where id = $1 and phase = $10 and finished_at is null returning ${COLUMNS}`,
+       where id = $1 and phase = $10 and finished_at is null returning ${RUN_COLUMNS}`,
       [
         id,
         change.status ?? null,
@@ -162,7 +162,7 @@ export class RunStore {
 
   async list(tenantId: string, filter: RunFilter = {}): Promise<RunRow[]> {
     const rows = await this.#database.sql<Record<string, unknown>>(
-      `select ${COLUMNS} from workflow_runs
+      `select ${RUN_COLUMNS} from workflow_runs
         where tenant_id = $1 and ($2::text is null or definition = $2) and ($3::text is null or status = $3)
           and ($4::text is null or requested_by = $4) and ($5::uuid is null or id < $5)
         order by id desc limit $6`,
@@ -199,7 +199,7 @@ function date(value: unknown): Date {
   return value instanceof Date ? value : new Date(String(value));
 }
 
-function toRun(row: Record<string, unknown>): RunRow {
+export function toRun(row: Record<string, unknown>): RunRow {
   return {
     id: String(row.id),
     tenantId: String(row.tenant_id),

@@ -1,13 +1,13 @@
 import { ChatOpsError, toChatOpsError } from '../core/errors.ts';
 import type { ActionStep, RetryPolicy, WaitCheck } from '../core/workflow-definition.ts';
 import { approvalStep } from './approval-step.ts';
-import type { WorkflowEngine } from './engine.ts';
-import { stateOf } from './plan.ts';
+import { stepJob, type WorkflowEngine } from './engine.ts';
+import { stateOf, stepsAfter } from './plan.ts';
 import type { WorkflowJob } from './queue.ts';
 import type { AnyDefinition, AnyStep } from './registry.ts';
 import type { RunRow } from './run-store.ts';
 import { stepContext } from './step-context.ts';
-import type { StepKey, StepRow } from './step-store.ts';
+import type { StepKey, StepRow } from './step-rows.ts';
 import { waitStep } from './wait-step.ts';
 
 /** One claimed step with everything its handlers need. */
@@ -56,13 +56,7 @@ export class StepRunner {
   async #step(runId: string, phase: string, name: string, attempt: number): Promise<void> {
     const engine = this.#engine;
     const key = { runId, phase, name };
-    // One round trip of latency instead of three: the earlier steps' outputs the state is built from are
-    // final, so they may be read while the step is claimed.
-    const [run, row, steps] = await Promise.all([
-      engine.runs.get(runId),
-      engine.steps.claim(key, attempt),
-      engine.steps.ofRun(runId),
-    ]);
+    const { run, row, steps } = await engine.steps.claim(key, attempt);
     const definition = run ? engine.registry.find(run.definition) : undefined;
     if (!run || !definition) return;
     const node = engine.registry.step(definition, phase, name);
@@ -98,11 +92,7 @@ export class StepRunner {
     try {
       const context = await this.contextFor(claimed, controller.signal, steps);
       const output = await abortable(node.run(context), controller.signal);
-      await engine.steps.finish(key, ['running'], 'succeeded', {
-        output: output ?? null,
-        attempt: row.attempts,
-      });
-      await engine.options.pause?.('step-finished', run.id, key.name);
+      if (await this.#succeed(claimed, steps, output ?? null)) return;
     } catch (thrown) {
       const error = toChatOpsError(controller.signal.aborted ? controller.signal.reason : thrown);
       const detail = { code: error.code, message: error.message.slice(0, 2000) };
@@ -133,6 +123,40 @@ export class StepRunner {
       this.#track(run.id, controller, false);
     }
     await engine.advance(run.id, run);
+  }
+
+  /**
+   * Stores a step's success. In a sequence (nothing else of the run open) the steps that follow are
+   * decided from the state read at the claim, stored in the same statement as the success, and queued:
+   * true, the run has moved on. Otherwise (a parallel sibling still running, the end of a phase, a run
+   * moved or cancelled meanwhile) false, and the caller advances the run from what is stored.
+   */
+  async #succeed(claimed: ClaimedStep, steps: readonly StepRow[], output: unknown): Promise<boolean> {
+    const engine = this.#engine;
+    const { run, row, key, definition } = claimed;
+    const next = stepsAfter(definition, run, steps, key, output);
+    if (!next) {
+      await engine.steps.finish(key, ['running'], 'succeeded', { output, attempt: row.attempts });
+      await engine.options.pause?.('step-finished', run.id, key.name);
+      return false;
+    }
+    const { ended, inserted } = await engine.steps.succeedAndInsert(
+      key,
+      row.attempts,
+      output,
+      run.phase,
+      next,
+    );
+    // Both crash boundaries are this one point here: the end and the next steps are stored, not queued.
+    await engine.options.pause?.('step-finished', run.id, key.name);
+    const jobs = next
+      .filter((step) => step.status === 'queued' && inserted.includes(step.name))
+      .map((step) => stepJob(run.id, step.phase, step.name, 1));
+    if (!ended || jobs.length === 0) return false;
+    await engine.options.pause?.('advance-committed', run.id);
+    await engine.options.queue.addAll(jobs);
+    void engine.refresh(run);
+    return true;
   }
 
   /** The step context of a claimed (or waiting) step, with the run's current state. */

@@ -1,7 +1,7 @@
 import type { WorkflowPhase, WorkflowRunView, WorkflowStepView } from '../core/workflow-definition.ts';
 import type { AnyDefinition, WorkflowRegistry } from './registry.ts';
 import type { RunRow } from './run-store.ts';
-import type { StepRow } from './step-store.ts';
+import type { StepRow } from './step-rows.ts';
 
 /** A stored run and its steps as people, the API and the CLI see them. */
 export function runView(run: RunRow, steps: readonly StepRow[], registry: WorkflowRegistry): WorkflowRunView {

@@ -380,6 +380,70 @@ describe.each(['postgresql', 'pglite'] as const)('workflows on %s', (kind) => {
     });
     expect(statuses(done).event).toBe('cancelled');
   });
+
+  it('stores the end of a step and the next step together only while the run may go on', async () => {
+    const { runs, steps } = bed.engine;
+    const next = (name: string) => ({
+      phase: 'forward',
+      name,
+      kind: 'step' as const,
+      status: 'queued' as const,
+      position: 1,
+      maxAttempts: 1,
+      critical: true,
+      input: null,
+    });
+    const started = async () => {
+      const origin = bed.origin();
+      const { run } = await runs.create({
+        id: crypto.randomUUID(),
+        tenantId: origin.tenantId,
+        definition: 'test.shapes',
+        skill: 'test',
+        title: 'By hand',
+        input: { flag: true },
+        origin,
+        startKey: `by-hand.${origin.id}`,
+        requestedBy: 'api:alice',
+      });
+      await steps.insertAll(run.id, [{ ...next('first'), position: 0 }]);
+      const claimed = await steps.claim({ runId: run.id, phase: 'forward', name: 'first' }, 1);
+      expect(claimed.row?.status).toBe('running');
+      expect(claimed.run?.id).toBe(run.id);
+      expect(claimed.steps.map((step) => [step.name, step.status])).toEqual([['first', 'queued']]);
+      return { runId: run.id, key: { runId: run.id, phase: 'forward', name: 'first' } };
+    };
+    const going = await started();
+    expect(await steps.succeedAndInsert(going.key, 1, { value: 1 }, 'forward', [next('second')])).toEqual({
+      ended: true,
+      inserted: ['second'],
+    });
+    // A second delivery of the same end changes nothing.
+    expect(await steps.succeedAndInsert(going.key, 1, { value: 1 }, 'forward', [next('second')])).toEqual({
+      ended: false,
+      inserted: [],
+    });
+    const afterCancel = await started();
+    expect(await runs.requestCancel(afterCancel.runId, 'alice')).toBe(true);
+    expect(await steps.succeedAndInsert(afterCancel.key, 1, null, 'forward', [next('second')])).toEqual({
+      ended: true,
+      inserted: [],
+    });
+    const moved = await started();
+    expect(await steps.succeedAndInsert(moved.key, 1, null, 'forward.finally', [next('second')])).toEqual({
+      ended: true,
+      inserted: [],
+    });
+    const wrongAttempt = await started();
+    expect(await steps.succeedAndInsert(wrongAttempt.key, 2, null, 'forward', [next('second')])).toEqual({
+      ended: false,
+      inserted: [],
+    });
+    const stored = await steps.ofRun(afterCancel.runId);
+    expect(stored.map((step) => [step.name, step.status, step.output])).toEqual([
+      ['first', 'succeeded', null],
+    ]);
+  });
 });
 
 function statuses(run: WorkflowRunView): Record<string, string> {
