@@ -2,8 +2,9 @@
  * Workflow benchmark: what the durable workflow engine costs per step, next to bare BullMQ in the same run.
  *
  *   (a) per-step overhead: runs of a 10-step no-op workflow, BENCH_LATENCY_IN_FLIGHT at a time; the gap
- *       between one step's function returning and the next one's being called (claim, stored end, advance
- *       under the run's row lock, next job queued and picked up, progress message updated), p50/p99;
+ *       between one step's function returning and the next one's being called (its end and the next step
+ *       stored, the next job queued and picked up, the step claimed with its run's state read, the progress
+ *       message updated now and then), p50/p99;
  *   (b) throughput: BENCH_RUNS runs with BENCH_IN_FLIGHT at a time, steps per second;
  *   (c) the same chains as bare BullMQ jobs (each job adds the next): gaps and steps per second;
  *   (d) BENCH_CONCURRENT_RUNS (1,000) runs started at once: every run must end succeeded with each of its

@@ -14,6 +14,7 @@ import type { WorkflowJob, WorkflowQueue } from './queue.ts';
 import type { WorkflowRegistry } from './registry.ts';
 import { progressReply } from './render.ts';
 import { type RunFilter, type RunRow, RunStore } from './run-store.ts';
+import type { StepRow } from './step-rows.ts';
 import { StepStore } from './step-store.ts';
 import { runView } from './views.ts';
 
@@ -49,8 +50,9 @@ export interface WorkflowEngineOptions {
 
 /**
  * The durable workflow engine: runs and steps live in the database, each step runs as a queue job with a
- * deterministic id, and what happens next is decided from the stored state under a per-run row lock
- * (plan.ts). Any worker can therefore pick up any run after a crash. The job handlers are in step-runner.ts.
+ * deterministic id, and what happens next is decided from the stored state alone (plan.ts) with
+ * compare-and-set writes. Any worker can therefore pick up any run after a crash. The job handlers are in
+ * step-runner.ts; a step of a sequence decides its successor there, in the statement that stores its end.
  */
 export class WorkflowEngine {
   readonly runs: RunStore;
@@ -106,7 +108,8 @@ export class WorkflowEngine {
       await this.runs.setProgressMessage(run.id, messageId);
       shown = { ...run, progressMessageId: messageId };
     }
-    await this.advance(run.id, created ? shown : undefined);
+    // A run just created has no steps; one asked for again is read afresh.
+    await this.advance(run.id, created ? shown : undefined, created ? [] : undefined);
     return (await this.view(run.id)) as WorkflowRunView;
   }
 
@@ -212,14 +215,18 @@ export class WorkflowEngine {
    * phase. A step left `queued` by a crash before its job was added is queued again by the next advance
    * (deterministic job ids) or by the sweeper.
    */
-  async advance(runId: string, known?: RunRow): Promise<void> {
+  async advance(runId: string, known?: RunRow, knownSteps?: readonly StepRow[]): Promise<void> {
     let run = known ?? (await this.runs.get(runId));
     const definition = run ? this.registry.find(run.definition) : undefined;
     if (!run || !definition || run.finishedAt) return;
     const jobs: WorkflowJob[] = [];
     let changed = false;
+    let read = knownSteps;
     for (let round = 0; round < 100; round += 1) {
-      const steps = await this.steps.ofRun(runId);
+      const steps = read ?? (await this.steps.ofRun(runId));
+      // Kept only across this advance's own phase move: the steps it decided on are final, and a step of
+      // the new phase can only have been inserted by someone who saw the move (inserts ignore repeats).
+      read = undefined;
       const decision = decide(definition, run, steps);
       if (decision.kind === 'wait') {
         // Steps stored but perhaps never queued (a crash in between) are queued again; a job that still
@@ -260,6 +267,7 @@ export class WorkflowEngine {
       }
       changed = true;
       run = moved;
+      read = steps;
       if (finishing) break;
     }
     if (jobs.length > 0) {
