@@ -13,6 +13,9 @@ const FIELD_PREFIX = FORM_FIELD_PREFIX;
 export interface FormContext {
   command: string;
   channel: string;
+  /** The thread of the message whose button opened the form (ours, and Slack's ts); its answer goes there. */
+  thread?: string;
+  threadTs?: string;
 }
 
 export function commandForm(spec: CommandSpec, context: FormContext): View {
@@ -57,9 +60,13 @@ function inputOf(argument: CommandArgument): KnownBlock {
 export function formContextOf(privateMetadata: string | undefined): FormContext | null {
   try {
     const parsed = JSON.parse(privateMetadata ?? '') as Partial<FormContext>;
-    return typeof parsed.command === 'string' && typeof parsed.channel === 'string'
-      ? { command: parsed.command, channel: parsed.channel }
-      : null;
+    if (typeof parsed.command !== 'string' || typeof parsed.channel !== 'string') return null;
+    return {
+      command: parsed.command,
+      channel: parsed.channel,
+      ...(typeof parsed.thread === 'string' ? { thread: parsed.thread } : {}),
+      ...(typeof parsed.threadTs === 'string' ? { threadTs: parsed.threadTs } : {}),
+    };
   } catch {
     return null;
   }

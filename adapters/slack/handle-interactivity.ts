@@ -1,8 +1,11 @@
+import type { View } from '@slack/types';
 import {
   APPROVAL_APPROVE_ACTION,
   APPROVAL_REASON_INPUT,
   APPROVAL_REJECT_ACTION,
   clickableButtons,
+  FORM_SUBMIT_ACTION,
+  formButtons,
   isInputLimitError,
   isOncePerPersonAction,
   needsForm,
@@ -61,13 +64,7 @@ export async function onSlashCommand(services: InboundServices, body: unknown, a
   if (needsForm(entry.command, parsed.text, parsed.args)) {
     await ack();
     const view = commandForm(entry.command, { command: entry.command.name, channel: command.channel_id });
-    services.later('slack-form-open', async () => {
-      const { client } = await services.clients.forTenant(team.tenantId);
-      await client.views.open({ trigger_id: command.trigger_id, view }).catch((error: unknown) => {
-        throw slackError(error, 'opening the command form');
-      });
-    });
-    return;
+    return openForm(services, team, command.trigger_id, view);
   }
   const problem = services.catalog.usageProblem(parsed.command, parsed.args, parsed.text);
   if (problem) return ack(ephemeral(problem));
@@ -107,6 +104,22 @@ export async function onBlockAction(services: InboundServices, body: unknown, ac
   if (click.actionId === APPROVAL_REJECT_ACTION && payload.data.trigger_id) {
     return askRejectReason(services, payload.data, click, team, ack);
   }
+  if (click.actionId === FORM_SUBMIT_ACTION) {
+    // A bare command's form in a message: the button opens it as a modal, answered in this thread.
+    await ack();
+    const entry = services.catalog.byCommand(click.value ?? '');
+    if (!entry || !payload.data.trigger_id) return;
+    const { channel: at, thread } = click.message;
+    const { container, message } = payload.data;
+    const threadTs = container.thread_ts ?? message?.thread_ts ?? container.message_ts;
+    const view = commandForm(entry.command, {
+      command: entry.command.name,
+      channel: at,
+      thread,
+      ...(threadTs && !at.startsWith('D') ? { threadTs } : {}),
+    });
+    return openForm(services, team, payload.data.trigger_id, view);
+  }
   if (!isOncePerPersonAction(click.actionId)) {
     const key = `${team.tenantId}.${click.message.id}.${click.actionId}.${digest(click.value ?? '')}.${payload.data.user.id}`;
     if (!(await services.clicks.firstSeen(key, CLICK_WINDOW_MS))) return ack();
@@ -114,6 +127,16 @@ export async function onBlockAction(services: InboundServices, body: unknown, ac
   const task = actionToTask(payload.data, click, mappingContext(services, team, undefined));
   await acceptOrExplain(services, task);
   await ack();
+}
+
+/** Opens a command's form as a modal, after the acknowledgement (Slack gives the trigger 3 seconds). */
+function openForm(services: InboundServices, team: SlackTeam, triggerId: string, view: View): void {
+  services.later('slack-form-open', async () => {
+    const { client } = await services.clients.forTenant(team.tenantId);
+    await client.views.open({ trigger_id: triggerId, view }).catch((error: unknown) => {
+      throw slackError(error, 'opening the command form');
+    });
+  });
 }
 
 async function clickOf(
@@ -145,7 +168,9 @@ async function clickOf(
     services.log.info('slack-click-refused', { messageId, reason: 'not a message of this workspace' });
     return null;
   }
-  const button = clickableButtons(stored.reply, stored.id).find((candidate) => candidate.id === buttonId);
+  const button = [...clickableButtons(stored.reply, stored.id), ...formButtons(stored.reply)].find(
+    (candidate) => candidate.id === buttonId,
+  );
   // Link buttons also send a click to the app; they have done their work by opening the link.
   if (!button || button.url) return null;
   return {
@@ -242,7 +267,14 @@ export async function onViewSubmission(services: InboundServices, body: unknown,
   if (problems.length > 0) return ack({ response_action: 'errors', errors: formErrors(problems) });
   const user = payload.data.user;
   const task = formToTask(
-    { viewId: payload.data.view.id, command: entry.command.name, args, channel: form.channel },
+    {
+      viewId: payload.data.view.id,
+      command: entry.command.name,
+      args,
+      channel: form.channel,
+      ...(form.thread ? { thread: form.thread } : {}),
+      ...(form.threadTs ? { threadTs: form.threadTs } : {}),
+    },
     { id: user.id, name: services.users.cached(team.tenantId, user.id) ?? user.name },
     mappingContext(services, team, undefined),
   );

@@ -3,6 +3,7 @@ import {
   type Intake,
   isInputLimitError,
   type Logger,
+  needsForm,
   privateReply,
   type Sender,
   type SkillCatalog,
@@ -51,9 +52,14 @@ export function mappingContext(
   };
 }
 
-/** Answers a typed command's usage problem privately, after the acknowledgement. True when it did. */
+/**
+ * Answers a typed command's usage problem privately, after the acknowledgement. True when it did. A bare
+ * command that needs arguments is not a problem here: the worker answers it with its form.
+ */
 export function answeredUsage(services: InboundServices, task: Task): boolean {
   if (task.kind !== 'command' || !task.command) return false;
+  const spec = services.catalog.byCommand(task.command)?.command;
+  if (spec && needsForm(spec, task.text, task.args ?? {})) return false;
   const problem = services.catalog.usageProblem(task.command, task.args ?? {}, task.text);
   if (!problem) return false;
   answerPrivately(services, task, problem, 'slack-usage-reply');

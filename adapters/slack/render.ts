@@ -8,6 +8,7 @@ import type {
 import {
   type Button,
   feedbackButtons,
+  formButton,
   type Reply,
   type ReplyBlock,
   revealInvisibleInReply,
@@ -113,12 +114,14 @@ class BlockBuilder {
       const percent = block.percent === undefined ? '' : ` (${Math.round(block.percent)}%)`;
       this.context(`⏳ ${escapeMrkdwn(block.step)}${percent}`);
     } else if (block.type === 'form') {
-      // Slack shows command forms as modals (its receiver opens them); in a message, the fields as text.
+      // Slack fills command forms in a modal: a message shows the fields and a button that opens it (a
+      // modal needs the trigger of a click or a slash command; the receiver opens it on the click).
       const fields = block.fields.map(
         (field) =>
           `• \`${escapeMrkdwn(field.name)}\`${field.required ? '' : ' (optional)'}: ${escapeMrkdwn(field.description)}`,
       );
       this.section(`*${escapeMrkdwn(block.title)}*\n${fields.join('\n')}`);
+      this.buttons([{ ...formButton(block), label: 'Fill in the form' }]);
     } else this.blocks.push({ block: { type: 'divider' }, weight: 0 });
   }
 

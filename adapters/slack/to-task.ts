@@ -150,12 +150,24 @@ export function actionToTask(payload: BlockAction, click: Click, context: Mappin
 
 /** A submitted command form (the modal a bare `/deploy-cluster` opens). */
 export function formToTask(
-  form: { viewId: string; command: string; args: Record<string, string>; channel: string },
+  form: {
+    viewId: string;
+    command: string;
+    args: Record<string, string>;
+    channel: string;
+    thread?: string;
+    threadTs?: string;
+  },
   user: { id: string; name?: string | undefined },
   context: MappingContext,
 ): Task {
-  const reference: SlackReference = { ...teamReference(context.team), userId: user.id };
-  const thread = form.channel.startsWith('D') ? form.channel : `cmd.${digest(form.viewId)}`;
+  const reference: SlackReference = {
+    ...teamReference(context.team),
+    userId: user.id,
+    ...(form.threadTs ? { threadTs: form.threadTs } : {}),
+  };
+  // A form opened from a message answers in its thread; one opened by a slash command starts its own.
+  const thread = form.thread ?? (form.channel.startsWith('D') ? form.channel : `cmd.${digest(form.viewId)}`);
   return {
     ...base(context, user.id, user.name, form.channel, thread, reference),
     kind: 'command',

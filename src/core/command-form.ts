@@ -16,8 +16,11 @@ export const FORM_SUBMIT_ACTION = 'chatops.form-submit';
 /** Input ids are the argument names behind this prefix, apart from the click's own data. */
 export const FORM_FIELD_PREFIX = 'arg.';
 
-/** Platforms whose replies show the `form` block: the worker answers a bare command there with it. */
-const FORM_PLATFORMS: ReadonlySet<string> = new Set(['teams', 'api']);
+/**
+ * Platforms whose replies show the `form` block: the worker answers a bare command there with it. Slack
+ * shows it as a button that opens the form as a modal (a bare slash command opens the modal at once).
+ */
+const FORM_PLATFORMS: ReadonlySet<string> = new Set(['teams', 'api', 'slack']);
 
 export function needsForm(spec: CommandSpec, text: string, args: Readonly<Record<string, string>> = {}) {
   return (
@@ -91,13 +94,14 @@ export function commandLine(command: string, args: Readonly<Record<string, strin
   return [`/${command}`, ...parts].join(' ');
 }
 
-/** The submit buttons of a reply's forms: what a click on a form may name (its value is the command). */
+/** A form's button: its submit, or on Slack the one that opens it as a modal. The value is the command. */
+export function formButton(block: FormBlock): Button {
+  return { id: FORM_SUBMIT_ACTION, label: block.submitLabel, value: block.command, style: 'primary' };
+}
+
+/** The buttons of a reply's forms: what a click on a form may name. */
 export function formButtons(reply: Reply): Button[] {
-  return reply.blocks.flatMap((block): Button[] =>
-    block.type === 'form'
-      ? [{ id: FORM_SUBMIT_ACTION, label: block.submitLabel, value: block.command, style: 'primary' }]
-      : [],
-  );
+  return reply.blocks.flatMap((block): Button[] => (block.type === 'form' ? [formButton(block)] : []));
 }
 
 /** The reply with its form (of the same command) replaced: shown again with values and problems. */

@@ -211,6 +211,59 @@ describe('Slack pipeline', () => {
     expect(String(post?.args.text)).toContain('deploy-service handled');
   });
 
+  it('answers a bare command in a message with its form: the button opens the modal, and the command runs in the thread', async () => {
+    const mention = appMention({ text: '/deploy-service' });
+    expect((await deliver(mention)).status).toBe(200);
+    const [post] = await eventually(async () => (posts().length === 1 ? posts() : null));
+    expect(post?.args.thread_ts).toBe(mention.event.ts);
+    expect(String(post?.args.text)).toContain('/deploy-service needs service, env');
+    const blocks = JSON.parse(String(post?.args.blocks)) as {
+      type: string;
+      block_id?: string;
+      elements?: { action_id: string; value?: string; text: { text: string } }[];
+    }[];
+    const actions = blocks.find((block) => block.type === 'actions');
+    const button = actions?.elements?.[0];
+    expect(button).toMatchObject({ action_id: 'chatops.form-submit', value: 'deploy-service' });
+    expect(button?.text.text).toBe('Fill in the form');
+    const before = await taskCount();
+    const click = blockAction({
+      actionId: String(button?.action_id),
+      blockId: String(actions?.block_id),
+      value: 'deploy-service',
+      messageTs: '1765000000.000009',
+      threadTs: mention.event.ts as string,
+    });
+    expect((await deliver(click)).status).toBe(200);
+    const [open] = await eventually(async () =>
+      slack.callsOf('views.open').length === 1 ? slack.callsOf('views.open') : null,
+    );
+    expect(open?.args.trigger_id).toBe(click.trigger_id);
+    const view = JSON.parse(String(open?.args.view));
+    expect(view.blocks.map((block: { block_id?: string }) => block.block_id)).toEqual([
+      undefined,
+      'arg.service',
+      'arg.env',
+      'arg.size',
+    ]);
+    // Opening the form ran nothing.
+    expect(await taskCount()).toBe(before);
+    const submitted = await deliver(
+      viewSubmission({
+        viewId: 'V0FROMMESSAGE1',
+        privateMetadata: view.private_metadata,
+        values: {
+          'arg.service': { value: { type: 'plain_text_input', value: 'payments' } },
+          'arg.env': { value: { type: 'static_select', selected_option: { value: 'dev' } } },
+        },
+      }),
+    );
+    expect(submitted.status).toBe(200);
+    const [answer] = await eventually(async () => (posts().length === 2 ? posts().slice(1) : null));
+    expect(String(answer?.args.text)).toContain('deploy-service handled');
+    expect(answer?.args.thread_ts).toBe(mention.event.ts);
+  });
+
   it('maps a button click to one action task, however quickly it is clicked twice', async () => {
     const mention = appMention({ text: 'status' });
     await deliver(mention);
