@@ -212,8 +212,8 @@ export class WorkflowEngine {
    * Decides and does what comes next: inserts the next steps, moves between phases, ends the run. No lock
    * is needed: a step's end is committed before its advance reads, so of two steps ending together at
    * least one sees both; inserts ignore rows that exist, and phase changes are compare-and-set on the
-   * phase. A step left `queued` by a crash before its job was added is queued again by the next advance
-   * (deterministic job ids) or by the sweeper.
+   * phase. A step left `queued` (or `running`, as a sequence's next step is stored) by a crash before its
+   * job was added is queued again by the next advance (deterministic job ids) or by the sweeper.
    */
   async advance(runId: string, known?: RunRow, knownSteps?: readonly StepRow[]): Promise<void> {
     let run = known ?? (await this.runs.get(runId));
