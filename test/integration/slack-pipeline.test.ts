@@ -63,6 +63,22 @@ describe('Slack pipeline', () => {
   const posts = (channel?: string) =>
     slack.callsOf('chat.postMessage').filter((call) => !channel || call.args.channel === channel);
 
+  /** The /deploy-service form Slack was asked to open with this trigger: its fields, in order. */
+  async function deployServiceForm(triggerId: string) {
+    const [open] = await eventually(async () =>
+      slack.callsOf('views.open').length === 1 ? slack.callsOf('views.open') : null,
+    );
+    expect(open?.args.trigger_id).toBe(triggerId);
+    const view = JSON.parse(String(open?.args.view));
+    expect(view.blocks.map((block: { block_id?: string }) => block.block_id)).toEqual([
+      undefined,
+      'arg.service',
+      'arg.env',
+      'arg.size',
+    ]);
+    return view as { private_metadata: string };
+  }
+
   async function taskCount(): Promise<number> {
     const rows = await harness.runtime.database.sql<{ count: string }>(
       "select count(*)::text as count from tasks where platform = 'slack'",
@@ -186,17 +202,7 @@ describe('Slack pipeline', () => {
   it('opens a form for /deploy-service without arguments, checks it, and runs the command it submits', async () => {
     const command = slashCommand('/deploy-service', '');
     expect((await deliver(command)).status).toBe(200);
-    const [open] = await eventually(async () =>
-      slack.callsOf('views.open').length === 1 ? slack.callsOf('views.open') : null,
-    );
-    expect(open?.args.trigger_id).toBe(command.trigger_id);
-    const view = JSON.parse(String(open?.args.view));
-    expect(view.blocks.map((block: { block_id?: string }) => block.block_id)).toEqual([
-      undefined,
-      'arg.service',
-      'arg.env',
-      'arg.size',
-    ]);
+    const view = await deployServiceForm(command.trigger_id);
     const submit = (values: Record<string, unknown>) =>
       deliver(viewSubmission({ viewId: `V0${Date.now()}`, privateMetadata: view.private_metadata, values }));
     const bad = await submit({ 'arg.service': { value: { type: 'plain_text_input', value: 'Payments!' } } });
@@ -235,17 +241,7 @@ describe('Slack pipeline', () => {
       threadTs: mention.event.ts as string,
     });
     expect((await deliver(click)).status).toBe(200);
-    const [open] = await eventually(async () =>
-      slack.callsOf('views.open').length === 1 ? slack.callsOf('views.open') : null,
-    );
-    expect(open?.args.trigger_id).toBe(click.trigger_id);
-    const view = JSON.parse(String(open?.args.view));
-    expect(view.blocks.map((block: { block_id?: string }) => block.block_id)).toEqual([
-      undefined,
-      'arg.service',
-      'arg.env',
-      'arg.size',
-    ]);
+    const view = await deployServiceForm(click.trigger_id);
     // Opening the form ran nothing.
     expect(await taskCount()).toBe(before);
     const submitted = await deliver(
